@@ -1,0 +1,20 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// An establishment as the caller sees it in the chooser of the home page.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Establishment {
+    /// UAI: 7 digits and a check letter, e.g. `0450750W`.
+    pub uai: String,
+    pub name: String,
+    /// `ecole`, `college`, `lycee` or `lp`.
+    pub kind: String,
+    /// `public` or `private`.
+    pub sector: String,
+    /// 1 or 2.
+    pub degree: u8,
+    pub academy: String,
+    /// When the establishment's data was last refreshed from SIECLE / ONDE.
+    pub data_updated_at: Option<DateTime<Utc>>,
+}

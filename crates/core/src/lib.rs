@@ -1,0 +1,67 @@
+//! # sesame-core
+//!
+//! The domain of Sésame, the account-administration console of French schools (ÉduConnect-style
+//! student and guardian accounts, plus the ENT directory): the rules the French user guides
+//! describe, written as pure functions and plain data.
+//!
+//! Nothing here does I/O, talks to a database or knows about HTTP. The server and the store
+//! decide *where* things happen; this crate decides *what* happens, so every rule can be tested
+//! here in isolation:
+//!
+//! - [`uai`]: establishment codes and their check letter;
+//! - [`account`]: account kinds, states, origins and the console's populations, with their wire
+//!   names and French labels;
+//! - [`lifecycle`]: what (re)notification, password reset and activation do to an account, and
+//!   what lists may show of its password;
+//! - [`password`]: provisional passwords and the policy for chosen ones;
+//! - [`identifier`]: name folding, national identifiers and ENT logins;
+//! - [`regeneration`]: when an identifier may be regenerated, and when the new one takes effect;
+//! - [`permissions`]: roles, modules, actions and who may do what;
+//! - [`csv_cell`], [`list_columns`]: safe CSV cells, French dates, list headers;
+//! - [`letter`]: the text of notification letters and e-mails;
+//! - [`paris`]: calendar computations in Europe/Paris.
+//!
+//! Enums that travel (JSON, URLs, database, audit) share one wire name everywhere: `as_str`,
+//! `parse`, `Display`, `FromStr` and serde all agree.
+
+pub mod account;
+pub mod contact;
+pub mod csv_cell;
+pub mod identifier;
+pub mod letter;
+pub mod lifecycle;
+pub mod list_columns;
+pub mod paris;
+pub mod password;
+pub mod permissions;
+pub mod regeneration;
+pub mod uai;
+mod wire;
+
+pub use account::{AccountKind, AccountState, Origin, Population};
+pub use csv_cell::{fr_date, fr_date_opt, neutralise};
+pub use identifier::{
+    base_of, ent_login, ent_login_with_suffix, fold_name, identifier_base, identifier_candidate,
+    IdentifierError,
+};
+pub use letter::{
+    letter_paragraphs, password_line, Letter, LetterInput, LetterVariant, NATIONAL_PORTAL_URL,
+    SIGNATURE,
+};
+pub use lifecycle::{
+    activate, email_skip, list_password_cell, notify, reset, visible_provisional_password,
+    Activation, ActivationError, Channel, PasswordAction, SkipReason, Transition,
+};
+pub use password::{
+    check_chosen_password, generate_provisional, generate_provisional_os, is_provisional_shaped,
+    PasswordPolicyError, PROVISIONAL_ALPHABET,
+};
+pub use permissions::{
+    is_allowed, needs_second_factor, Action, EstablishmentFacts, Module, Role, Scope,
+};
+pub use regeneration::{
+    check_regeneration, effective_at, login_identifier_accepted, switch_due, IdentifierMatch,
+    RegenerationRefusal, SourceNames,
+};
+pub use uai::{Uai, UaiError};
+pub use wire::UnknownValue;

@@ -1,0 +1,239 @@
+//! Staff login: password (argon2id), second factor for the admin module, throttling, tokens.
+
+use std::net::IpAddr;
+use std::sync::OnceLock;
+
+use chrono::{Duration, Utc};
+use sesame_api::auth::{LoginRequest, TokenResponse};
+use sesame_core::permissions::{needs_second_factor, Role};
+use sesame_store::repo::audit::{ActorKind, NewAuditEvent};
+use sesame_store::repo::staff::StaffUser;
+use sesame_store::repo::throttle::ThrottlePolicy;
+
+use crate::auth::totp;
+use crate::problem::ApiError;
+use crate::state::AppState;
+
+pub const TOTP_ISSUER: &str = "Sésame";
+
+fn invalid_credentials() -> ApiError {
+    ApiError::Unauthorized {
+        kind: "invalid-credentials",
+        detail: "Identifiant ou mot de passe incorrect.".into(),
+    }
+}
+
+fn totp_required(detail: &str) -> ApiError {
+    ApiError::Unauthorized {
+        kind: "totp-required",
+        detail: detail.into(),
+    }
+}
+
+/// A hash to verify against when the username is unknown, so that an unknown user and a wrong
+/// password take the same time and get the same answer.
+fn dummy_hash(state: &AppState) -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| {
+        state
+            .hasher
+            .hash("sesame-dummy-password-for-timing")
+            .expect("hashing works")
+    })
+}
+
+pub async fn login(
+    state: &AppState,
+    req: LoginRequest,
+    address: Option<IpAddr>,
+) -> Result<TokenResponse, ApiError> {
+    let username = req.username.trim().to_owned();
+    if username.is_empty() {
+        return Err(ApiError::field(
+            "username",
+            "L'identifiant est obligatoire.",
+        ));
+    }
+    if req.password.is_empty() {
+        return Err(ApiError::field(
+            "password",
+            "Le mot de passe est obligatoire.",
+        ));
+    }
+    let now = Utc::now();
+    let user_key = format!("user:{}", username.to_lowercase());
+    let addr_key = address.map(|a| format!("addr:{a}"));
+    for key in std::iter::once(&user_key).chain(addr_key.as_ref()) {
+        if let Some(until) = state.store.throttled_until(key, now).await? {
+            let secs = (until - now).num_seconds().max(1) as u64;
+            return Err(ApiError::TooManyRequests {
+                retry_after_secs: secs,
+            });
+        }
+    }
+
+    let staff = state.store.staff_by_username(&username).await?;
+    let password = req.password.clone();
+    let hash = staff
+        .as_ref()
+        .filter(|s| !s.disabled)
+        .map(|s| s.password_hash.clone())
+        .unwrap_or_else(|| dummy_hash(state).to_owned());
+    let hasher = state.hasher.clone();
+    // argon2 is deliberately slow: keep it off the async workers.
+    let password_ok = actix_web::web::block(move || hasher.verify(&password, &hash))
+        .await
+        .map_err(ApiError::internal)?;
+    let staff = match staff.filter(|s| !s.disabled) {
+        Some(s) if password_ok => s,
+        _ => {
+            fail(
+                state,
+                &user_key,
+                addr_key.as_deref(),
+                &username,
+                address,
+                "bad_credentials",
+            )
+            .await?;
+            return Err(invalid_credentials());
+        }
+    };
+
+    let grants = state.store.staff_grants(&staff.id).await?;
+    let admin = grants
+        .iter()
+        .any(|g| needs_second_factor(Role::module(&g.role)));
+    let on_admin_network = address
+        .map(|ip| {
+            state
+                .settings
+                .admin_networks
+                .iter()
+                .any(|n| n.contains(&ip))
+        })
+        .unwrap_or(false);
+    if admin && !on_admin_network {
+        check_second_factor(
+            state,
+            &staff,
+            req.totp_code.as_deref(),
+            &user_key,
+            addr_key.as_deref(),
+            address,
+        )
+        .await?;
+    }
+
+    state.store.clear_login_failures(&user_key).await?;
+    let access = state
+        .tokens
+        .issue(&staff.id, "staff", state.settings.access_token_ttl, None);
+    let refresh = state
+        .store
+        .issue_refresh_token(
+            &staff.id,
+            Duration::seconds(state.settings.refresh_token_ttl as i64),
+        )
+        .await?;
+    state
+        .store
+        .audit(
+            NewAuditEvent::new(ActorKind::Staff, &staff.username, "auth.login")
+                .address(address.map(|a| a.to_string())),
+        )
+        .await?;
+    Ok(TokenResponse {
+        access_token: access,
+        token_type: "Bearer".into(),
+        expires_in: state.settings.access_token_ttl,
+        refresh_token: refresh,
+    })
+}
+
+async fn check_second_factor(
+    state: &AppState,
+    staff: &StaffUser,
+    code: Option<&str>,
+    user_key: &str,
+    addr_key: Option<&str>,
+    address: Option<IpAddr>,
+) -> Result<(), ApiError> {
+    let Some(code) = code.map(str::trim).filter(|c| !c.is_empty()) else {
+        return Err(totp_required(
+            "Le module d'administration demande le code de votre clé OTP.",
+        ));
+    };
+    let secret = match &staff.totp_secret_enc {
+        Some(sealed) => state.secrets.open(sealed, &staff.id)?,
+        None => {
+            return Err(totp_required(
+                "Aucune clé OTP n'est associée à votre compte : demandez son enrôlement.",
+            ))
+        }
+    };
+    let totp = totp::totp_for(&secret, TOTP_ISSUER, &staff.username)
+        .ok_or_else(|| ApiError::internal("stored TOTP secret is not base32"))?;
+    let now = Utc::now().timestamp() as u64;
+    let accepted = match totp::matching_step(&totp, code, now) {
+        Some(step) => {
+            state
+                .store
+                .consume_totp_step(&staff.id, step as i64)
+                .await?
+        }
+        None => false,
+    };
+    if !accepted {
+        fail(
+            state,
+            user_key,
+            addr_key,
+            &staff.username,
+            address,
+            "bad_totp",
+        )
+        .await?;
+        return Err(totp_required(
+            "Code de vérification incorrect ou déjà utilisé.",
+        ));
+    }
+    Ok(())
+}
+
+async fn fail(
+    state: &AppState,
+    user_key: &str,
+    addr_key: Option<&str>,
+    username: &str,
+    address: Option<IpAddr>,
+    reason: &str,
+) -> Result<(), ApiError> {
+    let now = Utc::now();
+    let policy = ThrottlePolicy::default();
+    state
+        .store
+        .record_login_failure(user_key, now, policy)
+        .await?;
+    if let Some(k) = addr_key {
+        // An address may try more users than one user may try passwords.
+        let addr_policy = ThrottlePolicy {
+            max_failures: policy.max_failures * 4,
+            ..policy
+        };
+        state
+            .store
+            .record_login_failure(k, now, addr_policy)
+            .await?;
+    }
+    state
+        .store
+        .audit(
+            NewAuditEvent::new(ActorKind::Staff, username, "auth.login")
+                .address(address.map(|a| a.to_string()))
+                .failed()
+                .detail(serde_json::json!({ "reason": reason })),
+        )
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,10 @@
+//! Staff authentication and the access-control layer every endpoint goes through.
+
+pub mod caller;
+pub mod holder;
+pub mod login;
+pub mod tokens;
+pub mod totp;
+
+pub use caller::{Caller, Scoped};
+pub use holder::Holder;

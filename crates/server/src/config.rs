@@ -1,0 +1,234 @@
+//! Configuration from flags and environment. The embedded default (SQLite file, generated key
+//! file) needs no setup; PostgreSQL deployments must say where their key is, because every
+//! replica has to share it.
+
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use ipnet::IpNet;
+use sesame_store::SecretBox;
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/sesame.sqlite?mode=rwc";
+pub const DEFAULT_KEY_FILE: &str = "data/secret.key";
+
+#[derive(Clone, clap::Args)]
+pub struct Config {
+    /// Database: `sqlite://path?mode=rwc` (embedded default) or `postgres://user@host/db`.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    pub database_url: String,
+
+    /// Base64 AEAD key (32 bytes) sealing provisional passwords and TOTP secrets at rest.
+    #[arg(long, env = "SESAME_SECRET_KEY", hide_env_values = true)]
+    pub secret_key: Option<String>,
+
+    /// File holding that key; generated on first start when the database is the embedded SQLite.
+    #[arg(long, env = "SESAME_SECRET_KEY_FILE")]
+    pub secret_key_file: Option<PathBuf>,
+
+    /// Directory of the built SPA (index.html, wasm, js, css).
+    #[arg(long, env = "SESAME_SPA_DIR", default_value = "frontend/dist")]
+    pub spa_dir: PathBuf,
+
+    /// Lifetime of staff access tokens, in seconds.
+    #[arg(long, env = "SESAME_ACCESS_TOKEN_TTL", default_value_t = 900)]
+    pub access_token_ttl: u64,
+
+    /// Lifetime of refresh tokens, in seconds.
+    #[arg(long, env = "SESAME_REFRESH_TOKEN_TTL", default_value_t = 8 * 3600)]
+    pub refresh_token_ttl: u64,
+
+    /// Administrative networks (comma-separated CIDRs) from which the admin module needs no
+    /// second factor, as on an establishment's administrative network.
+    #[arg(
+        long,
+        env = "SESAME_ADMIN_NETWORKS",
+        value_delimiter = ',',
+        default_value = ""
+    )]
+    pub admin_networks: Vec<String>,
+
+    /// Reverse proxies (comma-separated CIDRs) whose X-Forwarded-For is believed.
+    #[arg(
+        long,
+        env = "SESAME_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        default_value = ""
+    )]
+    pub trusted_proxies: Vec<String>,
+
+    /// Tests and local development only: notification-URL settings also accept plain `http`
+    /// addresses on loopback (127.0.0.0/8, ::1, localhost), and verification may connect
+    /// there. Off (the default), only `https` addresses are accepted and verification never
+    /// connects to loopback, private or link-local addresses.
+    #[arg(
+        long,
+        env = "SESAME_URL_VERIFY_ALLOW_HTTP_LOOPBACK",
+        default_value_t = false
+    )]
+    pub url_verify_allow_http_loopback: bool,
+
+    /// First retry delay of a failed webhook delivery, in milliseconds (doubled each time,
+    /// at most an hour).
+    #[arg(long, env = "SESAME_WEBHOOK_RETRY_BASE_MS", default_value_t = 5000)]
+    pub webhook_retry_base_ms: u64,
+
+    /// How often each replica looks for webhook deliveries to make, in milliseconds.
+    #[arg(long, env = "SESAME_WEBHOOK_POLL_MS", default_value_t = 1000)]
+    pub webhook_poll_ms: u64,
+
+    /// SMTP relay for guardians' e-mails: `smtp://host:25` (plain), `smtp://host:587?tls=required`
+    /// (STARTTLS), `smtps://host:465` (implicit TLS); a path sets the EHLO name
+    /// (`smtp://host:587/sesame.example.fr?tls=required`). Unset: e-mail is off.
+    #[arg(long, env = "SESAME_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+
+    /// SMTP user name, when the relay wants authentication.
+    #[arg(long, env = "SESAME_SMTP_USERNAME", hide_env_values = true)]
+    pub smtp_username: Option<String>,
+
+    /// SMTP password (with the user name).
+    #[arg(long, env = "SESAME_SMTP_PASSWORD", hide_env_values = true)]
+    pub smtp_password: Option<String>,
+
+    /// Sender of the e-mails (`Name <address>`).
+    #[arg(long, env = "SESAME_MAIL_FROM", default_value = crate::mail::DEFAULT_FROM)]
+    pub mail_from: String,
+
+    /// Timeout of each SMTP step (connection, command, data), in seconds.
+    #[arg(long, env = "SESAME_SMTP_TIMEOUT_SECS", default_value_t = 10)]
+    pub smtp_timeout_secs: u64,
+}
+
+/// Hand-written so that printing a configuration (a panic message, a debug log) can never show
+/// the key, an SMTP password, or credentials inside a database or SMTP URL.
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let hidden = |v: &Option<String>| v.as_ref().map(|_| "<hidden>");
+        f.debug_struct("Config")
+            .field("database_url", &redact_url(&self.database_url))
+            .field("secret_key", &hidden(&self.secret_key))
+            .field("secret_key_file", &self.secret_key_file)
+            .field("spa_dir", &self.spa_dir)
+            .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
+            .field("smtp_username", &self.smtp_username)
+            .field("smtp_password", &hidden(&self.smtp_password))
+            .finish_non_exhaustive()
+    }
+}
+
+/// `scheme://user:password@host/…` → `scheme://<hidden>@host/…`.
+fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            format!("{}<hidden>{}", &url[..scheme + 3], &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+impl Config {
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.starts_with("sqlite:")
+    }
+
+    /// The AEAD key: given directly, read from its file, or — embedded SQLite only — generated
+    /// into the default key file on first start.
+    pub fn load_secret_box(&self) -> anyhow::Result<SecretBox> {
+        if let Some(key) = &self.secret_key {
+            return SecretBox::from_base64(key).context("SESAME_SECRET_KEY");
+        }
+        let path = match (&self.secret_key_file, self.is_sqlite()) {
+            (Some(p), _) => p.clone(),
+            (None, true) => PathBuf::from(DEFAULT_KEY_FILE),
+            (None, false) => bail!(
+                "PostgreSQL needs an explicit key shared by every replica: set SESAME_SECRET_KEY \
+                 or SESAME_SECRET_KEY_FILE (generate one with `sesame generate-key`)"
+            ),
+        };
+        if !path.exists() {
+            if self.secret_key_file.is_some() && !self.is_sqlite() {
+                bail!("key file {} does not exist", path.display());
+            }
+            write_new_key(&path)?;
+            tracing::info!(path = %path.display(), "generated a new secret key file");
+        }
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading key file {}", path.display()))?;
+        SecretBox::from_base64(&text).with_context(|| format!("key file {}", path.display()))
+    }
+
+    pub fn admin_networks(&self) -> anyhow::Result<Vec<IpNet>> {
+        parse_cidrs(&self.admin_networks).context("SESAME_ADMIN_NETWORKS")
+    }
+
+    pub fn trusted_proxies(&self) -> anyhow::Result<Vec<IpNet>> {
+        parse_cidrs(&self.trusted_proxies).context("SESAME_TRUSTED_PROXIES")
+    }
+
+    /// Makes sure the directory of an embedded SQLite file exists.
+    pub fn prepare_storage(&self) -> anyhow::Result<()> {
+        if let Some(rest) = self.database_url.strip_prefix("sqlite://") {
+            let file = rest.split('?').next().unwrap_or(rest);
+            if let Some(dir) = Path::new(file)
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+            {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("creating {}", dir.display()))?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn write_new_key(path: &Path) -> anyhow::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    let key = SecretBox::generate_key_base64();
+    #[cfg(unix)]
+    {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)?;
+        f.write_all(key.as_bytes())?;
+    }
+    #[cfg(not(unix))]
+    std::fs::write(path, key)?;
+    Ok(())
+}
+
+fn parse_cidrs(items: &[String]) -> anyhow::Result<Vec<IpNet>> {
+    items
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<IpNet>()
+                .or_else(|_| s.parse::<IpAddr>().map(IpNet::from))
+                .with_context(|| format!("{s} is not a CIDR network"))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_url;
+
+    #[test]
+    fn credentials_in_urls_are_hidden() {
+        assert_eq!(
+            redact_url("postgres://sesame:s3cret@db:5432/sesame"),
+            "postgres://<hidden>@db:5432/sesame"
+        );
+        assert_eq!(
+            redact_url("sqlite://data/sesame.sqlite"),
+            "sqlite://data/sesame.sqlite"
+        );
+    }
+}

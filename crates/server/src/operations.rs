@@ -1,0 +1,403 @@
+//! The account operations behind the endpoints (and behind jobs, for large selections):
+//! apply the state machine in one transaction, then produce the documents and messages.
+//! Kept apart from the handlers so that a job runs exactly what a request would.
+
+use sesame_api::accounts::{NotifyResponse, NotifyResult, ResetResponse, ResetResult};
+use sesame_core::lifecycle::{Channel, SkipReason};
+use sesame_core::{AccountKind, AccountState, LetterVariant, Origin, Population};
+use sesame_documents::{
+    CredentialRow, EstablishmentInfo, LetterInput, ListRow, CSV_CONTENT_TYPE, PDF_CONTENT_TYPE,
+};
+use sesame_store::repo::audit::NewAuditEvent;
+use sesame_store::repo::credentials::{Operation, Outcome};
+use sesame_store::repo::establishments::Establishment;
+
+use crate::problem::ApiError;
+use crate::state::AppState;
+
+/// Who asks, for audit events and document ownership.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub audit: NewAuditEvent,
+    /// Owner of the generated documents and jobs.
+    pub owner: String,
+}
+
+fn info(e: &Establishment) -> EstablishmentInfo {
+    EstablishmentInfo {
+        uai: e.uai.clone(),
+        name: e.name.clone(),
+    }
+}
+
+fn url_population(kind: AccountKind) -> &'static str {
+    match kind {
+        AccountKind::Student => "students",
+        AccountKind::Guardian => "guardians",
+    }
+}
+
+pub fn display_name(family_name: &str, first_name: &str) -> String {
+    format!("{first_name} {}", family_name.to_uppercase())
+}
+
+/// Runs `f` (CPU-bound document rendering) off the async workers.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, String> + Send + 'static,
+) -> Result<T, ApiError> {
+    actix_web::web::block(f)
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::Internal)
+}
+
+pub async fn notify(
+    state: &AppState,
+    est: &Establishment,
+    population: Population,
+    ids: Vec<String>,
+    channel: Channel,
+    reset_password: bool,
+    actor: &Actor,
+) -> Result<NotifyResponse, ApiError> {
+    let outcomes = state
+        .store
+        .apply_credentials(
+            &ids,
+            Operation::Notify {
+                channel,
+                reset_password,
+            },
+            &state.secrets,
+            actor.audit.clone().uai(&est.uai),
+        )
+        .await?;
+    let kind = population.kind();
+    let url = state
+        .store
+        .active_notification_url(&est.uai, url_population(kind))
+        .await?;
+    let class_of = classes_of(state, est, population, &ids).await?;
+    // Everyone notified gets a letter; a guardian skipped for want of an email address was not
+    // notified at all.
+    let letters: Vec<LetterInput> = outcomes
+        .iter()
+        .filter(|o| o.skipped != Some(SkipReason::NoEmail))
+        .map(|o| LetterInput {
+            kind: o.kind,
+            person_display_name: display_name(&o.family_name, &o.first_name),
+            identifier: o.identifier.clone(),
+            provisional_password: o.password.clone(),
+            variant: LetterVariant::choose(
+                o.kind,
+                o.state_after,
+                o.origin_after,
+                o.password_changed,
+            ),
+            urls: url.iter().cloned().collect(),
+            class_label: class_of.get(&o.id).cloned().flatten(),
+        })
+        .collect();
+    let document_id = if letters.is_empty() {
+        None
+    } else {
+        let est_info = info(est);
+        let pdf = blocking(move || {
+            sesame_documents::letters_pdf(&est_info, &letters).map_err(|e| e.to_string())
+        })
+        .await?;
+        let name = sesame_documents::filename(
+            &format!("courriers-{}-{}", kind_slug(kind), est.uai),
+            "pdf",
+            chrono::Utc::now(),
+        );
+        Some(
+            state
+                .store
+                .save_document(&actor.owner, &name, PDF_CONTENT_TYPE, pdf)
+                .await?,
+        )
+    };
+    let mut results: Vec<NotifyResult> = outcomes.iter().map(notify_result).collect();
+    if channel == Channel::Email {
+        crate::operations::email::send_credentials(
+            state,
+            est,
+            &outcomes,
+            url.as_deref(),
+            &mut results,
+        )
+        .await;
+    }
+    Ok(NotifyResponse {
+        results,
+        document_id,
+    })
+}
+
+fn kind_slug(kind: AccountKind) -> &'static str {
+    match kind {
+        AccountKind::Student => "eleves",
+        AccountKind::Guardian => "responsables",
+    }
+}
+
+fn notify_result(o: &Outcome) -> NotifyResult {
+    NotifyResult {
+        id: o.id.clone(),
+        identifier: o.identifier.clone(),
+        state_before: o.state_before.as_str().to_owned(),
+        state_after: o.state_after.as_str().to_owned(),
+        password_changed: o.password_changed,
+        skipped_reason: o.skipped.map(|s| s.as_str().to_owned()),
+        skipped_message: o.skipped.map(|s| s.message().to_owned()),
+        emailed: false,
+    }
+}
+
+/// The class of each account (students: their own; guardians: their first student's), printed
+/// on letters so they can be handed out class by class.
+async fn classes_of(
+    state: &AppState,
+    est: &Establishment,
+    population: Population,
+    ids: &[String],
+) -> Result<std::collections::HashMap<String, Option<String>>, ApiError> {
+    let mut map = std::collections::HashMap::new();
+    if population == Population::Guardians {
+        for l in state.store.linked_students(&est.uai, ids).await? {
+            map.entry(l.guardian_id).or_insert(l.class);
+        }
+    } else {
+        for r in state.store.account_rows(&est.uai, population, ids).await? {
+            map.insert(r.id, r.class);
+        }
+    }
+    Ok(map)
+}
+
+pub async fn reset(
+    state: &AppState,
+    est: &Establishment,
+    population: Population,
+    ids: Vec<String>,
+    actor: &Actor,
+) -> Result<ResetResponse, ApiError> {
+    let outcomes = state
+        .store
+        .apply_credentials(
+            &ids,
+            Operation::Reset,
+            &state.secrets,
+            actor.audit.clone().uai(&est.uai),
+        )
+        .await?;
+    let class_of = classes_of(state, est, population, &ids).await?;
+    let rows: Vec<CredentialRow> = outcomes
+        .iter()
+        .filter(|o| o.password_changed)
+        .filter_map(|o| {
+            Some(CredentialRow {
+                family_name: o.family_name.clone(),
+                first_name: o.first_name.clone(),
+                class: class_of.get(&o.id).cloned().flatten().unwrap_or_default(),
+                identifier: o.identifier.clone(),
+                provisional_password: o.password.clone()?,
+            })
+        })
+        .collect();
+    let (mut document_id, mut csv_document_id) = (None, None);
+    if !rows.is_empty() {
+        let kind = population.kind();
+        let est_info = info(est);
+        let csv = sesame_documents::credentials_csv(&est_info, kind, &rows);
+        let pdf = blocking(move || {
+            sesame_documents::credentials_pdf(&est_info, kind, &rows).map_err(|e| e.to_string())
+        })
+        .await?;
+        let base = format!("mots-de-passe-{}-{}", kind_slug(kind), est.uai);
+        let now = chrono::Utc::now();
+        document_id = Some(
+            state
+                .store
+                .save_document(
+                    &actor.owner,
+                    &sesame_documents::filename(&base, "pdf", now),
+                    PDF_CONTENT_TYPE,
+                    pdf,
+                )
+                .await?,
+        );
+        csv_document_id = Some(
+            state
+                .store
+                .save_document(
+                    &actor.owner,
+                    &sesame_documents::filename(&base, "csv", now),
+                    CSV_CONTENT_TYPE,
+                    csv,
+                )
+                .await?,
+        );
+    }
+    Ok(ResetResponse {
+        results: outcomes
+            .into_iter()
+            .map(|o| ResetResult {
+                id: o.id,
+                identifier: o.identifier,
+                provisional_password: o.password.filter(|_| o.password_changed),
+                skipped_reason: o.skipped.map(|s| s.as_str().to_owned()),
+                skipped_message: o.skipped.map(|s| s.message().to_owned()),
+            })
+            .collect(),
+        document_id,
+        csv_document_id,
+    })
+}
+
+/// "Lister les comptes": the file, and its name.
+pub async fn list(
+    state: &AppState,
+    est: &Establishment,
+    population: Population,
+    ids: &[String],
+    csv: bool,
+) -> Result<(Vec<u8>, String), ApiError> {
+    let rows = state.store.account_rows(&est.uai, population, ids).await?;
+    let kind = population.kind();
+    let mut list = Vec::with_capacity(rows.len());
+    let guardians_students = if kind == AccountKind::Guardian {
+        state.store.linked_students(&est.uai, ids).await?
+    } else {
+        vec![]
+    };
+    for r in rows {
+        let account_state = AccountState::parse(&r.state)
+            .ok_or_else(|| ApiError::internal(format!("unknown state {}", r.state)))?;
+        let origin = Origin::parse(&r.origin).unwrap_or(Origin::Unknown);
+        // Only a notified, not yet activated account's password may be printed (list rule).
+        let password = match (&r.provisional_password_enc, account_state) {
+            (Some(enc), AccountState::NotifiedNotActivated) => {
+                Some(state.secrets.open(enc, &r.id)?)
+            }
+            _ => None,
+        };
+        if kind == AccountKind::Guardian {
+            // One line per guardian and student, as the seed's guardians list shows.
+            for s in guardians_students.iter().filter(|s| s.guardian_id == r.id) {
+                list.push(ListRow {
+                    student_family_name: s.family_name.clone(),
+                    student_first_name: s.first_name.clone(),
+                    mef: s.mef.clone().unwrap_or_default(),
+                    mef_label: s.mef_label.clone().unwrap_or_default(),
+                    class: s.class.clone().unwrap_or_default(),
+                    guardian_family_name: Some(r.family_name.clone()),
+                    guardian_first_name: Some(r.first_name.clone()),
+                    state: account_state,
+                    origin,
+                    identifier: r.identifier.clone(),
+                    provisional_password: password.clone(),
+                    notified_at: r.notified_at,
+                    last_login_at: r.last_login_at,
+                });
+            }
+        } else {
+            list.push(ListRow {
+                student_family_name: r.family_name,
+                student_first_name: r.first_name,
+                mef: r.mef.unwrap_or_default(),
+                mef_label: r.mef_label.unwrap_or_default(),
+                class: r.class.unwrap_or_default(),
+                guardian_family_name: None,
+                guardian_first_name: None,
+                state: account_state,
+                origin,
+                identifier: r.identifier,
+                provisional_password: password,
+                notified_at: r.notified_at,
+                last_login_at: r.last_login_at,
+            });
+        }
+    }
+    let est_info = info(est);
+    let base = format!("comptes-{}-{}", kind_slug(kind), est.uai);
+    let now = chrono::Utc::now();
+    if csv {
+        Ok((
+            sesame_documents::list_csv(&est_info, kind, &list),
+            sesame_documents::filename(&base, "csv", now),
+        ))
+    } else {
+        let pdf = blocking(move || {
+            sesame_documents::list_pdf(&est_info, kind, &list).map_err(|e| e.to_string())
+        })
+        .await?;
+        Ok((pdf, sesame_documents::filename(&base, "pdf", now)))
+    }
+}
+
+pub mod email {
+    //! Email notification of guardians, after the transaction has committed: a relay failure
+    //! cannot undo the notification, so it is reported per account instead.
+
+    use sesame_api::accounts::NotifyResult;
+    use sesame_core::lifecycle::SkipReason;
+    use sesame_core::LetterVariant;
+    use sesame_store::repo::credentials::Outcome;
+    use sesame_store::repo::establishments::Establishment;
+
+    use crate::mail::{guardian_credentials_message, MailError, Outgoing};
+    use crate::state::AppState;
+
+    pub async fn send_credentials(
+        state: &AppState,
+        est: &Establishment,
+        outcomes: &[Outcome],
+        url: Option<&str>,
+        results: &mut [NotifyResult],
+    ) {
+        // Those skipped for want of an address were not notified; everyone else with an
+        // address gets the message.
+        let targets: Vec<(usize, Outgoing)> = outcomes
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| o.skipped != Some(SkipReason::NoEmail))
+            .filter_map(|(i, o)| {
+                let to = o.email.as_deref()?.trim().to_owned();
+                let (subject, body) = guardian_credentials_message(
+                    &est.name,
+                    &super::display_name(&o.family_name, &o.first_name),
+                    &o.identifier,
+                    o.password.as_deref(),
+                    LetterVariant::choose(
+                        o.kind,
+                        o.state_after,
+                        o.origin_after,
+                        o.password_changed,
+                    ),
+                    url,
+                );
+                Some((i, Outgoing::new(to, subject, body)))
+            })
+            .collect();
+        let (indexes, messages): (Vec<usize>, Vec<Outgoing>) = targets.into_iter().unzip();
+        let sent = state.mailer.send_many(messages).await;
+        for (i, outcome) in indexes.into_iter().zip(sent) {
+            match outcome {
+                Ok(()) => results[i].emailed = true,
+                Err(e) => {
+                    results[i].skipped_reason = Some(
+                        match e {
+                            MailError::NotConfigured => "email_not_configured",
+                            MailError::InvalidAddress(_) => "invalid_email",
+                            MailError::Transport(_) => "email_failed",
+                        }
+                        .to_owned(),
+                    );
+                    results[i].skipped_message = Some(e.to_string());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,157 @@
+//! Every error leaves the service as an RFC 9457 problem document: clients (and the SPA) get a
+//! French title, a stable `type`, and for bad input the fields at fault. Internal details stay
+//! in the logs.
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use sesame_api::problem::PROBLEM_BASE;
+use sesame_api::{FieldError, Problem};
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("invalid input")]
+    Validation(Vec<FieldError>),
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("unauthorized")]
+    Unauthorized { kind: &'static str, detail: String },
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("too many requests")]
+    TooManyRequests { retry_after_secs: u64 },
+    #[error("unsupported media type")]
+    UnsupportedMediaType(String),
+    #[error("payload too large")]
+    PayloadTooLarge,
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn field(field: &str, message: impl Into<String>) -> ApiError {
+        ApiError::Validation(vec![FieldError {
+            field: field.to_owned(),
+            message: message.into(),
+        }])
+    }
+
+    pub fn internal(e: impl std::fmt::Display) -> ApiError {
+        ApiError::Internal(e.to_string())
+    }
+
+    fn parts(&self) -> (StatusCode, &'static str, &'static str, Option<String>) {
+        match self {
+            ApiError::Validation(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation",
+                "Données invalides",
+                Some("Certains champs ne sont pas valides.".into()),
+            ),
+            ApiError::BadRequest(d) => (
+                StatusCode::BAD_REQUEST,
+                "bad-request",
+                "Requête invalide",
+                Some(d.clone()),
+            ),
+            ApiError::Unauthorized { kind, detail } => (
+                StatusCode::UNAUTHORIZED,
+                kind,
+                "Authentification requise",
+                Some(detail.clone()),
+            ),
+            ApiError::Forbidden => (
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "Accès refusé",
+                Some("Votre rôle ne permet pas cette action.".into()),
+            ),
+            ApiError::NotFound => (
+                StatusCode::NOT_FOUND,
+                "not-found",
+                "Introuvable",
+                Some("La ressource demandée n'existe pas.".into()),
+            ),
+            ApiError::Conflict(d) => (StatusCode::CONFLICT, "conflict", "Conflit", Some(d.clone())),
+            ApiError::TooManyRequests { retry_after_secs } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too-many-requests",
+                "Trop de tentatives",
+                Some(format!("Réessayez dans {retry_after_secs} secondes.")),
+            ),
+            ApiError::UnsupportedMediaType(d) => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported-media-type",
+                "Format non pris en charge",
+                Some(d.clone()),
+            ),
+            ApiError::PayloadTooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload-too-large",
+                "Requête trop volumineuse",
+                None,
+            ),
+            ApiError::Internal(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "Erreur interne",
+                Some("Une erreur inattendue est survenue ; elle a été journalisée.".into()),
+            ),
+        }
+    }
+
+    pub fn to_problem(&self) -> Problem {
+        let (status, kind, title, detail) = self.parts();
+        Problem {
+            kind: format!("{PROBLEM_BASE}{kind}"),
+            title: title.to_owned(),
+            status: status.as_u16(),
+            detail,
+            errors: match self {
+                ApiError::Validation(errors) => errors.clone(),
+                _ => vec![],
+            },
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.parts().0
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let ApiError::Internal(msg) = self {
+            tracing::error!(error = %msg, "request failed");
+        }
+        let mut resp = HttpResponse::build(self.status_code());
+        resp.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
+        if let ApiError::TooManyRequests { retry_after_secs } = self {
+            resp.insert_header((header::RETRY_AFTER, HeaderValue::from(*retry_after_secs)));
+        }
+        if let ApiError::Unauthorized { .. } = self {
+            resp.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        resp.body(serde_json::to_string(&self.to_problem()).unwrap_or_default())
+    }
+}
+
+impl From<sesame_store::StoreError> for ApiError {
+    fn from(e: sesame_store::StoreError) -> Self {
+        use sesame_store::StoreError as S;
+        match e {
+            S::NotFound => ApiError::NotFound,
+            S::Conflict(d) => ApiError::Conflict(d),
+            S::Invalid(d) => ApiError::BadRequest(d),
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,237 @@
+//! The bulk actions of the console: (Re)notifier, Lister les comptes, Réinitialiser les mots de
+//! passe. Selections above [`JOB_THRESHOLD`] accounts run as a job the SPA follows with a
+//! progress bar; either way an operation is all-or-nothing.
+
+use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
+use actix_web::{post, web, HttpResponse};
+use sesame_api::accounts::{
+    JobAccepted, ListRequest, NotifyRequest, NotifyResponse, ResetResponse, SelectionRequest,
+};
+use sesame_api::Problem;
+use sesame_core::lifecycle::Channel;
+use sesame_core::permissions::Action;
+use sesame_core::{AccountKind, Population};
+use sesame_documents::{CSV_CONTENT_TYPE, PDF_CONTENT_TYPE};
+use sesame_store::repo::audit::NewAuditEvent;
+
+use crate::auth::Caller;
+use crate::operations::{self, Actor};
+use crate::problem::{ApiError, ApiResult};
+use crate::routes::accounts::PopulationPath;
+use crate::routes::extract::ApiJson;
+use crate::routes::selection::resolve;
+use crate::state::AppState;
+
+/// Above this many accounts, an action answers 202 with a job to follow.
+pub const JOB_THRESHOLD: usize = 300;
+
+pub fn actor(caller: &Caller, action: &str) -> Actor {
+    Actor {
+        audit: NewAuditEvent::new(caller.actor_kind(), caller.actor_name(), action)
+            .address(caller.address.map(|a| a.to_string())),
+        owner: owner_of(caller),
+    }
+}
+
+pub fn owner_of(caller: &Caller) -> String {
+    caller.owner()
+}
+
+/// Runs `work` now, or as a job when the selection is large.
+async fn run_or_job<T, F, Fut>(
+    state: &AppState,
+    owner: &str,
+    kind: &str,
+    count: usize,
+    work: F,
+) -> ApiResult<HttpResponse>
+where
+    T: serde::Serialize + 'static,
+    F: FnOnce(AppState) -> Fut + 'static,
+    Fut: std::future::Future<Output = Result<T, ApiError>> + 'static,
+{
+    if count <= JOB_THRESHOLD {
+        let result = work(state.clone()).await?;
+        return Ok(HttpResponse::Ok().json(result));
+    }
+    let job_id = state.store.create_job(owner, kind, count as u64).await?;
+    let st = state.clone();
+    let id = job_id.clone();
+    actix_web::rt::spawn(async move {
+        let outcome = work(st.clone()).await;
+        let saved = match outcome {
+            Ok(result) => {
+                let value = serde_json::to_value(result).unwrap_or_default();
+                st.store.finish_job(&id, value).await
+            }
+            Err(e) => {
+                let problem = e.to_problem();
+                st.store
+                    .fail_job(&id, problem.detail.as_deref().unwrap_or(&problem.title))
+                    .await
+            }
+        };
+        if let Err(e) = saved {
+            tracing::error!(error = %e, job = %id, "could not record the end of a job");
+        }
+    });
+    Ok(HttpResponse::Accepted().json(JobAccepted { job_id }))
+}
+
+/// (Re)notify: letters for everyone (PDF, one page per account), email too for guardians.
+#[utoipa::path(post, path = "/api/v1/establishments/{uai}/{population}/notify", tag = "accounts",
+    security(("bearer" = [])),
+    params(("uai" = String, Path, description = "UAI", example = "0450750W"), ("population" = PopulationPath, Path)),
+    request_body = NotifyRequest,
+    responses(
+        (status = 200, body = NotifyResponse),
+        (status = 202, description = "Large selection: follow the job", body = JobAccepted),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/api/v1/establishments/{uai}/{population:students|external-students|guardians}/notify")]
+pub async fn notify(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, PopulationPath)>,
+    body: ApiJson<NotifyRequest>,
+) -> ApiResult<HttpResponse> {
+    let (uai, population) = path.into_inner();
+    let population: Population = population.into();
+    let scoped = caller
+        .authorize(&state, &uai, Action::Notify(population))
+        .await?;
+    let channel = Channel::parse(&body.channel)
+        .ok_or_else(|| ApiError::field("channel", "Le canal doit être « letter » ou « email »."))?;
+    if channel == Channel::Email && population.kind() != AccountKind::Guardian {
+        return Err(ApiError::field(
+            "channel",
+            "La notification par courrier électronique est réservée aux responsables.",
+        ));
+    }
+    let est = scoped.establishment;
+    let ids = resolve(&state, &est.uai, population, &body.ids, &body.all_matching).await?;
+    let actor = actor(&caller, "account.notify");
+    let reset = body.reset_password;
+    run_or_job(
+        &state,
+        &actor.owner.clone(),
+        "notify",
+        ids.len(),
+        move |st| async move {
+            operations::notify(&st, &est, population, ids, channel, reset, &actor).await
+        },
+    )
+    .await
+}
+
+/// New provisional passwords, returned once (and as PDF / CSV credentials documents).
+#[utoipa::path(post, path = "/api/v1/establishments/{uai}/{population}/reset-password", tag = "accounts",
+    security(("bearer" = [])),
+    params(("uai" = String, Path, description = "UAI", example = "0450750W"), ("population" = PopulationPath, Path)),
+    request_body = SelectionRequest,
+    responses(
+        (status = 200, body = ResetResponse),
+        (status = 202, description = "Large selection: follow the job", body = JobAccepted),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post(
+    "/api/v1/establishments/{uai}/{population:students|external-students|guardians}/reset-password"
+)]
+pub async fn reset_password(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, PopulationPath)>,
+    body: ApiJson<SelectionRequest>,
+) -> ApiResult<HttpResponse> {
+    let (uai, population) = path.into_inner();
+    let population: Population = population.into();
+    let scoped = caller
+        .authorize(&state, &uai, Action::ResetPassword(population))
+        .await?;
+    let est = scoped.establishment;
+    let ids = resolve(&state, &est.uai, population, &body.ids, &body.all_matching).await?;
+    let actor = actor(&caller, "account.reset_password");
+    run_or_job(
+        &state,
+        &actor.owner.clone(),
+        "reset-password",
+        ids.len(),
+        move |st| async move { operations::reset(&st, &est, population, ids, &actor).await },
+    )
+    .await
+}
+
+/// "Lister les comptes": the PDF (grouped by class) or CSV file itself.
+#[utoipa::path(post, path = "/api/v1/establishments/{uai}/{population}/list", tag = "accounts",
+    security(("bearer" = [])),
+    params(("uai" = String, Path, description = "UAI", example = "0450750W"), ("population" = PopulationPath, Path)),
+    request_body = ListRequest,
+    responses(
+        (status = 200, description = "The list", content((String = "application/pdf"), (String = "text/csv; charset=utf-8"))),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/api/v1/establishments/{uai}/{population:students|external-students|guardians}/list")]
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, PopulationPath)>,
+    body: ApiJson<ListRequest>,
+) -> ApiResult<HttpResponse> {
+    let (uai, population) = path.into_inner();
+    let population: Population = population.into();
+    let scoped = caller
+        .authorize(&state, &uai, Action::ListAccounts(population))
+        .await?;
+    let csv = match body.format.as_str() {
+        "csv" => true,
+        "pdf" => false,
+        _ => {
+            return Err(ApiError::field(
+                "format",
+                "Le format doit être « pdf » ou « csv ».",
+            ))
+        }
+    };
+    let est = scoped.establishment;
+    let ids = resolve(&state, &est.uai, population, &body.ids, &body.all_matching).await?;
+    let (bytes, filename) = operations::list(&state, &est, population, &ids, csv).await?;
+    // Lists show provisional passwords: who printed which accounts is on record.
+    state
+        .store
+        .audit(
+            actor(&caller, "account.list")
+                .audit
+                .uai(&est.uai)
+                .targets(ids)
+                .detail(serde_json::json!({ "format": body.format })),
+        )
+        .await?;
+    Ok(attachment(
+        bytes,
+        &filename,
+        if csv {
+            CSV_CONTENT_TYPE
+        } else {
+            PDF_CONTENT_TYPE
+        },
+    ))
+}
+
+pub fn attachment(bytes: Vec<u8>, filename: &str, content_type: &str) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(content_type.to_owned())
+        .insert_header(ContentDisposition {
+            disposition: DispositionType::Attachment,
+            parameters: vec![DispositionParam::Filename(filename.to_owned())],
+        })
+        .body(bytes)
+}

@@ -1,0 +1,438 @@
+//! Search and detail of students, external students and guardians; "Modifier le compte".
+
+use actix_web::{get, patch, web};
+use serde::Deserialize;
+use sesame_api::accounts::{
+    AccountDetail, AccountItem, ClassInfo, ContactPatch, DataSource, LinkedPerson, MefInfo,
+    PendingIdentifierChange, SearchFilters, Structure,
+};
+use sesame_api::{Page, Problem};
+use sesame_core::contact::{valid_email, valid_phone};
+use sesame_core::lifecycle::visible_provisional_password;
+use sesame_core::permissions::Action;
+use sesame_core::{AccountState, Population};
+use sesame_store::repo::accounts::{pending_change, ContactChange};
+use sesame_store::repo::audit::{ActorKind, NewAuditEvent};
+use sesame_store::repo::search::{AccountRow, SortKey};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::{Caller, Scoped};
+use crate::problem::{ApiError, ApiResult};
+use crate::routes::extract::ApiJson;
+use crate::routes::extract::HtmlQuery;
+use crate::routes::paging::PageQuery;
+use crate::routes::selection::to_filter;
+use crate::state::AppState;
+
+/// The three populations of the console, as a path segment.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum PopulationPath {
+    Students,
+    ExternalStudents,
+    Guardians,
+}
+
+impl From<PopulationPath> for Population {
+    fn from(p: PopulationPath) -> Population {
+        match p {
+            PopulationPath::Students => Population::Students,
+            PopulationPath::ExternalStudents => Population::ExternalStudents,
+            PopulationPath::Guardians => Population::Guardians,
+        }
+    }
+}
+
+/// Search filters (repeat `class`, `mef`, `state`, `origin` for several values).
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SearchQuery {
+    /// Name or first name: prefix, accents and case ignored.
+    pub q: Option<String>,
+    /// Class codes.
+    #[serde(default)]
+    pub class: Vec<String>,
+    /// MEF short labels or codes.
+    #[serde(default)]
+    pub mef: Vec<String>,
+    /// Account states.
+    #[serde(default)]
+    pub state: Vec<String>,
+    /// Guardians: a linked student's name.
+    pub student: Option<String>,
+    /// Guardians: with or without an email address.
+    pub has_email: Option<bool>,
+    /// Guardians: account origins.
+    #[serde(default)]
+    pub origin: Vec<String>,
+    /// Guardians: a link reported as wrong.
+    pub link_reported: Option<bool>,
+    /// External students: home establishment.
+    pub home_uai: Option<String>,
+    /// 1-based page.
+    pub page: Option<u64>,
+    /// At most 500.
+    pub per_page: Option<u64>,
+    /// `family_name` (default), `first_name`, `class`, `state`, `identifier`, `notified_at`,
+    /// `last_login_at`; prefix with `-` for descending.
+    pub sort: Option<String>,
+}
+
+impl SearchQuery {
+    fn filters(&self) -> SearchFilters {
+        SearchFilters {
+            q: self.q.clone(),
+            class: self.class.clone(),
+            mef: self.mef.clone(),
+            state: self.state.clone(),
+            student: self.student.clone(),
+            has_email: self.has_email,
+            origin: self.origin.clone(),
+            link_reported: self.link_reported,
+            home_uai: self.home_uai.clone(),
+        }
+    }
+}
+
+/// The provisional password a troubleshooting table may show (list rule), decrypted.
+pub fn shown_password(
+    state: &AppState,
+    scoped: &Scoped,
+    id: &str,
+    account_state: &str,
+    enc: Option<&str>,
+) -> Result<Option<String>, ApiError> {
+    if !scoped.troubleshooting() {
+        return Ok(None);
+    }
+    let Some(st) = AccountState::parse(account_state) else {
+        return Ok(None);
+    };
+    let clear = match enc {
+        Some(enc) if st == AccountState::NotifiedNotActivated => Some(state.secrets.open(enc, id)?),
+        _ => None,
+    };
+    Ok(visible_provisional_password(st, clear.as_deref()))
+}
+
+fn item(state: &AppState, scoped: &Scoped, r: AccountRow) -> Result<AccountItem, ApiError> {
+    let provisional_password = shown_password(
+        state,
+        scoped,
+        &r.id,
+        &r.state,
+        r.provisional_password_enc.as_deref(),
+    )?;
+    Ok(AccountItem {
+        provisional_password,
+        id: r.id,
+        family_name: r.family_name,
+        first_name: r.first_name,
+        class: r.class,
+        mef: r.mef,
+        identifier: r.identifier,
+        state: r.state,
+        origin: r.origin,
+        notified_at: r.notified_at,
+        last_login_at: r.last_login_at,
+        email: r.email,
+        home_uai: r.home_uai,
+        home_name: r.home_name,
+        students: vec![],
+    })
+}
+
+/// Search the accounts of a population (the console's result table).
+#[utoipa::path(get, path = "/api/v1/establishments/{uai}/{population}", tag = "accounts",
+    security(("bearer" = [])),
+    params(("uai" = String, Path, description = "UAI", example = "0450750W"), ("population" = PopulationPath, Path), SearchQuery),
+    responses(
+        (status = 200, body = Page<AccountItem>),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/api/v1/establishments/{uai}/{population:students|external-students|guardians}")]
+pub async fn search(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, PopulationPath)>,
+    query: HtmlQuery<SearchQuery>,
+) -> ApiResult<web::Json<Page<AccountItem>>> {
+    let (uai, population) = path.into_inner();
+    let population: Population = population.into();
+    let scoped = caller
+        .authorize(&state, &uai, Action::SearchAccounts(population))
+        .await?;
+    let query = query.0;
+    let filter = to_filter(population, &query.filters())?;
+    let (page, per_page) = PageQuery {
+        page: query.page,
+        per_page: query.per_page,
+    }
+    .resolve()?;
+    let sort = match query.sort.as_deref().filter(|s| !s.is_empty()) {
+        Some(s) => SortKey::parse(s)
+            .ok_or_else(|| ApiError::field("sort", format!("Tri inconnu : {s}")))?,
+        None => (SortKey::default(), false),
+    };
+    let uai = scoped.establishment.uai.clone();
+    let (rows, total) = state
+        .store
+        .search_accounts(&uai, population, &filter, sort, page, per_page)
+        .await?;
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let mut items = rows
+        .into_iter()
+        .map(|r| item(&state, &scoped, r))
+        .collect::<Result<Vec<_>, _>>()?;
+    if population == Population::Guardians {
+        let links = state.store.linked_students(&uai, &ids).await?;
+        for it in &mut items {
+            it.students = links
+                .iter()
+                .filter(|l| l.guardian_id == it.id)
+                .map(|l| LinkedPerson {
+                    id: l.student_id.clone(),
+                    family_name: l.family_name.clone(),
+                    first_name: l.first_name.clone(),
+                    identifier: None,
+                    state: None,
+                    class: l.class.clone(),
+                    relationship: l.relationship.clone(),
+                    reported_wrong: l.reported_wrong,
+                })
+                .collect();
+        }
+    }
+    Ok(web::Json(Page {
+        items,
+        total,
+        page,
+        per_page,
+    }))
+}
+
+/// "Informations du compte": identity, state, sources, links, pending identifier change.
+#[utoipa::path(get, path = "/api/v1/establishments/{uai}/{population}/{id}", tag = "accounts",
+    security(("bearer" = [])),
+    params(("uai" = String, Path, description = "UAI", example = "0450750W"), ("population" = PopulationPath, Path), ("id" = String, Path, description = "Account id")),
+    responses(
+        (status = 200, body = AccountDetail),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/api/v1/establishments/{uai}/{population:students|external-students|guardians}/{id}")]
+pub async fn detail(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, PopulationPath, String)>,
+) -> ApiResult<web::Json<AccountDetail>> {
+    let (uai, population, id) = path.into_inner();
+    let population: Population = population.into();
+    let scoped = caller
+        .authorize(&state, &uai, Action::ViewAccount(population))
+        .await?;
+    Ok(web::Json(
+        load_detail(&state, &scoped, population, &id).await?,
+    ))
+}
+
+async fn load_detail(
+    state: &AppState,
+    scoped: &Scoped,
+    population: Population,
+    id: &str,
+) -> Result<AccountDetail, ApiError> {
+    let d = state
+        .store
+        .account_detail(&scoped.establishment.uai, population, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let a = &d.account;
+    let links: Vec<LinkedPerson> = d
+        .links
+        .iter()
+        .map(|l| LinkedPerson {
+            id: l.id.clone(),
+            family_name: l.family_name.clone(),
+            first_name: l.first_name.clone(),
+            identifier: Some(l.identifier.clone()),
+            state: Some(l.state.clone()),
+            class: l.class.clone(),
+            relationship: l.relationship.clone(),
+            reported_wrong: l.reported_wrong,
+        })
+        .collect();
+    let (guardians, students) = if population == Population::Guardians {
+        (vec![], links)
+    } else {
+        (links, vec![])
+    };
+    Ok(AccountDetail {
+        provisional_password: shown_password(
+            state,
+            scoped,
+            &a.id,
+            &a.state,
+            a.provisional_password_enc.as_deref(),
+        )?,
+        id: a.id.clone(),
+        kind: a.kind.clone(),
+        family_name: d.family_name.clone(),
+        first_name: d.first_name.clone(),
+        class: d.class.clone(),
+        mef: d.mef.clone(),
+        mef_label: d.mef_label.clone(),
+        identifier: a.identifier.clone(),
+        birth_date: d.birth_date,
+        ine: d.ine.clone(),
+        email: a.email.clone(),
+        email_validated: a.email_validated,
+        phone: a.phone.clone(),
+        state: a.state.clone(),
+        origin: a.origin.clone(),
+        notified_at: a.notified_at,
+        distributed_at: a.distributed_at,
+        activated_at: a.activated_at,
+        last_login_at: a.last_login_at,
+        home_uai: d.home_uai.clone(),
+        sources: d
+            .sources
+            .iter()
+            .map(|s| DataSource {
+                source: s.source.clone(),
+                academy: s.academy.clone(),
+                aaf_id: s.aaf_id.clone(),
+                source_id: s.source_id.clone(),
+                family_name: s.family_name.clone(),
+                first_name: s.first_name.clone(),
+            })
+            .collect(),
+        guardians,
+        students,
+        pending_identifier_change: pending_change(a).map(|(new_identifier, effective_at)| {
+            PendingIdentifierChange {
+                new_identifier,
+                effective_at,
+            }
+        }),
+    })
+}
+
+/// "Modifier le compte": only the contact data Sésame owns (email, phone); identity comes from
+/// the source systems and cannot be edited here.
+#[utoipa::path(patch, path = "/api/v1/establishments/{uai}/{population}/{id}", tag = "accounts",
+    security(("bearer" = [])),
+    params(("uai" = String, Path, description = "UAI", example = "0450750W"), ("population" = PopulationPath, Path), ("id" = String, Path, description = "Account id")),
+    request_body = ContactPatch,
+    responses(
+        (status = 200, body = AccountDetail),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+#[patch("/api/v1/establishments/{uai}/{population:students|external-students|guardians}/{id}")]
+pub async fn edit_contact(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, PopulationPath, String)>,
+    body: ApiJson<ContactPatch>,
+) -> ApiResult<web::Json<AccountDetail>> {
+    let (uai, population, id) = path.into_inner();
+    let population: Population = population.into();
+    let scoped = caller
+        .authorize(&state, &uai, Action::EditContact(population))
+        .await?;
+    let body = body.into_inner();
+    let clean = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    let email = body.email.map(clean);
+    let phone = body.phone.map(clean);
+    if let Some(Some(e)) = &email {
+        if !valid_email(e) {
+            return Err(ApiError::field("email", "Adresse électronique invalide."));
+        }
+    }
+    if let Some(Some(p)) = &phone {
+        if !valid_phone(p) {
+            return Err(ApiError::field("phone", "Numéro de téléphone invalide."));
+        }
+    }
+    if state
+        .store
+        .accounts_in_scope(
+            &scoped.establishment.uai,
+            population,
+            std::slice::from_ref(&id),
+        )
+        .await?
+        .is_empty()
+    {
+        return Err(ApiError::NotFound);
+    }
+    let audit = NewAuditEvent::new(
+        ActorKind::Staff,
+        caller.actor_name(),
+        "account.contact_update",
+    )
+    .address(caller.address.map(|a| a.to_string()))
+    .uai(&scoped.establishment.uai)
+    .detail(serde_json::json!({
+        "email_changed": email.is_some(),
+        "phone_changed": phone.is_some(),
+    }));
+    state
+        .store
+        .update_contact(&id, ContactChange { email, phone }, audit)
+        .await?;
+    Ok(web::Json(
+        load_detail(&state, &scoped, population, &id).await?,
+    ))
+}
+
+/// Classes and MEFs of the establishment, for the search filters.
+#[utoipa::path(get, path = "/api/v1/establishments/{uai}/structure", tag = "accounts",
+    security(("bearer" = [])),
+    params(("uai" = String, Path, description = "UAI", example = "0450750W")),
+    responses(
+        (status = 200, body = Structure),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/api/v1/establishments/{uai}/structure")]
+pub async fn structure(
+    state: web::Data<AppState>,
+    caller: Caller,
+    uai: web::Path<String>,
+) -> ApiResult<web::Json<Structure>> {
+    let scoped = caller
+        .authorize(&state, &uai, Action::ViewEstablishment)
+        .await?;
+    let uai = &scoped.establishment.uai;
+    let mefs = state.store.mefs(uai).await?;
+    let classes = state.store.classes(uai).await?;
+    Ok(web::Json(Structure {
+        classes: classes
+            .into_iter()
+            .map(|c| ClassInfo {
+                mef: c
+                    .mef_id
+                    .as_ref()
+                    .and_then(|m| mefs.iter().find(|x| &x.id == m))
+                    .map(|m| m.short_label.clone()),
+                code: c.code,
+            })
+            .collect(),
+        mefs: mefs
+            .into_iter()
+            .map(|m| MefInfo {
+                code: m.code,
+                short_label: m.short_label,
+                long_label: m.long_label,
+            })
+            .collect(),
+    }))
+}

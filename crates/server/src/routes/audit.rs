@@ -1,0 +1,89 @@
+use actix_web::{get, web};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use sesame_api::audit::AuditEvent;
+use sesame_api::{Page, Problem};
+use sesame_core::permissions::Action;
+use sesame_store::repo::audit::AuditFilter;
+use utoipa::IntoParams;
+
+use crate::auth::Caller;
+use crate::problem::{ApiError, ApiResult};
+use crate::routes::paging::PageQuery;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct AuditQuery {
+    /// Events at or after this instant (ISO 8601).
+    pub from: Option<DateTime<Utc>>,
+    /// Events at or before this instant (ISO 8601).
+    pub to: Option<DateTime<Utc>>,
+    /// Exact action, e.g. `auth.login`.
+    pub action: Option<String>,
+    /// Exact actor (username or client id).
+    pub actor: Option<String>,
+}
+
+/// The establishment's audit trail, newest first (head and agent).
+#[utoipa::path(get, path = "/api/v1/establishments/{uai}/audit", tag = "audit",
+    security(("bearer" = [])),
+    params(("uai" = String, Path, description = "UAI", example = "0450750W"), AuditQuery, PageQuery),
+    responses(
+        (status = 200, body = Page<AuditEvent>),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/api/v1/establishments/{uai}/audit")]
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    uai: web::Path<String>,
+    query: web::Query<AuditQuery>,
+    paging: web::Query<PageQuery>,
+) -> ApiResult<web::Json<Page<AuditEvent>>> {
+    let scoped = caller.authorize(&state, &uai, Action::ViewAudit).await?;
+    let (page, per_page) = paging.resolve()?;
+    if let (Some(from), Some(to)) = (query.from, query.to) {
+        if from > to {
+            return Err(ApiError::field(
+                "from",
+                "La date de début suit la date de fin.",
+            ));
+        }
+    }
+    let unscoped_actors = state
+        .store
+        .staff_usernames_at(&scoped.establishment.uai)
+        .await?;
+    let filter = AuditFilter {
+        uai: Some(scoped.establishment.uai),
+        unscoped_actors,
+        from: query.from,
+        to: query.to,
+        action: query.action.clone().filter(|s| !s.is_empty()),
+        actor: query.actor.clone().filter(|s| !s.is_empty()),
+    };
+    let (rows, total) = state.store.audit_events(&filter, page, per_page).await?;
+    Ok(web::Json(Page {
+        items: rows
+            .into_iter()
+            .map(|e| AuditEvent {
+                id: e.id,
+                at: e.at,
+                actor_kind: e.actor_kind,
+                actor: e.actor,
+                address: e.address,
+                action: e.action,
+                uai: e.uai,
+                targets: serde_json::from_str(&e.targets).unwrap_or_default(),
+                outcome: e.outcome,
+                detail: serde_json::from_str(&e.detail).unwrap_or(serde_json::Value::Null),
+            })
+            .collect(),
+        total,
+        page,
+        per_page,
+    }))
+}

@@ -1,0 +1,123 @@
+use actix_web::{post, web, HttpRequest, HttpResponse};
+use chrono::Duration;
+use sesame_api::auth::{LoginRequest, RefreshRequest, TokenResponse};
+use sesame_api::Problem;
+use sesame_store::repo::audit::{ActorKind, NewAuditEvent};
+use sesame_store::repo::sessions::Rotation;
+
+use crate::auth::caller::client_ip;
+use crate::auth::login;
+use crate::problem::{ApiError, ApiResult};
+use crate::routes::extract::ApiJson;
+use crate::state::AppState;
+
+/// Staff login. The admin module asks for the TOTP code unless the client is on a configured
+/// administrative network.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
+    responses(
+        (status = 200, body = TokenResponse),
+        (status = 401, description = "Bad credentials, or `type` ending in `totp-required`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Missing field", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failures; see Retry-After", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/api/v1/auth/login")]
+pub async fn login_handler(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: ApiJson<LoginRequest>,
+) -> ApiResult<web::Json<TokenResponse>> {
+    let address = client_ip(&req, &state.settings.trusted_proxies);
+    Ok(web::Json(
+        login::login(&state, body.into_inner(), address).await?,
+    ))
+}
+
+/// Exchanges a refresh token for a new pair. Each refresh token works once; reusing one
+/// revokes every token of its login.
+#[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshRequest,
+    responses(
+        (status = 200, body = TokenResponse),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/api/v1/auth/refresh")]
+pub async fn refresh(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: ApiJson<RefreshRequest>,
+) -> ApiResult<web::Json<TokenResponse>> {
+    let ttl = Duration::seconds(state.settings.refresh_token_ttl as i64);
+    let invalid = || ApiError::Unauthorized {
+        kind: "invalid-refresh-token",
+        detail: "Session expirée : reconnectez-vous.".into(),
+    };
+    match state
+        .store
+        .rotate_refresh_token(&body.refresh_token, ttl)
+        .await?
+    {
+        Rotation::Rotated { staff_id, token } => {
+            let staff = state
+                .store
+                .staff_by_id(&staff_id)
+                .await?
+                .filter(|s| !s.disabled)
+                .ok_or_else(invalid)?;
+            Ok(web::Json(TokenResponse {
+                access_token: state.tokens.issue(
+                    &staff.id,
+                    "staff",
+                    state.settings.access_token_ttl,
+                    None,
+                ),
+                token_type: "Bearer".into(),
+                expires_in: state.settings.access_token_ttl,
+                refresh_token: token,
+            }))
+        }
+        Rotation::Reused => {
+            let address = client_ip(&req, &state.settings.trusted_proxies);
+            state
+                .store
+                .audit(
+                    NewAuditEvent::new(ActorKind::System, "sesame", "auth.refresh_reuse")
+                        .address(address.map(|a| a.to_string()))
+                        .failed(),
+                )
+                .await?;
+            Err(invalid())
+        }
+        Rotation::Invalid => Err(invalid()),
+    }
+}
+
+/// Ends the session of this refresh token.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", request_body = RefreshRequest,
+    responses((status = 204, description = "Logged out")))]
+#[post("/api/v1/auth/logout")]
+pub async fn logout(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: ApiJson<RefreshRequest>,
+) -> ApiResult<HttpResponse> {
+    if let Some(staff_id) = state
+        .store
+        .revoke_refresh_token(&body.refresh_token)
+        .await?
+    {
+        let actor = state
+            .store
+            .staff_by_id(&staff_id)
+            .await?
+            .map(|s| s.username)
+            .unwrap_or(staff_id);
+        let address = client_ip(&req, &state.settings.trusted_proxies);
+        state
+            .store
+            .audit(
+                NewAuditEvent::new(ActorKind::Staff, actor, "auth.logout")
+                    .address(address.map(|a| a.to_string())),
+            )
+            .await?;
+    }
+    Ok(HttpResponse::NoContent().finish())
+}

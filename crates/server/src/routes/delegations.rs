@@ -1,0 +1,147 @@
+use actix_web::{delete, get, post, web, HttpResponse};
+use sesame_api::delegations::{Delegation, NewDelegation};
+use sesame_api::Problem;
+use sesame_core::permissions::Action;
+use sesame_store::repo::audit::{ActorKind, NewAuditEvent};
+use sesame_store::repo::delegations::DelegationView;
+
+use crate::auth::Caller;
+use crate::problem::{ApiError, ApiResult};
+use crate::routes::extract::ApiJson;
+use crate::state::AppState;
+
+fn to_api(d: DelegationView) -> Delegation {
+    Delegation {
+        id: d.id,
+        uai: d.uai,
+        username: d.username,
+        display_name: d.display_name,
+        module: d.module,
+        granted_by: d.granted_by,
+        granted_at: d.granted_at,
+    }
+}
+
+/// The establishment's live delegations (head only).
+#[utoipa::path(get, path = "/api/v1/establishments/{uai}/delegations", tag = "delegations",
+    security(("bearer" = [])),
+    params(("uai" = String, Path, description = "UAI", example = "0450750W")),
+    responses(
+        (status = 200, body = Vec<Delegation>),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/api/v1/establishments/{uai}/delegations")]
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    uai: web::Path<String>,
+) -> ApiResult<web::Json<Vec<Delegation>>> {
+    let scoped = caller
+        .authorize(&state, &uai, Action::ManageDelegations)
+        .await?;
+    let rows = state.store.delegations(&scoped.establishment.uai).await?;
+    Ok(web::Json(rows.into_iter().map(to_api).collect()))
+}
+
+/// Delegates the admin module (agent) or the troubleshooting module (teacher) to a staff
+/// member (head only).
+#[utoipa::path(post, path = "/api/v1/establishments/{uai}/delegations", tag = "delegations",
+    security(("bearer" = [])),
+    params(("uai" = String, Path, description = "UAI", example = "0450750W")),
+    request_body = NewDelegation,
+    responses(
+        (status = 201, body = Delegation),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already delegated", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/api/v1/establishments/{uai}/delegations")]
+pub async fn grant(
+    state: web::Data<AppState>,
+    caller: Caller,
+    uai: web::Path<String>,
+    body: ApiJson<NewDelegation>,
+) -> ApiResult<HttpResponse> {
+    let scoped = caller
+        .authorize(&state, &uai, Action::ManageDelegations)
+        .await?;
+    let uai = scoped.establishment.uai;
+    let module = body.module.trim();
+    if module != "admin" && module != "troubleshooting" {
+        return Err(ApiError::field(
+            "module",
+            "Le module doit être « admin » ou « troubleshooting ».",
+        ));
+    }
+    let username = body.username.trim();
+    let staff = state
+        .store
+        .staff_by_username(username)
+        .await?
+        .filter(|s| !s.disabled)
+        .ok_or_else(|| {
+            ApiError::field("username", "Aucun personnel actif avec cet identifiant.")
+        })?;
+    let me = caller.staff()?;
+    if staff.id == me.id {
+        return Err(ApiError::field(
+            "username",
+            "On ne peut pas se déléguer des droits à soi-même.",
+        ));
+    }
+    let audit = NewAuditEvent::new(ActorKind::Staff, &me.username, "delegation.grant")
+        .address(caller.address.map(|a| a.to_string()))
+        .uai(&uai)
+        .detail(serde_json::json!({ "username": staff.username, "module": module }));
+    let id = state
+        .store
+        .grant_delegation(&uai, &staff.id, module, &me.id, audit)
+        .await?;
+    let created = state
+        .store
+        .delegations(&uai)
+        .await?
+        .into_iter()
+        .find(|d| d.id == id)
+        .ok_or_else(|| ApiError::internal("granted delegation not found"))?;
+    Ok(HttpResponse::Created().json(to_api(created)))
+}
+
+/// Revokes a delegation (head only). Takes effect at the delegate's next request.
+#[utoipa::path(delete, path = "/api/v1/establishments/{uai}/delegations/{id}", tag = "delegations",
+    security(("bearer" = [])),
+    params(("uai" = String, Path, description = "UAI", example = "0450750W"), ("id" = String, Path, description = "Delegation id")),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ))]
+#[delete("/api/v1/establishments/{uai}/delegations/{id}")]
+pub async fn revoke(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+) -> ApiResult<HttpResponse> {
+    let (uai, id) = path.into_inner();
+    let scoped = caller
+        .authorize(&state, &uai, Action::ManageDelegations)
+        .await?;
+    let uai = scoped.establishment.uai;
+    let audit = NewAuditEvent::new(
+        ActorKind::Staff,
+        &caller.staff()?.username,
+        "delegation.revoke",
+    )
+    .address(caller.address.map(|a| a.to_string()))
+    .uai(&uai);
+    state
+        .store
+        .revoke_delegation(&uai, &id, &caller.staff()?.id, audit)
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

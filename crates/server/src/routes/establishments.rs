@@ -1,0 +1,66 @@
+use actix_web::{get, web};
+use serde::Deserialize;
+use sesame_api::establishments::Establishment;
+use sesame_api::Problem;
+use sesame_core::permissions::Action;
+use sesame_store::repo::establishments::Establishment as Row;
+use utoipa::IntoParams;
+
+use crate::auth::Caller;
+use crate::problem::ApiResult;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct EstablishmentQuery {
+    /// Part of the UAI or of the name.
+    pub q: Option<String>,
+}
+
+pub fn to_api(e: Row) -> Establishment {
+    Establishment {
+        uai: e.uai,
+        name: e.name,
+        kind: e.kind,
+        sector: e.sector,
+        degree: e.degree.clamp(1, 2) as u8,
+        academy: e.academy,
+        data_updated_at: e.data_updated_at,
+    }
+}
+
+/// The caller's establishments (the home page's chooser), filtered by UAI or name.
+#[utoipa::path(get, path = "/api/v1/establishments", tag = "establishments", security(("bearer" = [])),
+    params(EstablishmentQuery),
+    responses((status = 200, body = Vec<Establishment>), (status = 401, body = Problem, content_type = "application/problem+json")))]
+#[get("/api/v1/establishments")]
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<EstablishmentQuery>,
+) -> ApiResult<web::Json<Vec<Establishment>>> {
+    let rows = state
+        .store
+        .establishments_among(&caller.uais(), query.q.as_deref())
+        .await?;
+    Ok(web::Json(rows.into_iter().map(to_api).collect()))
+}
+
+/// One establishment of the caller's.
+#[utoipa::path(get, path = "/api/v1/establishments/{uai}", tag = "establishments", security(("bearer" = [])),
+    params(("uai" = String, Path, description = "UAI, e.g. 0450750W")),
+    responses(
+        (status = 200, body = Establishment),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Unknown or not the caller's", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/api/v1/establishments/{uai}")]
+pub async fn get_one(
+    state: web::Data<AppState>,
+    caller: Caller,
+    uai: web::Path<String>,
+) -> ApiResult<web::Json<Establishment>> {
+    let scoped = caller
+        .authorize(&state, &uai, Action::ViewEstablishment)
+        .await?;
+    Ok(web::Json(to_api(scoped.establishment)))
+}

@@ -1,0 +1,395 @@
+//! The account holders' surface (domain.md "Account holder"): a student or guardian logs in
+//! with their identifier and password, replaces a provisional password (which activates the
+//! account), and a guardian reports a wrong link to a student.
+
+use std::sync::OnceLock;
+
+use actix_web::{get, post, web, HttpRequest};
+use chrono::Utc;
+use sesame_api::holders::{
+    HolderLink, HolderLoginRequest, HolderLoginResponse, HolderProfile, LinkReported,
+    PasswordChangeRequest, PasswordChanged,
+};
+use sesame_api::Problem;
+use sesame_core::lifecycle::{login_requires_password_change, password_login_possible};
+use sesame_core::password::check_chosen_password;
+use sesame_core::regeneration::identifier_in_force;
+use sesame_core::{AccountKind, AccountState, Origin};
+use sesame_store::repo::accounts::{pending_change, Account};
+use sesame_store::repo::audit::{ActorKind, NewAuditEvent};
+use sesame_store::repo::holders::CheckedCredential;
+use sesame_store::repo::throttle::ThrottlePolicy;
+
+use crate::auth::caller::client_ip;
+use crate::auth::holder::ACCOUNT_TOKEN_KIND;
+use crate::auth::Holder;
+use crate::problem::{ApiError, ApiResult};
+use crate::state::AppState;
+
+fn invalid_credentials() -> ApiError {
+    ApiError::Unauthorized {
+        kind: "invalid-credentials",
+        detail: "Identifiant ou mot de passe incorrect.".into(),
+    }
+}
+
+/// A hash to verify against when there is no hash to verify (unknown identifier, provisional
+/// password, FranceConnect account), so that every attempt costs one argon2 verification and
+/// the answer time says nothing about the account.
+fn dummy_hash(state: &AppState) -> String {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY
+        .get_or_init(|| {
+            state
+                .hasher
+                .hash("sesame-dummy-holder-password")
+                .expect("hashing works")
+        })
+        .clone()
+}
+
+/// Equality whose time depends only on the lengths.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    let mut diff = a.len() ^ b.len();
+    for i in 0..a.len().max(b.len()) {
+        let x = a.get(i).copied().unwrap_or(0);
+        let y = b.get(i).copied().unwrap_or(0);
+        diff |= usize::from(x ^ y);
+    }
+    diff == 0
+}
+
+fn throttle_key(identifier: &str) -> String {
+    format!("holder:{}", identifier.trim().to_ascii_lowercase())
+}
+
+/// Whether `password` is the account's password: the chosen one (argon2id) if there is one,
+/// else the provisional one. Always costs one argon2 verification.
+async fn password_matches(
+    state: &AppState,
+    account: Option<&Account>,
+    password: &str,
+) -> Result<bool, ApiError> {
+    let usable = account.filter(|a| {
+        match (
+            AccountKind::parse(&a.kind),
+            AccountState::parse(&a.state),
+            Origin::parse(&a.origin),
+        ) {
+            (Some(kind), Some(state), Some(origin)) => password_login_possible(kind, state, origin),
+            _ => false,
+        }
+    });
+    let (hash, provisional) = match usable {
+        Some(a) => match (&a.password_hash, &a.provisional_password_enc) {
+            (Some(h), _) => (Some(h.clone()), None),
+            (None, Some(enc)) => (None, Some(state.secrets.open(enc, &a.id)?)),
+            (None, None) => (None, None),
+        },
+        None => (None, None),
+    };
+    let has_hash = hash.is_some();
+    let hash = hash.unwrap_or_else(|| dummy_hash(state));
+    let hasher = state.hasher.clone();
+    let pw = password.to_owned();
+    // argon2 is deliberately slow: keep it off the async workers.
+    let hash_ok = web::block(move || hasher.verify(&pw, &hash))
+        .await
+        .map_err(ApiError::internal)?;
+    Ok(match provisional {
+        Some(p) => constant_time_eq(p.as_bytes(), password.as_bytes()),
+        None => has_hash && hash_ok,
+    })
+}
+
+async fn throttled(state: &AppState, key: &str) -> Result<(), ApiError> {
+    let now = Utc::now();
+    if let Some(until) = state.store.throttled_until(key, now).await? {
+        let secs = (until - now).num_seconds().max(1) as u64;
+        return Err(ApiError::TooManyRequests {
+            retry_after_secs: secs,
+        });
+    }
+    Ok(())
+}
+
+/// The identifier to file an account's events under: the one in force now.
+fn actor(account: &Account) -> String {
+    let pending = pending_change(account);
+    identifier_in_force(
+        &account.identifier,
+        pending.as_ref().map(|(p, at)| (p.as_str(), *at)),
+        Utc::now(),
+    )
+    .to_owned()
+}
+
+async fn holder_event(
+    state: &AppState,
+    account: &Account,
+    action: &str,
+    address: Option<std::net::IpAddr>,
+) -> Result<NewAuditEvent, ApiError> {
+    let mut event = NewAuditEvent::new(ActorKind::AccountHolder, actor(account), action)
+        .address(address.map(|a| a.to_string()));
+    if let Some(uai) = state.store.holder_home_uai(account).await? {
+        event = event.uai(uai);
+    }
+    Ok(event)
+}
+
+/// Account-holder login (students, guardians) with the national identifier and the password:
+/// the provisional one handed out by the establishment, or the one the person chose. After a
+/// regenerated identifier takes effect (00:00 Europe/Paris the next day) only the new
+/// identifier works; before, only the current one. An unknown identifier, a wrong password and
+/// an account without a password here (FranceConnect, not yet notified) get the same 401.
+/// Repeated failures for an identifier are throttled (429, `Retry-After`).
+#[utoipa::path(post, path = "/api/v1/account/login", tag = "account", request_body = HolderLoginRequest,
+    responses(
+        (status = 200, body = HolderLoginResponse),
+        (status = 401, description = "Bad credentials (`type` ending in `invalid-credentials`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Missing field", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failures; see Retry-After", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/api/v1/account/login")]
+pub async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<HolderLoginRequest>,
+) -> ApiResult<web::Json<HolderLoginResponse>> {
+    let given = body.identifier.trim();
+    if given.is_empty() {
+        return Err(ApiError::field(
+            "identifier",
+            "L'identifiant est obligatoire.",
+        ));
+    }
+    if body.password.is_empty() {
+        return Err(ApiError::field(
+            "password",
+            "Le mot de passe est obligatoire.",
+        ));
+    }
+    let address = client_ip(&req, &state.settings.trusted_proxies);
+    let key = throttle_key(given);
+    throttled(&state, &key).await?;
+    let now = Utc::now();
+    let found = state.store.holder_by_identifier(given, now).await?;
+    let account = found.map(|(a, _)| a);
+    if !password_matches(&state, account.as_ref(), &body.password).await? {
+        state
+            .store
+            .record_login_failure(&key, now, ThrottlePolicy::default())
+            .await?;
+        // A known account's failures are filed under its establishment (the school can see
+        // attempts on a pupil's account); otherwise the identifier as typed, bounded.
+        let event = match &account {
+            Some(a) => holder_event(&state, a, "account.login", address)
+                .await?
+                .targets(vec![a.id.clone()]),
+            None => NewAuditEvent::new(
+                ActorKind::AccountHolder,
+                given.chars().take(100).collect::<String>(),
+                "account.login",
+            )
+            .address(address.map(|a| a.to_string())),
+        };
+        state
+            .store
+            .audit(
+                event
+                    .failed()
+                    .detail(serde_json::json!({ "reason": "bad_credentials" })),
+            )
+            .await?;
+        return Err(invalid_credentials());
+    }
+    let account = account.ok_or_else(invalid_credentials)?;
+    state.store.clear_login_failures(&key).await?;
+    let event = holder_event(&state, &account, "account.login", address).await?;
+    state
+        .store
+        .record_holder_login(&account.id, now, event)
+        .await?;
+    let account_state = AccountState::parse(&account.state).ok_or_else(invalid_credentials)?;
+    let ttl = state.settings.access_token_ttl;
+    Ok(web::Json(HolderLoginResponse {
+        access_token: state
+            .tokens
+            .issue(&account.id, ACCOUNT_TOKEN_KIND, ttl, None),
+        token_type: "Bearer".into(),
+        expires_in: ttl,
+        must_change_password: login_requires_password_change(
+            account_state,
+            account.must_change_password,
+        ),
+    }))
+}
+
+/// The account holder's own account: identifier in force, state, whether the password must be
+/// changed, and for a guardian the students they are linked to (to report a wrong link).
+#[utoipa::path(get, path = "/api/v1/account/me", tag = "account",
+    security(("account_bearer" = [])),
+    responses(
+        (status = 200, body = HolderProfile),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/api/v1/account/me")]
+pub async fn me(state: web::Data<AppState>, holder: Holder) -> ApiResult<web::Json<HolderProfile>> {
+    let a = &holder.account;
+    let students = if holder.is_guardian() {
+        state
+            .store
+            .holder_links(&a.id)
+            .await?
+            .into_iter()
+            .map(|l| HolderLink {
+                student_id: l.student_id,
+                family_name: l.family_name,
+                first_name: l.first_name,
+                uai: l.uai,
+                class: l.class,
+                relationship: l.relationship,
+                reported_wrong: l.reported_wrong,
+                reported_at: l.reported_at,
+            })
+            .collect()
+    } else {
+        vec![]
+    };
+    let must_change = AccountState::parse(&a.state)
+        .map(|s| login_requires_password_change(s, a.must_change_password))
+        .unwrap_or(a.must_change_password);
+    Ok(web::Json(HolderProfile {
+        id: a.id.clone(),
+        kind: a.kind.clone(),
+        identifier: actor(a),
+        state: a.state.clone(),
+        must_change_password: must_change,
+        students,
+    }))
+}
+
+/// The account holder replaces their password. The current one (provisional or chosen) must be
+/// given; the new one must follow the policy (at least 8 characters mixing 3 kinds among lower
+/// case, upper case, digits and others). A provisional account becomes `activated` (its
+/// activation and distribution dates are recorded the first time); the provisional password
+/// stops working.
+#[utoipa::path(post, path = "/api/v1/account/password", tag = "account",
+    security(("account_bearer" = [])),
+    request_body = PasswordChangeRequest,
+    responses(
+        (status = 200, body = PasswordChanged),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The password was reset meanwhile: log in again", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Wrong `current_password`, or `new_password` refused by the policy (the French message says why)", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many wrong current passwords; see Retry-After", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/api/v1/account/password")]
+pub async fn change_password(
+    state: web::Data<AppState>,
+    holder: Holder,
+    body: web::Json<PasswordChangeRequest>,
+) -> ApiResult<web::Json<PasswordChanged>> {
+    let account = &holder.account;
+    if body.current_password.is_empty() {
+        return Err(ApiError::field(
+            "current_password",
+            "Le mot de passe actuel est obligatoire.",
+        ));
+    }
+    check_chosen_password(&body.new_password)
+        .map_err(|e| ApiError::field("new_password", e.to_string()))?;
+    if body.new_password == body.current_password {
+        return Err(ApiError::field(
+            "new_password",
+            "Le nouveau mot de passe doit être différent de l'actuel.",
+        ));
+    }
+    let key = throttle_key(&account.identifier);
+    throttled(&state, &key).await?;
+    let checked = CheckedCredential::of(account);
+    if !password_matches(&state, Some(account), &body.current_password).await? {
+        state
+            .store
+            .record_login_failure(&key, Utc::now(), ThrottlePolicy::default())
+            .await?;
+        let event = holder_event(&state, account, "account.password_change", holder.address)
+            .await?
+            .targets(vec![account.id.clone()])
+            .failed()
+            .detail(serde_json::json!({ "reason": "bad_current_password" }));
+        state.store.audit(event).await?;
+        return Err(ApiError::field(
+            "current_password",
+            "Le mot de passe actuel est incorrect.",
+        ));
+    }
+    let hasher = state.hasher.clone();
+    let new_password = body.new_password.clone();
+    let new_hash = web::block(move || hasher.hash(&new_password))
+        .await
+        .map_err(ApiError::internal)??;
+    let event = holder_event(&state, account, "account.password_change", holder.address).await?;
+    let changed = state
+        .store
+        .change_holder_password(&account.id, &checked, &new_hash, event)
+        .await?;
+    state.store.clear_login_failures(&key).await?;
+    Ok(web::Json(PasswordChanged {
+        state: changed.activation.state_after.as_str().to_owned(),
+        activated_now: changed.activation.first_activation,
+    }))
+}
+
+/// A guardian reports their link to a student as wrong (« rattachement signalé erroné »); the
+/// establishment sees it in the guardians' search (`link_reported=true`) and the account
+/// detail. Reporting again changes nothing. Guardians only: a student's token gets 403.
+#[utoipa::path(post, path = "/api/v1/account/links/{student_id}/report", tag = "account",
+    security(("account_bearer" = [])),
+    params(("student_id" = String, Path, description = "The linked student's id")),
+    responses(
+        (status = 200, body = LinkReported),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a guardian's token", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "The guardian has no link to this student", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/api/v1/account/links/{student_id}/report")]
+pub async fn report_link(
+    state: web::Data<AppState>,
+    holder: Holder,
+    student_id: web::Path<String>,
+) -> ApiResult<web::Json<LinkReported>> {
+    if !holder.is_guardian() {
+        return Err(ApiError::Forbidden);
+    }
+    let event = NewAuditEvent::new(
+        ActorKind::AccountHolder,
+        actor(&holder.account),
+        "account.link_report",
+    )
+    .address(holder.address.map(|a| a.to_string()));
+    let report = state
+        .store
+        .report_guardian_link(&holder.account.id, student_id.trim(), event)
+        .await?;
+    Ok(web::Json(LinkReported {
+        student_id: report.student_id,
+        reported_wrong: true,
+        reported_at: report.reported_at,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::constant_time_eq;
+
+    #[test]
+    fn constant_time_equality() {
+        assert!(constant_time_eq(b"PT4HUMM2", b"PT4HUMM2"));
+        assert!(!constant_time_eq(b"PT4HUMM2", b"PT4HUMM3"));
+        assert!(!constant_time_eq(b"PT4HUMM2", b"PT4HUMM"));
+        assert!(!constant_time_eq(b"", b"A"));
+        assert!(constant_time_eq(b"", b""));
+    }
+}

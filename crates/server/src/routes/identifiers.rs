@@ -1,0 +1,113 @@
+//! "Génération d'un nouvel identifiant" (seed 001 §8).
+
+use actix_web::{delete, post, web, HttpResponse};
+use sesame_api::accounts::IdentifierChange;
+use sesame_api::Problem;
+use sesame_core::permissions::Action;
+use sesame_core::Population;
+use sesame_store::repo::identifiers::ScheduleError;
+
+use crate::auth::Caller;
+use crate::problem::{ApiError, ApiResult};
+use crate::routes::account_actions::actor;
+use crate::state::AppState;
+
+/// The account must be a student, external student or guardian of the establishment.
+async fn in_scope(state: &AppState, uai: &str, id: &str) -> Result<(), ApiError> {
+    for population in [
+        Population::Students,
+        Population::Guardians,
+        Population::ExternalStudents,
+    ] {
+        if !state
+            .store
+            .accounts_in_scope(uai, population, &[id.to_owned()])
+            .await?
+            .is_empty()
+        {
+            return Ok(());
+        }
+    }
+    Err(ApiError::NotFound)
+}
+
+/// Schedules a new identifier computed from the person's names, when every data source agrees
+/// on them and the identifier would change. It takes effect the next day.
+#[utoipa::path(post, path = "/api/v1/establishments/{uai}/accounts/{id}/regenerate-identifier", tag = "accounts",
+    security(("bearer" = [])),
+    params(("uai" = String, Path, description = "UAI", example = "0450750W"), ("id" = String, Path, description = "Account id")),
+    responses(
+        (status = 202, body = IdentifierChange),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Names differ between sources (named in `detail`), the identifier would not change, or a change is already pending", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/api/v1/establishments/{uai}/accounts/{id}/regenerate-identifier")]
+pub async fn regenerate(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+) -> ApiResult<HttpResponse> {
+    let (uai, id) = path.into_inner();
+    let scoped = caller
+        .authorize(&state, &uai, Action::RegenerateIdentifier)
+        .await?;
+    let uai = scoped.establishment.uai;
+    in_scope(&state, &uai, &id).await?;
+    let audit = actor(&caller, "account.regenerate_identifier")
+        .audit
+        .uai(&uai);
+    match state
+        .store
+        .schedule_identifier_change(&id, chrono::Utc::now(), audit)
+        .await?
+    {
+        Ok(change) => Ok(HttpResponse::Accepted().json(IdentifierChange {
+            current_identifier: change.current_identifier,
+            new_identifier: change.new_identifier,
+            effective_at: change.effective_at,
+        })),
+        Err(ScheduleError::Refused(refusal)) => Err(ApiError::Conflict(refusal.message())),
+        Err(ScheduleError::AlreadyPending(c)) => Err(ApiError::Conflict(format!(
+            "Un nouvel identifiant ({}) est déjà programmé pour le {} ; annulez-le d'abord.",
+            c.new_identifier,
+            sesame_core::csv_cell::fr_date_opt(Some(c.effective_at))
+        ))),
+    }
+}
+
+/// Cancels a pending identifier change before it takes effect.
+#[utoipa::path(delete, path = "/api/v1/establishments/{uai}/accounts/{id}/regenerate-identifier", tag = "accounts",
+    security(("bearer" = [])),
+    params(("uai" = String, Path, description = "UAI", example = "0450750W"), ("id" = String, Path, description = "Account id")),
+    responses(
+        (status = 204, description = "Cancelled"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "No change pending", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[delete("/api/v1/establishments/{uai}/accounts/{id}/regenerate-identifier")]
+pub async fn cancel(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+) -> ApiResult<HttpResponse> {
+    let (uai, id) = path.into_inner();
+    let scoped = caller
+        .authorize(&state, &uai, Action::RegenerateIdentifier)
+        .await?;
+    let uai = scoped.establishment.uai;
+    in_scope(&state, &uai, &id).await?;
+    let audit = actor(&caller, "account.cancel_identifier_change")
+        .audit
+        .uai(&uai);
+    if state.store.cancel_identifier_change(&id, audit).await? {
+        Ok(HttpResponse::NoContent().finish())
+    } else {
+        Err(ApiError::Conflict(
+            "Aucun changement d'identifiant n'est programmé pour ce compte.".into(),
+        ))
+    }
+}

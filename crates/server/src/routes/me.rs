@@ -1,0 +1,27 @@
+use actix_web::{get, web};
+use sesame_api::auth::{Me, RoleGrant};
+use sesame_api::Problem;
+
+use crate::auth::Caller;
+use crate::problem::ApiResult;
+
+/// Who the caller is and the roles they hold now.
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = Me), (status = 401, body = Problem, content_type = "application/problem+json")))]
+#[get("/api/v1/me")]
+pub async fn me(caller: Caller) -> ApiResult<web::Json<Me>> {
+    let staff = caller.staff()?;
+    Ok(web::Json(Me {
+        username: staff.username.clone(),
+        display_name: staff.display_name.clone(),
+        roles: caller
+            .grants
+            .iter()
+            .map(|g| RoleGrant {
+                uai: g.uai.clone(),
+                role: g.role.as_str().to_owned(),
+                module: g.role.module().as_str().to_owned(),
+            })
+            .collect(),
+    }))
+}

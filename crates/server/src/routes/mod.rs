@@ -1,0 +1,21 @@
+//! HTTP handlers, thin: parse → authorise → call the store/domain → map.
+
+pub mod account_actions;
+pub mod accounts;
+pub mod audit;
+pub mod auth;
+pub mod delegations;
+pub mod documents;
+pub mod ent;
+pub mod establishments;
+pub mod extract;
+pub mod health;
+pub mod holders;
+pub mod identifiers;
+pub mod me;
+pub mod oauth;
+pub mod paging;
+pub mod selection;
+pub mod settings;
+pub mod statistics;
+pub mod webhooks;

@@ -1,0 +1,279 @@
+//! Spawns the real application on a free loopback port over a fresh database, as a client
+//! would see it.
+#![allow(dead_code)]
+
+pub mod smtp_sink;
+
+use std::net::TcpListener;
+
+use sesame_server::config::Config;
+use sesame_server::state::AppState;
+use sesame_store::{Backend, PasswordHasher, SecretBox};
+
+pub struct TestApp {
+    pub handle: actix_web::dev::ServerHandle,
+    pub background: Vec<tokio::task::JoinHandle<()>>,
+    pub config: Config,
+    pub base: String,
+    pub state: AppState,
+    pub http: reqwest::Client,
+    pub backend: Backend,
+}
+
+pub fn test_config(database_url: String) -> Config {
+    Config {
+        database_url,
+        secret_key: Some(SecretBox::generate_key_base64()),
+        secret_key_file: None,
+        spa_dir: "/nonexistent-spa-dir".into(),
+        access_token_ttl: 900,
+        refresh_token_ttl: 3600,
+        admin_networks: vec![],
+        trusted_proxies: vec![],
+        url_verify_allow_http_loopback: false,
+        webhook_retry_base_ms: 200,
+        webhook_poll_ms: 100,
+        smtp_url: None,
+        smtp_username: None,
+        smtp_password: None,
+        mail_from: sesame_server::mail::DEFAULT_FROM.into(),
+        smtp_timeout_secs: 10,
+    }
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> TestApp {
+        Self::spawn_with(backend, |_| {}).await
+    }
+
+    pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let url = sesame_store::testing::fresh_database_url(backend).await;
+        let mut config = test_config(url);
+        adjust(&mut config);
+        Self::spawn_config(backend, &config).await
+    }
+
+    pub async fn spawn_config(backend: Backend, config: &Config) -> TestApp {
+        let state = sesame_server::app::build_state(config, PasswordHasher::insecure_fast())
+            .await
+            .expect("state");
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let server = sesame_server::app::run(listener, state.clone()).expect("server");
+        let handle = server.handle();
+        tokio::spawn(server);
+        let background = sesame_server::scheduler::start(state.clone());
+        TestApp {
+            handle,
+            background,
+            config: config.clone(),
+            base,
+            state,
+            http: reqwest::Client::new(),
+            backend,
+        }
+    }
+
+    /// Stops the server and its background work, as if the process died.
+    pub async fn stop(self) {
+        for task in &self.background {
+            task.abort();
+        }
+        self.handle.stop(false).await;
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> reqwest::Response {
+        let mut r = self.http.get(self.url(path));
+        if let Some(t) = token {
+            r = r.bearer_auth(t);
+        }
+        r.send().await.expect("request")
+    }
+
+    pub async fn post_json(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        body: &serde_json::Value,
+    ) -> reqwest::Response {
+        let mut r = self.http.post(self.url(path)).json(body);
+        if let Some(t) = token {
+            r = r.bearer_auth(t);
+        }
+        r.send().await.expect("request")
+    }
+}
+
+/// Runs an HTTP test once per engine (`name::sqlite`, `name::postgres`).
+#[macro_export]
+macro_rules! http_test {
+    ($(#[$meta:meta])* async fn $name:ident($app:ident : TestApp) $body:block) => {
+        $(#[$meta])*
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn run($app: $crate::common::TestApp) $body
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                run($crate::common::TestApp::spawn(sesame_store::Backend::Sqlite).await).await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                run($crate::common::TestApp::spawn(sesame_store::Backend::Postgres).await).await
+            }
+        }
+    };
+}
+
+/// The current TOTP code of a base32 secret, as an authenticator app would show it.
+pub fn totp_now(secret: &str) -> String {
+    let totp = sesame_server::auth::totp::totp_for(secret, "Sésame", "test").unwrap();
+    totp.generate(chrono::Utc::now().timestamp() as u64)
+}
+
+pub const PASSWORD: &str = "correct horse battery";
+pub const TOTP_SECRET: &str = "JBSWY3DPEHPK3PXP";
+pub const LP: &str = "0450750W";
+pub const COLLEGE: &str = "0451234X";
+
+/// Two establishments; `head` heads the LP (admin module, TOTP enrolled), `teacher` holds a
+/// troubleshooting delegation at the collège.
+pub async fn seed_basic(app: &TestApp) {
+    use sesame_core::permissions::Role;
+    use sesame_store::repo::establishments::NewEstablishment;
+    use sesame_store::repo::staff::NewStaff;
+    let store = &app.state.store;
+    for (uai, name, kind) in [
+        (LP, "LP LYC METIER Auguste Rodin", "lp"),
+        (COLLEGE, "CLG Jean Zay", "college"),
+    ] {
+        store
+            .insert_establishment(NewEstablishment {
+                uai: uai.into(),
+                name: name.into(),
+                kind: kind.into(),
+                degree: 2,
+                sector: "public".into(),
+                academy: "Orléans-Tours".into(),
+                private_admin_group: false,
+            })
+            .await
+            .unwrap();
+    }
+    let hash = app.state.hasher.hash(PASSWORD).unwrap();
+    let head = store
+        .create_staff(NewStaff {
+            username: "head",
+            display_name: "Mme Claire Morand",
+            password_hash: hash.clone(),
+            totp_secret_enc: None,
+        })
+        .await
+        .unwrap();
+    store
+        .set_staff_totp(
+            &head.id,
+            Some(app.state.secrets.seal(TOTP_SECRET, &head.id).unwrap()),
+        )
+        .await
+        .unwrap();
+    store
+        .add_staff_role(&head.id, LP, Role::Head)
+        .await
+        .unwrap();
+    let teacher = store
+        .create_staff(NewStaff {
+            username: "teacher",
+            display_name: "M. Paul Caverot",
+            password_hash: hash,
+            totp_secret_enc: None,
+        })
+        .await
+        .unwrap();
+    use sea_orm::{ActiveModelTrait, Set};
+    sesame_store::entities::delegation::ActiveModel {
+        id: Set(sesame_store::ids::new_id()),
+        uai: Set(COLLEGE.into()),
+        staff_id: Set(teacher.id),
+        module: Set("troubleshooting".into()),
+        granted_by: Set(head.id),
+        granted_at: Set(chrono::Utc::now()),
+        revoked_by: Set(None),
+        revoked_at: Set(None),
+    }
+    .insert(&store.db)
+    .await
+    .unwrap();
+}
+
+/// Logs in and returns the access token (computing the TOTP code when asked for).
+pub async fn login(app: &TestApp, username: &str) -> String {
+    let r = app
+        .post_json(
+            "/api/v1/auth/login",
+            None,
+            &serde_json::json!({"username": username, "password": PASSWORD, "totp_code": totp_now(TOTP_SECRET)}),
+        )
+        .await;
+    assert_eq!(r.status(), 200, "login of {username}");
+    let body: serde_json::Value = r.json().await.unwrap();
+    body["access_token"].as_str().unwrap().to_owned()
+}
+
+/// Loads the demo data set into the app's database.
+pub async fn load_demo(app: &TestApp) {
+    let loaded =
+        sesame_store::demo::load_demo(&app.state.store, &app.state.secrets, &app.state.hasher)
+            .await
+            .expect("demo data loads");
+    assert!(matches!(loaded, sesame_store::demo::DemoLoad::Loaded(_)));
+}
+
+/// Logs a demo staff user in (computing the TOTP code when asked for).
+pub async fn demo_login(app: &TestApp, username: &str) -> String {
+    let r = app
+        .post_json(
+            "/api/v1/auth/login",
+            None,
+            &serde_json::json!({
+                "username": username,
+                "password": sesame_store::demo::DEMO_PASSWORD,
+                "totp_code": totp_now(sesame_store::demo::DEMO_TOTP_SECRET),
+            }),
+        )
+        .await;
+    assert_eq!(r.status(), 200, "demo login of {username}");
+    let body: serde_json::Value = r.json().await.unwrap();
+    body["access_token"].as_str().unwrap().to_owned()
+}
+
+/// The text of a PDF, page by page (poppler's pdftotext, as a person reading it would).
+pub fn pdf_pages(pdf: &[u8]) -> Vec<String> {
+    use std::io::Write;
+    let mut f = tempfile_path("pdf");
+    std::fs::File::create(&f).unwrap().write_all(pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg("-layout")
+        .arg(&f)
+        .arg("-")
+        .output()
+        .expect("pdftotext (Debian's poppler-utils) is needed by the tests");
+    assert!(out.status.success(), "pdftotext failed");
+    let _ = std::fs::remove_file(&mut f);
+    String::from_utf8_lossy(&out.stdout)
+        .split('\u{c}')
+        .map(str::to_owned)
+        .filter(|p| !p.trim().is_empty())
+        .collect()
+}
+
+fn tempfile_path(ext: &str) -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("sesame-test-{}.{ext}", sesame_store::ids::new_id()))
+}

@@ -1,0 +1,24 @@
+//! The repository layer: what the service asks of the database, one module per concern.
+//! Handlers never build queries; they call these functions.
+
+pub mod accounts;
+pub mod audit;
+pub mod clients;
+pub mod credentials;
+pub mod delegations;
+pub mod documents;
+pub mod ent;
+pub mod establishments;
+pub mod holders;
+pub mod identifiers;
+pub mod jobs;
+pub mod search;
+pub mod sessions;
+pub mod settings;
+mod sql;
+pub mod staff;
+pub mod statistics;
+pub mod structure;
+pub mod throttle;
+pub mod totp;
+pub mod webhooks;

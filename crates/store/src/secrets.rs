@@ -1,0 +1,221 @@
+//! Secrets at rest. Provisional passwords must be shown again in lists, so they are sealed with
+//! an AEAD key from configuration (reversible only with that key); passwords people choose are
+//! only ever stored as argon2id hashes.
+
+use argon2::password_hash::{PasswordHash, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
+use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+
+use crate::error::{Result, StoreError};
+
+/// Length of the AEAD key, in bytes.
+pub const KEY_LEN: usize = 32;
+
+/// Seals and opens small secrets (XChaCha20-Poly1305: random 192-bit nonces are safe).
+#[derive(Clone)]
+pub struct SecretBox {
+    cipher: XChaCha20Poly1305,
+    key: [u8; KEY_LEN],
+}
+
+impl std::fmt::Debug for SecretBox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretBox(..)")
+    }
+}
+
+impl SecretBox {
+    pub fn new(key: &[u8; KEY_LEN]) -> SecretBox {
+        SecretBox {
+            cipher: XChaCha20Poly1305::new(key.into()),
+            key: *key,
+        }
+    }
+
+    /// Reads a key written as base64 (what the key file and `SESAME_SECRET_KEY` hold).
+    pub fn from_base64(text: &str) -> Result<SecretBox> {
+        let bytes = B64
+            .decode(text.trim())
+            .map_err(|_| StoreError::Secret("the key is not valid base64".into()))?;
+        let key: [u8; KEY_LEN] = bytes
+            .try_into()
+            .map_err(|_| StoreError::Secret(format!("the key must be {KEY_LEN} bytes")))?;
+        Ok(SecretBox::new(&key))
+    }
+
+    /// A key for another purpose (e.g. signing tokens) derived from this one, so a deployment
+    /// configures one secret; distinct labels give independent keys.
+    pub fn derive_key(&self, label: &str) -> [u8; 32] {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(b"sesame-derive-v1\0");
+        h.update(label.as_bytes());
+        h.update(b"\0");
+        h.update(self.key);
+        h.finalize().into()
+    }
+
+    /// A fresh random key, base64-encoded.
+    pub fn generate_key_base64() -> String {
+        B64.encode(XChaCha20Poly1305::generate_key(&mut OsRng))
+    }
+
+    /// `context` (e.g. the account id) is bound as associated data, so a sealed value copied
+    /// onto another row does not open there.
+    pub fn seal(&self, plaintext: &str, context: &str) -> Result<String> {
+        let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
+        let ct = self
+            .cipher
+            .encrypt(
+                &nonce,
+                Payload {
+                    msg: plaintext.as_bytes(),
+                    aad: context.as_bytes(),
+                },
+            )
+            .map_err(|_| StoreError::Secret("sealing failed".into()))?;
+        let mut out = nonce.to_vec();
+        out.extend_from_slice(&ct);
+        Ok(B64.encode(out))
+    }
+
+    pub fn open(&self, sealed: &str, context: &str) -> Result<String> {
+        let raw = B64
+            .decode(sealed)
+            .map_err(|_| StoreError::Secret("sealed value is not base64".into()))?;
+        if raw.len() < 24 {
+            return Err(StoreError::Secret("sealed value is too short".into()));
+        }
+        let (nonce, ct) = raw.split_at(24);
+        let pt = self
+            .cipher
+            .decrypt(
+                XNonce::from_slice(nonce),
+                Payload {
+                    msg: ct,
+                    aad: context.as_bytes(),
+                },
+            )
+            .map_err(|_| StoreError::Secret("sealed value does not open with this key".into()))?;
+        String::from_utf8(pt).map_err(|_| StoreError::Secret("sealed value is not text".into()))
+    }
+}
+
+/// argon2id with explicit parameters (stored in each PHC string, so they can be raised later
+/// without invalidating existing hashes).
+#[derive(Clone)]
+pub struct PasswordHasher {
+    params: Params,
+}
+
+impl std::fmt::Debug for PasswordHasher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "PasswordHasher(argon2id m={} t={} p={})",
+            self.params.m_cost(),
+            self.params.t_cost(),
+            self.params.p_cost()
+        )
+    }
+}
+
+impl Default for PasswordHasher {
+    fn default() -> Self {
+        PasswordHasher::owasp()
+    }
+}
+
+impl PasswordHasher {
+    /// OWASP's first recommended argon2id configuration: 19 MiB, 2 iterations, 1 lane.
+    pub fn owasp() -> PasswordHasher {
+        PasswordHasher {
+            params: Params::new(19 * 1024, 2, 1, None).expect("valid argon2 parameters"),
+        }
+    }
+
+    /// Deliberately weak parameters for tests that hash many passwords; never for production.
+    pub fn insecure_fast() -> PasswordHasher {
+        PasswordHasher {
+            params: Params::new(256, 1, 1, None).expect("valid argon2 parameters"),
+        }
+    }
+
+    pub fn params(&self) -> (u32, u32, u32) {
+        (
+            self.params.m_cost(),
+            self.params.t_cost(),
+            self.params.p_cost(),
+        )
+    }
+
+    fn argon2(&self) -> Argon2<'static> {
+        Argon2::new(Algorithm::Argon2id, Version::V0x13, self.params.clone())
+    }
+
+    pub fn hash(&self, password: &str) -> Result<String> {
+        use argon2::password_hash::PasswordHasher as _;
+        let salt = SaltString::generate(&mut OsRng);
+        self.argon2()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|_| StoreError::Secret("hashing failed".into()))
+    }
+
+    /// Verifies with the parameters recorded in the hash itself.
+    pub fn verify(&self, password: &str, phc: &str) -> bool {
+        match PasswordHash::new(phc) {
+            Ok(parsed) => Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok(),
+            Err(_) => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sealed_values_open_only_with_the_same_key_and_context() {
+        let key = SecretBox::generate_key_base64();
+        let sb = SecretBox::from_base64(&key).unwrap();
+        let sealed = sb.seal("PT4HUMM2", "acc-1").unwrap();
+        assert!(!sealed.contains("PT4HUMM2"));
+        assert_eq!(sb.open(&sealed, "acc-1").unwrap(), "PT4HUMM2");
+        assert!(sb.open(&sealed, "acc-2").is_err());
+        let other = SecretBox::from_base64(&SecretBox::generate_key_base64()).unwrap();
+        assert!(other.open(&sealed, "acc-1").is_err());
+    }
+
+    #[test]
+    fn two_seals_of_the_same_secret_differ() {
+        let sb = SecretBox::from_base64(&SecretBox::generate_key_base64()).unwrap();
+        assert_ne!(sb.seal("X", "c").unwrap(), sb.seal("X", "c").unwrap());
+    }
+
+    #[test]
+    fn keys_of_the_wrong_size_are_refused() {
+        assert!(SecretBox::from_base64("c2hvcnQ=").is_err());
+        assert!(SecretBox::from_base64("not base64!").is_err());
+    }
+
+    #[test]
+    fn argon2id_hashes_verify_and_reject() {
+        let h = PasswordHasher::insecure_fast();
+        let phc = h.hash("correct horse").unwrap();
+        assert!(phc.starts_with("$argon2id$"));
+        assert!(h.verify("correct horse", &phc));
+        assert!(!h.verify("wrong horse", &phc));
+        assert!(!h.verify("x", "not a hash"));
+    }
+
+    #[test]
+    fn production_parameters_are_owasp_ones() {
+        assert_eq!(PasswordHasher::owasp().params(), (19 * 1024, 2, 1));
+    }
+}

@@ -1,0 +1,221 @@
+//! Repository behaviour on both engines: what the service relies on from the data layer.
+
+use chrono::{Duration, Utc};
+use sesame_core::permissions::Role;
+use sesame_store::repo::audit::{ActorKind, AuditFilter, NewAuditEvent};
+use sesame_store::repo::establishments::NewEstablishment;
+use sesame_store::repo::sessions::Rotation;
+use sesame_store::repo::staff::{Grant, NewStaff};
+use sesame_store::repo::throttle::ThrottlePolicy;
+use sesame_store::{test_on_both_backends, Store};
+
+fn lp() -> NewEstablishment {
+    NewEstablishment {
+        uai: "0450750W".into(),
+        name: "LP LYC METIER Auguste Rodin".into(),
+        kind: "lp".into(),
+        degree: 2,
+        sector: "public".into(),
+        academy: "Orléans-Tours".into(),
+        private_admin_group: false,
+    }
+}
+
+fn college() -> NewEstablishment {
+    NewEstablishment {
+        uai: "0451234X".into(),
+        name: "CLG Jean Zay".into(),
+        kind: "college".into(),
+        ..lp()
+    }
+}
+
+async fn staff(store: &Store, username: &str) -> String {
+    store
+        .create_staff(NewStaff {
+            username,
+            display_name: username,
+            password_hash: "$argon2id$placeholder".into(),
+            totp_secret_enc: None,
+        })
+        .await
+        .unwrap()
+        .id
+}
+
+test_on_both_backends! {
+    async fn establishments_are_listed_within_scope_and_filtered(store: Store) {
+        store.insert_establishment(lp()).await.unwrap();
+        store.insert_establishment(college()).await.unwrap();
+        let mine = vec!["0450750W".to_owned()];
+        let found = store.establishments_among(&mine, None).await.unwrap();
+        assert_eq!(found.len(), 1, "only the establishments asked for");
+        assert_eq!(found[0].name, "LP LYC METIER Auguste Rodin");
+        let both = vec!["0450750W".to_owned(), "0451234X".to_owned()];
+        let by_name = store.establishments_among(&both, Some("rodin")).await.unwrap();
+        assert_eq!(by_name.iter().map(|e| e.uai.as_str()).collect::<Vec<_>>(), ["0450750W"]);
+        let by_uai = store.establishments_among(&both, Some("0451")).await.unwrap();
+        assert_eq!(by_uai.iter().map(|e| e.uai.as_str()).collect::<Vec<_>>(), ["0451234X"]);
+        // LIKE wildcards typed by a user match themselves, not everything.
+        assert!(store.establishments_among(&both, Some("%")).await.unwrap().is_empty());
+        assert!(store.establishments_among(&[], None).await.unwrap().is_empty());
+    }
+}
+
+test_on_both_backends! {
+    async fn an_invalid_uai_is_refused(store: Store) {
+        let mut bad = lp();
+        bad.uai = "0450750A".into();
+        assert!(store.insert_establishment(bad).await.is_err());
+        assert_eq!(store.establishment_count().await.unwrap(), 0);
+    }
+}
+
+test_on_both_backends! {
+    async fn usernames_are_unique(store: Store) {
+        staff(&store, "principal").await;
+        let again = store
+            .create_staff(NewStaff {
+                username: "principal",
+                display_name: "x",
+                password_hash: "h".into(),
+                totp_secret_enc: None,
+            })
+            .await;
+        assert!(matches!(again, Err(sesame_store::StoreError::Conflict(_))));
+    }
+}
+
+test_on_both_backends! {
+    async fn grants_combine_direct_roles_and_live_delegations(store: Store) {
+        use sea_orm::{ActiveModelTrait, Set};
+        use sesame_store::entities::delegation;
+        store.insert_establishment(lp()).await.unwrap();
+        store.insert_establishment(college()).await.unwrap();
+        let head = staff(&store, "principal").await;
+        let agent = staff(&store, "agent").await;
+        store.add_staff_role(&head, "0450750W", Role::Head).await.unwrap();
+        let d = delegation::ActiveModel {
+            id: Set("d1".into()),
+            uai: Set("0451234X".into()),
+            staff_id: Set(agent.clone()),
+            module: Set("admin".into()),
+            granted_by: Set(head.clone()),
+            granted_at: Set(Utc::now()),
+            revoked_by: Set(None),
+            revoked_at: Set(None),
+        }
+        .insert(&store.db)
+        .await
+        .unwrap();
+        assert_eq!(
+            store.staff_grants(&agent).await.unwrap(),
+            vec![Grant { uai: "0451234X".into(), role: Role::Agent }]
+        );
+        let mut revoked: delegation::ActiveModel = d.into();
+        revoked.revoked_at = Set(Some(Utc::now()));
+        revoked.update(&store.db).await.unwrap();
+        assert!(store.staff_grants(&agent).await.unwrap().is_empty(), "a revoked delegation grants nothing");
+        assert_eq!(store.staff_grants(&head).await.unwrap().len(), 1);
+    }
+}
+
+test_on_both_backends! {
+    async fn refresh_tokens_rotate_and_reuse_revokes_the_family(store: Store) {
+        let id = staff(&store, "principal").await;
+        let ttl = Duration::hours(1);
+        let first = store.issue_refresh_token(&id, ttl).await.unwrap();
+        let second = match store.rotate_refresh_token(&first, ttl).await.unwrap() {
+            Rotation::Rotated { staff_id, token } => {
+                assert_eq!(staff_id, id);
+                token
+            }
+            other => panic!("expected a rotation, got {other:?}"),
+        };
+        // The first token was used: presenting it again is theft, and kills the family.
+        assert_eq!(store.rotate_refresh_token(&first, ttl).await.unwrap(), Rotation::Reused);
+        assert_eq!(store.rotate_refresh_token(&second, ttl).await.unwrap(), Rotation::Invalid);
+        assert_eq!(store.rotate_refresh_token("never issued", ttl).await.unwrap(), Rotation::Invalid);
+    }
+}
+
+test_on_both_backends! {
+    async fn logout_revokes_and_expired_tokens_fail(store: Store) {
+        let id = staff(&store, "principal").await;
+        let t = store.issue_refresh_token(&id, Duration::hours(1)).await.unwrap();
+        assert_eq!(store.revoke_refresh_token(&t).await.unwrap(), Some(id.clone()));
+        assert_eq!(store.rotate_refresh_token(&t, Duration::hours(1)).await.unwrap(), Rotation::Invalid);
+        let expired = store.issue_refresh_token(&id, Duration::seconds(-1)).await.unwrap();
+        assert_eq!(store.rotate_refresh_token(&expired, Duration::hours(1)).await.unwrap(), Rotation::Invalid);
+    }
+}
+
+test_on_both_backends! {
+    async fn throttling_locks_after_repeated_failures_and_clears(store: Store) {
+        let policy = ThrottlePolicy { max_failures: 3, window: Duration::minutes(15), lockout: Duration::minutes(5) };
+        let now = Utc::now();
+        assert!(store.record_login_failure("user:x", now, policy).await.unwrap().is_none());
+        assert!(store.record_login_failure("user:x", now, policy).await.unwrap().is_none());
+        let until = store.record_login_failure("user:x", now, policy).await.unwrap().expect("locked");
+        assert_eq!(store.throttled_until("user:x", now).await.unwrap(), Some(until));
+        assert_eq!(store.throttled_until("user:x", until + Duration::seconds(1)).await.unwrap(), None);
+        assert_eq!(store.throttled_until("user:y", now).await.unwrap(), None, "keys are independent");
+        store.clear_login_failures("user:x").await.unwrap();
+        assert_eq!(store.throttled_until("user:x", now).await.unwrap(), None);
+    }
+}
+
+test_on_both_backends! {
+    async fn a_totp_step_is_accepted_once(store: Store) {
+        let id = staff(&store, "principal").await;
+        assert!(store.consume_totp_step(&id, 42).await.unwrap());
+        assert!(!store.consume_totp_step(&id, 42).await.unwrap());
+        assert!(store.consume_totp_step(&id, 43).await.unwrap());
+    }
+}
+
+test_on_both_backends! {
+    async fn audit_events_are_filtered_and_newest_first(store: Store) {
+        store.insert_establishment(lp()).await.unwrap();
+        for (i, action) in ["auth.login", "account.reset", "account.reset"].iter().enumerate() {
+            store
+                .audit(
+                    NewAuditEvent::new(ActorKind::Staff, format!("user{i}"), *action)
+                        .uai("0450750W")
+                        .targets(vec![format!("acc{i}")]),
+                )
+                .await
+                .unwrap();
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        let filter = AuditFilter { uai: Some("0450750W".into()), action: Some("account.reset".into()), ..Default::default() };
+        let (items, total) = store.audit_events(&filter, 1, 10).await.unwrap();
+        assert_eq!(total, 2);
+        assert_eq!(items[0].actor, "user2", "newest first");
+        assert_eq!(items[0].targets, "[\"acc2\"]");
+        let (page2, _) = store.audit_events(&AuditFilter::default(), 2, 2).await.unwrap();
+        assert_eq!(page2.len(), 1);
+    }
+}
+
+test_on_both_backends! {
+    async fn student_accounts_know_their_main_establishment(store: Store) {
+        use sea_orm::{ConnectionTrait, Statement};
+        let hasher = sesame_store::PasswordHasher::insecure_fast();
+        let secrets = sesame_store::SecretBox::from_base64(&sesame_store::SecretBox::generate_key_base64()).unwrap();
+        sesame_store::demo::load_demo(&store, &secrets, &hasher).await.unwrap();
+        // Searches filter on accounts.home_uai as well as students.uai: they must agree.
+        let backend = store.db.get_database_backend();
+        let row = store
+            .db
+            .query_one(Statement::from_string(
+                backend,
+                "SELECT count(*) AS n FROM students s JOIN accounts a ON a.id = s.id \
+                 WHERE a.home_uai IS NULL OR a.home_uai <> s.uai",
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(row.try_get::<i64>("", "n").unwrap(), 0);
+    }
+}

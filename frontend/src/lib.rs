@@ -1,0 +1,27 @@
+//! Sésame's administration console, rendered in the browser.
+//!
+//! Built for `wasm32-unknown-unknown` by `scripts/build-spa.sh` and served as static files
+//! (`frontend/dist`) by the server, which also answers the `/api/v1` calls made here.
+
+mod actions;
+mod api;
+mod app;
+pub mod route;
+mod session;
+mod students;
+pub mod text;
+
+use wasm_bindgen::prelude::wasm_bindgen;
+
+/// Runs when `boot.js` instantiates the module.
+#[wasm_bindgen(start)]
+pub fn start() {
+    leptos::mount::mount_to_body(app::App);
+    // Removed only once the app is in place, so a failed load leaves the notice visible.
+    if let Some(boot) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("boot"))
+    {
+        boot.remove();
+    }
+}

@@ -1,0 +1,23 @@
+//! Schema migrations. Each migration is frozen once released: change the schema by adding one.
+
+pub use sea_orm_migration::prelude::*;
+
+mod build;
+mod m20261122_000001_initial;
+mod m20261123_000002_account_home;
+mod m20261123_000003_rate_counters;
+mod m20261123_000004_webhooks;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261122_000001_initial::Migration),
+            Box::new(m20261123_000002_account_home::Migration),
+            Box::new(m20261123_000003_rate_counters::Migration),
+            Box::new(m20261123_000004_webhooks::Migration),
+        ]
+    }
+}
