@@ -10,9 +10,9 @@ use sesame_api::establishments::Establishment;
 use wasm_bindgen::JsValue;
 
 use crate::api::{self, ApiError};
+use crate::establishment::EstablishmentScreen;
 use crate::route::{Route, Tab};
 use crate::session::{self, Session};
-use crate::students::EstablishmentScreen;
 use crate::text;
 
 /// Messages spoken on the sign-in page, for the cases the user did not cause there
@@ -88,8 +88,7 @@ pub fn App() -> impl IntoView {
             "Connexion — Sésame".to_owned()
         } else {
             route.with(|r| match (r.uai(), r.tab()) {
-                (Some(uai), Some(Tab::Students)) => format!("Élèves — {uai} — Sésame"),
-                (Some(uai), _) => format!("Accueil — {uai} — Sésame"),
+                (Some(uai), Some(tab)) => format!("{} — {uai} — Sésame", tab.label()),
                 _ => "Choisir un établissement — Sésame".to_owned(),
             })
         };
@@ -501,13 +500,7 @@ fn EstablishmentCard(
         move |_| {
             session::choose_establishment(&uai);
             chosen.set(Some(uai.clone()));
-            navigate(
-                route,
-                Route::Establishment {
-                    uai: uai.clone(),
-                    tab: Tab::Home,
-                },
-            );
+            navigate(route, Route::tab_of(&uai, Tab::Home));
         }
     };
     let details = format!(

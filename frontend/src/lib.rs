@@ -6,8 +6,14 @@
 mod actions;
 mod api;
 mod app;
+mod delegations;
+mod directory;
+mod establishment;
+mod journal;
 pub mod route;
 mod session;
+mod settings;
+mod statistics;
 mod students;
 pub mod text;
 

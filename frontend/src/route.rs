@@ -1,7 +1,8 @@
 //! The console's screens as URLs, so that a reload or a shared link restores them.
 //!
-//! `/` is the establishment chooser, `/etablissements/{uai}` an establishment's home and
-//! `/etablissements/{uai}/eleves?q=&class=&mef=&state=&page=` its student search. Pure code:
+//! `/` is the establishment chooser, `/etablissements/{uai}` an establishment's home,
+//! `/etablissements/{uai}/eleves?q=&class=&mef=&state=&page=` its student search and
+//! `/etablissements/{uai}/{rubrique}?…` its other tabs ([`Tab::slug`]). Pure code:
 //! the browser glue (`history.pushState`, `popstate`) lives in `app.rs`.
 
 /// The student search as the URL and the API both carry it.
@@ -15,17 +16,97 @@ pub struct StudentSearch {
     pub page: u64,
 }
 
+/// An establishment's screens (« rubriques »), in the order of the tab bar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
     Home,
     Students,
+    ExternalStudents,
+    Guardians,
+    Statistics,
+    Settings,
+    Delegations,
+    Journal,
+    Directory,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 9] = [
+        Tab::Home,
+        Tab::Students,
+        Tab::ExternalStudents,
+        Tab::Guardians,
+        Tab::Statistics,
+        Tab::Settings,
+        Tab::Delegations,
+        Tab::Journal,
+        Tab::Directory,
+    ];
+
+    /// The path segment after `/etablissements/{uai}` (empty for the home tab).
+    pub fn slug(&self) -> &'static str {
+        match self {
+            Tab::Home => "",
+            Tab::Students => "eleves",
+            Tab::ExternalStudents => "eleves-exterieurs",
+            Tab::Guardians => "responsables",
+            Tab::Statistics => "statistiques",
+            Tab::Settings => "parametrage",
+            Tab::Delegations => "delegations",
+            Tab::Journal => "journal",
+            Tab::Directory => "annuaire",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<Tab> {
+        Tab::ALL.into_iter().find(|t| t.slug() == slug)
+    }
+
+    /// The tab's name, as the seeds write it.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Tab::Home => "Accueil",
+            Tab::Students => "Élèves",
+            Tab::ExternalStudents => "Élèves extérieurs",
+            Tab::Guardians => "Responsables",
+            Tab::Statistics => "Statistiques",
+            Tab::Settings => "Paramétrage",
+            Tab::Delegations => "Délégations",
+            Tab::Journal => "Journal",
+            Tab::Directory => "Annuaire",
+        }
+    }
+
+    /// The right (see the API's `Establishment.rights`) without which the tab is not offered.
+    pub fn required_right(&self) -> &'static str {
+        match self {
+            Tab::Home => "establishment:view",
+            Tab::Students => "students:search",
+            Tab::ExternalStudents => "external-students:search",
+            Tab::Guardians => "guardians:search",
+            Tab::Statistics => "statistics:view",
+            Tab::Settings => "settings:manage",
+            Tab::Delegations => "delegations:manage",
+            Tab::Journal => "audit:view",
+            Tab::Directory => "ent-directory:read",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
     Chooser,
-    Establishment { uai: String, tab: Tab },
-    Students { uai: String, search: StudentSearch },
+    /// Any tab but the student search. `query` is the URL's query string without its `?`:
+    /// each screen keeps its own state there (page, filters) and parses it itself.
+    Establishment {
+        uai: String,
+        tab: Tab,
+        query: String,
+    },
+    Students {
+        uai: String,
+        search: StudentSearch,
+    },
 }
 
 /// Students per page in the result table.
@@ -105,10 +186,19 @@ impl Route {
             ["etablissements", uai] => Route::Establishment {
                 uai: decode(uai),
                 tab: Tab::Home,
+                query: query.trim_start_matches('?').to_owned(),
             },
             ["etablissements", uai, "eleves"] => Route::Students {
                 uai: decode(uai),
                 search: StudentSearch::parse(query),
+            },
+            ["etablissements", uai, slug] => match Tab::from_slug(slug) {
+                Some(tab) => Route::Establishment {
+                    uai: decode(uai),
+                    tab,
+                    query: query.trim_start_matches('?').to_owned(),
+                },
+                None => Route::Chooser,
             },
             _ => Route::Chooser,
         }
@@ -117,7 +207,18 @@ impl Route {
     pub fn url(&self) -> String {
         match self {
             Route::Chooser => "/".into(),
-            Route::Establishment { uai, .. } => format!("/etablissements/{}", encode(uai)),
+            Route::Establishment { uai, tab, query } => {
+                let mut url = format!("/etablissements/{}", encode(uai));
+                if *tab != Tab::Home {
+                    url.push('/');
+                    url.push_str(tab.slug());
+                }
+                if !query.is_empty() {
+                    url.push('?');
+                    url.push_str(query);
+                }
+                url
+            }
             Route::Students { uai, search } => format!(
                 "/etablissements/{}/eleves{}",
                 encode(uai),
@@ -130,6 +231,29 @@ impl Route {
         match self {
             Route::Chooser => None,
             Route::Establishment { uai, .. } | Route::Students { uai, .. } => Some(uai),
+        }
+    }
+
+    /// A tab of an establishment, with an empty query.
+    pub fn tab_of(uai: &str, tab: Tab) -> Route {
+        match tab {
+            Tab::Students => Route::Students {
+                uai: uai.to_owned(),
+                search: StudentSearch::default(),
+            },
+            tab => Route::Establishment {
+                uai: uai.to_owned(),
+                tab,
+                query: String::new(),
+            },
+        }
+    }
+
+    /// The query string of an establishment tab (without `?`), empty elsewhere.
+    pub fn query(&self) -> &str {
+        match self {
+            Route::Establishment { query, .. } => query,
+            _ => "",
         }
     }
 
@@ -214,8 +338,13 @@ mod tests {
             Route::parse("/etablissements/0450750W/", ""),
             Route::Establishment {
                 uai: "0450750W".into(),
-                tab: Tab::Home
+                tab: Tab::Home,
+                query: String::new(),
             }
+        );
+        assert_eq!(
+            Route::parse("/etablissements/0450750W/inconnu", ""),
+            Route::Chooser
         );
         let s = StudentSearch::parse("?q=a+b&page=x&state=&zz=1&q2=%");
         assert_eq!(s.q, "a b");
@@ -224,6 +353,28 @@ mod tests {
         assert_eq!(decode("100%"), "100%");
         assert_eq!(decode("%4"), "%4");
         assert_eq!(decode("%41"), "A");
+    }
+
+    #[test]
+    fn every_tab_round_trips_with_its_query() {
+        for tab in Tab::ALL {
+            let route = match Route::tab_of("0451442Y", tab) {
+                Route::Establishment { uai, tab, .. } => Route::Establishment {
+                    uai,
+                    tab,
+                    query: "page=2".into(),
+                },
+                students => students,
+            };
+            let url = route.url();
+            let (path, query) = url.split_once('?').unwrap_or((&url, ""));
+            assert_eq!(Route::parse(path, query), route, "{url}");
+            assert_eq!(route.tab(), Some(tab));
+        }
+        assert_eq!(
+            Route::tab_of("0451442Y", Tab::Journal).url(),
+            "/etablissements/0451442Y/journal"
+        );
     }
 
     #[test]

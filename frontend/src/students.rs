@@ -1,5 +1,4 @@
-//! An establishment's screens: its tab bar, « Accueil » and « Élèves » (the student search,
-//! seed §3.1 « Gestion des comptes élèves »).
+//! « Élèves »: the student search and its actions (seed §3.1 « Gestion des comptes élèves »).
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -15,111 +14,9 @@ use wasm_bindgen::JsCast;
 
 use crate::actions;
 use crate::api::{self, Accepted, ApiError};
-use crate::app::{
-    authed, expire, fetch_establishments, follow, local_date, navigate, Notice, RouteSignal,
-    SessionSignal,
-};
-use crate::route::{Route, StudentSearch, Tab};
+use crate::app::{authed, expire, local_date, navigate, Notice, RouteSignal, SessionSignal};
+use crate::route::{Route, StudentSearch};
 use crate::text;
-
-#[component]
-pub fn EstablishmentScreen(
-    uai: String,
-    route: RouteSignal,
-    session: SessionSignal,
-    notice: Notice,
-) -> impl IntoView {
-    let tab = Memo::new(move |_| route.with(Route::tab));
-    let name = RwSignal::new(None::<String>);
-    {
-        let uai = uai.clone();
-        spawn_local(async move {
-            // Only for the heading: the UAI stands in if the list cannot be had.
-            if let Ok(list) = fetch_establishments(session).await {
-                name.set(list.into_iter().find(|e| e.uai == uai).map(|e| e.name));
-            }
-        });
-    }
-    let home = Route::Establishment {
-        uai: uai.clone(),
-        tab: Tab::Home,
-    };
-    let students = Route::Students {
-        uai: uai.clone(),
-        search: StudentSearch::default(),
-    };
-    let home_url = home.url();
-    let students_url = students.url();
-    let current = move |t: Tab| (tab.get() == Some(t)).then_some("page");
-    let body_uai = uai.clone();
-
-    view! {
-        <section class="etab" aria-labelledby="etab-title">
-            <div class="etab__head">
-                <h2 id="etab-title">
-                    {move || name.get().unwrap_or_else(|| "Établissement".into())}
-                    " "
-                    <span class="uai__code">{uai.clone()}</span>
-                </h2>
-                <a class="etab__change" href="/" on:click=follow(route, Route::Chooser)>
-                    "Changer d’établissement"
-                </a>
-            </div>
-            <nav class="tabs" aria-label="Rubriques de l’établissement">
-                <ul class="tabs__list">
-                    <li>
-                        <a
-                            class="tabs__link"
-                            href=home_url
-                            aria-current=move || current(Tab::Home)
-                            on:click=follow(route, home)
-                        >
-                            "Accueil"
-                        </a>
-                    </li>
-                    <li>
-                        <a
-                            class="tabs__link"
-                            href=students_url
-                            aria-current=move || current(Tab::Students)
-                            on:click=follow(route, students.clone())
-                        >
-                            "Élèves"
-                        </a>
-                    </li>
-                </ul>
-            </nav>
-            {move || {
-                let uai = body_uai.clone();
-                match tab.get() {
-                    Some(Tab::Students) => {
-                        view! { <StudentsView uai route session notice /> }.into_any()
-                    }
-                    _ => view! { <EstablishmentHome uai route /> }.into_any(),
-                }
-            }}
-        </section>
-    }
-}
-
-#[component]
-fn EstablishmentHome(uai: String, route: RouteSignal) -> impl IntoView {
-    let students = Route::Students {
-        uai,
-        search: StudentSearch::default(),
-    };
-    view! {
-        <div class="panel">
-            <h3>"Accueil"</h3>
-            <p>
-                "Depuis la rubrique "
-                <a href=students.url() on:click=follow(route, students.clone())>"Élèves"</a>
-                ", recherchez les comptes des élèves de l’établissement et suivez leur état : "
-                "non notifié, notifié et non activé, en cours d’activation ou activé."
-            </p>
-        </div>
-    }
-}
 
 #[derive(Debug, Clone, PartialEq)]
 enum Results {
@@ -265,7 +162,7 @@ where
 }
 
 #[component]
-fn StudentsView(
+pub fn StudentsView(
     uai: String,
     route: RouteSignal,
     session: SessionSignal,

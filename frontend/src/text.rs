@@ -176,6 +176,7 @@ mod tests {
             degree: 2,
             academy: "Orléans-Tours".into(),
             data_updated_at: None,
+            rights: vec![],
         }
     }
 

@@ -17,4 +17,9 @@ pub struct Establishment {
     pub academy: String,
     /// When the establishment's data was last refreshed from SIECLE / ONDE.
     pub data_updated_at: Option<DateTime<Utc>>,
+    /// What the caller may do here (`students:search`, `guardians:notify`,
+    /// `statistics:view`, `delegations:manage`, `ent-directory:read`…): consoles offer only
+    /// the screens these open. Every request is still checked on its own.
+    #[serde(default)]
+    pub rights: Vec<String>,
 }

@@ -120,6 +120,29 @@ impl Action {
         all
     }
 
+    /// A stable name for the action, as the API lists a caller's rights at an establishment
+    /// (`students:notify`, `statistics:view`…): the SPA offers only the screens they open.
+    pub fn key(&self) -> String {
+        let verb = |p: Population, v: &str| format!("{}:{v}", p.as_str());
+        match *self {
+            Action::SearchAccounts(p) => verb(p, "search"),
+            Action::ViewAccount(p) => verb(p, "view"),
+            Action::EditContact(p) => verb(p, "edit-contact"),
+            Action::Notify(p) => verb(p, "notify"),
+            Action::ListAccounts(p) => verb(p, "list"),
+            Action::ResetPassword(p) => verb(p, "reset-password"),
+            Action::RegenerateIdentifier => "identifiers:regenerate".into(),
+            Action::ViewStatistics => "statistics:view".into(),
+            Action::ManageNotificationSettings => "settings:manage".into(),
+            Action::ManageDelegations => "delegations:manage".into(),
+            Action::ViewAudit => "audit:view".into(),
+            Action::Import => "imports:run".into(),
+            Action::ViewEstablishment => "establishment:view".into(),
+            Action::EntDirectoryRead => "ent-directory:read".into(),
+            Action::EntDirectoryWrite => "ent-directory:write".into(),
+        }
+    }
+
     /// The population an account action is about, if any.
     pub fn population(&self) -> Option<Population> {
         match *self {
@@ -282,6 +305,18 @@ mod tests {
             ],
             Role::EntAdmin => vec![EntDirectoryRead, EntDirectoryWrite, ViewEstablishment],
         }
+    }
+
+    #[test]
+    fn action_keys_are_unique() {
+        let keys: std::collections::HashSet<String> =
+            Action::all().iter().map(Action::key).collect();
+        assert_eq!(keys.len(), Action::all().len());
+        assert_eq!(Action::Notify(Guardians).key(), "guardians:notify");
+        assert_eq!(
+            Action::SearchAccounts(ExternalStudents).key(),
+            "external-students:search"
+        );
     }
 
     #[test]

@@ -22,6 +22,12 @@ http_test! {
         assert_eq!(list.len(), 1);
         assert_eq!(list[0]["uai"], LP);
         assert_eq!(list[0]["name"], "LP LYC METIER Auguste Rodin");
+        // The head's rights there open every admin screen, delegations included, not the ENT.
+        let rights: Vec<&str> = list[0]["rights"].as_array().unwrap().iter().map(|r| r.as_str().unwrap()).collect();
+        for r in ["students:notify", "guardians:search", "statistics:view", "delegations:manage", "audit:view"] {
+            assert!(rights.contains(&r), "{r} missing from {rights:?}");
+        }
+        assert!(!rights.contains(&"ent-directory:read"), "{rights:?}");
 
         assert_eq!(app.get(&format!("/api/v1/establishments/{LP}"), Some(&token)).await.status(), 200);
         // Another establishment answers exactly like a missing one.
@@ -48,6 +54,17 @@ http_test! {
             .await
             .unwrap();
         assert_eq!(me["roles"], json!([{"uai": COLLEGE, "role": "teacher", "module": "troubleshooting"}]));
+        // The troubleshooting module: students only, no guardians, statistics or settings.
+        let list: serde_json::Value = app
+            .get("/api/v1/establishments", token["access_token"].as_str())
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            list[0]["rights"],
+            json!(["students:search", "students:view", "students:list", "students:reset-password", "establishment:view"])
+        );
     }
 }
 

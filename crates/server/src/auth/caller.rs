@@ -97,6 +97,31 @@ impl Caller {
         }
     }
 
+    /// Every action the caller may perform at `e` (by [`Action::key`]), from the same rules
+    /// [`Caller::authorize`] applies.
+    pub fn rights_at(&self, e: &Establishment) -> Vec<String> {
+        let allowed = |action: &Action| match &self.who {
+            Principal::Client {
+                token_scopes,
+                grants,
+                ..
+            } => grants.iter().any(|g| {
+                g.uai == e.uai && g.scope.allows(*action) && token_scopes.contains(&g.scope)
+            }),
+            Principal::Staff(_) => {
+                let facts = facts_of(e);
+                self.grants
+                    .iter()
+                    .any(|g| g.uai == e.uai && is_allowed(g.role, facts, *action))
+            }
+        };
+        Action::all()
+            .iter()
+            .filter(|a| allowed(a))
+            .map(Action::key)
+            .collect()
+    }
+
     /// Allows the action at `uai` or says why not. Outside the caller's establishments the
     /// answer is 404, exactly as for an establishment that does not exist: nothing leaks.
     pub async fn authorize(

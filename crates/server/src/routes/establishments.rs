@@ -16,8 +16,9 @@ pub struct EstablishmentQuery {
     pub q: Option<String>,
 }
 
-pub fn to_api(e: Row) -> Establishment {
+pub fn to_api(e: Row, caller: &Caller) -> Establishment {
     Establishment {
+        rights: caller.rights_at(&e),
         uai: e.uai,
         name: e.name,
         kind: e.kind,
@@ -42,7 +43,9 @@ pub async fn list(
         .store
         .establishments_among(&caller.uais(), query.q.as_deref())
         .await?;
-    Ok(web::Json(rows.into_iter().map(to_api).collect()))
+    Ok(web::Json(
+        rows.into_iter().map(|e| to_api(e, &caller)).collect(),
+    ))
 }
 
 /// One establishment of the caller's.
@@ -62,5 +65,5 @@ pub async fn get_one(
     let scoped = caller
         .authorize(&state, &uai, Action::ViewEstablishment)
         .await?;
-    Ok(web::Json(to_api(scoped.establishment)))
+    Ok(web::Json(to_api(scoped.establishment, &caller)))
 }

@@ -1,0 +1,196 @@
+//! An establishment's frame: its heading, the tab bar of the screens the caller's rights open
+//! (never a tab that would answer « Accès refusé »), and « Accueil ».
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::app::{fetch_establishments, follow, local_date, Notice, RouteSignal, SessionSignal};
+use crate::route::{Route, Tab};
+use crate::students::StudentsView;
+use crate::{delegations, directory, journal, settings, statistics};
+
+/// What the chooser's list says about this establishment.
+#[derive(Debug, Clone, PartialEq)]
+enum Known {
+    Loading,
+    Found {
+        name: String,
+        rights: Vec<String>,
+        updated: Option<String>,
+    },
+    /// Not among the caller's establishments (or the list could not be had).
+    Unknown,
+}
+
+#[component]
+pub fn EstablishmentScreen(
+    uai: String,
+    route: RouteSignal,
+    session: SessionSignal,
+    notice: Notice,
+) -> impl IntoView {
+    let tab = Memo::new(move |_| route.with(Route::tab));
+    let known = RwSignal::new(Known::Loading);
+    {
+        let uai = uai.clone();
+        spawn_local(async move {
+            let found = fetch_establishments(session)
+                .await
+                .ok()
+                .and_then(|list| list.into_iter().find(|e| e.uai == uai));
+            known.set(match found {
+                Some(e) => Known::Found {
+                    name: e.name,
+                    rights: e.rights,
+                    updated: e.data_updated_at.map(local_date),
+                },
+                None => Known::Unknown,
+            });
+        });
+    }
+    let may = move |t: Tab| {
+        known.with(|k| match k {
+            Known::Found { rights, .. } => rights.iter().any(|r| r == t.required_right()),
+            _ => false,
+        })
+    };
+    let current = move |t: Tab| (tab.get() == Some(t)).then_some("page");
+    let tabs = {
+        let uai = uai.clone();
+        move || {
+            Tab::ALL
+                .into_iter()
+                .filter(|t| may(*t))
+                .map(|t| {
+                    let to = Route::tab_of(&uai, t);
+                    view! {
+                        <li>
+                            <a
+                                class="tabs__link"
+                                href=to.url()
+                                aria-current=move || current(t)
+                                on:click=follow(route, to.clone())
+                            >
+                                {t.label()}
+                            </a>
+                        </li>
+                    }
+                })
+                .collect_view()
+        }
+    };
+    let body_uai = uai.clone();
+
+    view! {
+        <section class="etab" aria-labelledby="etab-title">
+            <div class="etab__head">
+                <h2 id="etab-title">
+                    {move || known.with(|k| match k {
+                        Known::Found { name, .. } => name.clone(),
+                        _ => "Établissement".into(),
+                    })}
+                    " "
+                    <span class="uai__code">{uai.clone()}</span>
+                </h2>
+                <a class="etab__change" href="/" on:click=follow(route, Route::Chooser)>
+                    "Changer d’établissement"
+                </a>
+            </div>
+            <nav class="tabs" aria-label="Rubriques de l’établissement">
+                <ul class="tabs__list">{tabs}</ul>
+            </nav>
+            {move || {
+                let uai = body_uai.clone();
+                let Some(t) = tab.get() else { return ().into_any() };
+                match known.get() {
+                    Known::Loading => {
+                        view! { <p class="status" role="status">"Chargement…"</p> }.into_any()
+                    }
+                    Known::Unknown => view! {
+                        <div class="panel" role="alert">
+                            <p>"Cet établissement ne fait pas partie des vôtres."</p>
+                        </div>
+                    }
+                        .into_any(),
+                    Known::Found { .. } if !may(t) => view! {
+                        <div class="panel" role="alert">
+                            <p>
+                                "La rubrique « " {t.label()} " » n’est pas ouverte à votre profil dans cet établissement."
+                            </p>
+                        </div>
+                    }
+                        .into_any(),
+                    Known::Found { rights, updated, .. } => match t {
+                        Tab::Home => view! { <EstablishmentHome uai route rights updated /> }.into_any(),
+                        Tab::Students => view! { <StudentsView uai route session notice /> }.into_any(),
+                        Tab::ExternalStudents | Tab::Guardians => view! {
+                            <div class="panel"><p>"Rubrique en préparation."</p></div>
+                        }
+                            .into_any(),
+                        Tab::Statistics => view! { <statistics::StatisticsTab uai route session notice /> }.into_any(),
+                        Tab::Settings => view! { <settings::SettingsTab uai route session notice /> }.into_any(),
+                        Tab::Delegations => view! { <delegations::DelegationsTab uai route session notice /> }.into_any(),
+                        Tab::Journal => view! { <journal::JournalTab uai route session notice /> }.into_any(),
+                        Tab::Directory => view! { <directory::DirectoryTab uai route session notice /> }.into_any(),
+                    },
+                }
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn EstablishmentHome(
+    uai: String,
+    route: RouteSignal,
+    rights: Vec<String>,
+    updated: Option<String>,
+) -> impl IntoView {
+    let offered: Vec<Tab> = Tab::ALL
+        .into_iter()
+        .filter(|t| *t != Tab::Home && rights.iter().any(|r| r == t.required_right()))
+        .collect();
+    let links = offered
+        .into_iter()
+        .map(|t| {
+            let to = Route::tab_of(&uai, t);
+            view! {
+                <li>
+                    <a href=to.url() on:click=follow(route, to.clone())>{t.label()}</a>
+                    " — "
+                    {describe(t)}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="panel">
+            <h3>"Accueil"</h3>
+            <p class="etab__updated">
+                {match updated {
+                    Some(d) => format!("Données mises à jour le {d}."),
+                    None => "Les données de l’établissement n’ont pas encore été importées.".into(),
+                }}
+            </p>
+            <p>
+                "Bienvenue dans la console d’administration des comptes ÉduConnect. "
+                "Voici les rubriques ouvertes à votre profil :"
+            </p>
+            <ul class="home-links">{links}</ul>
+        </div>
+    }
+}
+
+fn describe(t: Tab) -> &'static str {
+    match t {
+        Tab::Home => "",
+        Tab::Students => "rechercher les comptes des élèves, les notifier, lister, réinitialiser les mots de passe",
+        Tab::ExternalStudents => "les élèves d’autres établissements qui suivent un enseignement partagé ici",
+        Tab::Guardians => "les comptes des représentants légaux, notification par courrier ou par courriel",
+        Tab::Statistics => "l’état d’activation des comptes par origine, classe et MEF",
+        Tab::Settings => "les adresses de notification et l’import des données SIECLE / ONDE",
+        Tab::Delegations => "déléguer l’administration ou le dépannage des comptes",
+        Tab::Journal => "les actions effectuées sur les comptes de l’établissement",
+        Tab::Directory => "l’annuaire ENT : recherche, groupes, mots de passe, création de comptes",
+    }
+}
