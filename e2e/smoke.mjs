@@ -1,96 +1,29 @@
-// Browser smoke test of the SPA against a running server (demo mode).
+// The head of establishment's flow in the SPA, against a running demo server.
 //
-// Proves the whole pipeline: the wasm bundle loads and renders, sign-in with the second factor
-// works, the establishment list comes from the API, and axe finds no accessibility violation.
+// Sign-in with the second factor, the establishment chooser, « Élèves » searched by state,
+// a reload that keeps the search, a password reset done with the keyboard alone (banner
+// read), a notification by letter and its PDF download, sign-out; axe on every screen.
 //
 //   SESAME_URL=http://127.0.0.1:8080 node e2e/smoke.mjs
-//
-// Uses Debian's Chromium (CHROMIUM overrides the path): playwright-core never downloads a browser.
-import { createRequire } from 'node:module';
-import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import {
+  axeViolations,
+  baseUrl,
+  isFocused,
+  ok,
+  outDir,
+  runFlow,
+  step,
+  tabTo,
+  DEMO_PASSWORD as PASSWORD,
+  STEP_TIMEOUT_MS,
+  TOTP_SECRET,
+} from './lib.mjs';
 import { secondsLeft, totp } from './totp.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, '..');
-const outDir = path.join(repoRoot, 'target', 'e2e');
-const baseUrl = (process.env.SESAME_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
-const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-
 const USERNAME = 'principal';
-const PASSWORD = 'educonnect-demo';
-const TOTP_SECRET = 'JBSWY3DPEHPK3PXP';
 const ESTABLISHMENT_NAME = 'LP LYC METIER Auguste Rodin';
 const ESTABLISHMENT_UAI = '0450750W';
-const STEP_TIMEOUT_MS = 30_000;
-const OVERALL_TIMEOUT_MS = 180_000;
-
-// Playwright adds --headless and its own temporary --user-data-dir (it refuses one in args).
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
-
-let currentStep = 'start';
-const step = (name) => {
-  currentStep = name;
-};
-const ok = (what) => console.log(`ok - ${what}`);
-
-async function injectAxe(page) {
-  try {
-    await page.addScriptTag({ path: axePath });
-  } catch (e) {
-    // A strict Content-Security-Policy (no inline scripts) refuses the injected <script>;
-    // evaluating through the DevTools protocol is not subject to it. Bypassing CSP for the
-    // whole context instead would hide CSP violations by the SPA itself.
-    if (!/Content Security Policy/i.test(e.message)) throw e;
-    await page.evaluate(await readFile(axePath, 'utf8'));
-  }
-}
-
-async function axeViolations(page, label) {
-  await injectAxe(page);
-  const violations = await page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      targets: v.nodes.map((n) => n.target.join(' ')),
-      summary: v.nodes.map((n) => n.failureSummary).filter(Boolean)[0],
-    }));
-  });
-  for (const v of violations) {
-    console.error(`axe (${label}): ${v.id} [${v.impact}] ${v.help}`);
-    for (const t of v.targets) console.error(`    at ${t}`);
-    if (v.summary) console.error(`    ${v.summary.replace(/\n/g, '\n    ')}`);
-  }
-  return violations.length;
-}
-
-async function isFocused(locator) {
-  return locator.evaluate((el) => el === document.activeElement);
-}
-
-// Presses Tab (or Shift+Tab) until `target` has the focus, as a keyboard user would.
-async function tabTo(page, target, key = 'Tab', max = 40) {
-  for (let i = 0; i < max; i += 1) {
-    if (await isFocused(target)) return;
-    await page.keyboard.press(key);
-  }
-  if (!(await isFocused(target))) throw new Error(`${key} never reached ${target}`);
-}
 
 async function run(page) {
   step(`open ${baseUrl}/`);
@@ -322,57 +255,4 @@ async function run(page) {
   ok('signed out');
 }
 
-async function main() {
-  await mkdir(outDir, { recursive: true });
-  const watchdog = setTimeout(() => {
-    console.error(`e2e: timed out after ${OVERALL_TIMEOUT_MS / 1000} s during: ${currentStep}`);
-    console.log('e2e: 0 passed, 1 failed');
-    process.exit(1);
-  }, OVERALL_TIMEOUT_MS);
-  watchdog.unref();
-
-  let browser;
-  const pageErrors = [];
-  try {
-    step(`launch ${executablePath}`);
-    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
-    const context = await browser.newContext({
-      locale: 'fr-FR',
-      timezoneId: 'Europe/Paris',
-      viewport: { width: 1280, height: 800 },
-    });
-    const page = await context.newPage();
-    page.setDefaultTimeout(STEP_TIMEOUT_MS);
-    page.on('pageerror', (e) => pageErrors.push(`page error: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error') pageErrors.push(`console: ${m.text()}`);
-    });
-    page.on('requestfailed', (r) =>
-      pageErrors.push(`request failed: ${r.method()} ${r.url()} (${r.failure()?.errorText})`),
-    );
-    try {
-      await run(page);
-      step('check for uncaught errors in the page');
-      // An uncaught exception (a wasm panic among them) is a failure even if the flow went on.
-      const uncaught = pageErrors.filter((line) => line.startsWith('page error:'));
-      if (uncaught.length > 0) throw new Error(`uncaught error in the page: ${uncaught[0]}`);
-    } catch (e) {
-      await page
-        .screenshot({ path: path.join(outDir, 'failure.png'), fullPage: true })
-        .catch(() => {});
-      throw e;
-    }
-    console.log('e2e: 1 passed, 0 failed');
-    return 0;
-  } catch (e) {
-    console.error(`e2e: FAILED while trying to ${currentStep} (${baseUrl}): ${e.message}`);
-    for (const line of pageErrors) console.error(`  ${line}`);
-    if (browser) console.error(`  screenshot: ${path.relative(repoRoot, outDir)}/failure.png`);
-    console.log('e2e: 0 passed, 1 failed');
-    return 1;
-  } finally {
-    if (browser) await browser.close().catch(() => {});
-  }
-}
-
-process.exitCode = await main();
+await runFlow('smoke', run);

@@ -13,7 +13,7 @@ use sesame_api::{Page, Problem};
 use crate::session::Session;
 use crate::text;
 
-const ACCEPT: &str = "application/json, application/problem+json";
+pub(crate) const ACCEPT: &str = "application/json, application/problem+json";
 
 #[derive(Debug, Clone)]
 pub enum ApiError {
@@ -84,7 +84,7 @@ impl From<gloo_net::Error> for ApiError {
     }
 }
 
-async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, ApiError> {
+pub(crate) async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, ApiError> {
     let response = request.map_err(|_| ApiError::Decode)?.send().await?;
     if response.ok() {
         return Ok(response);
@@ -110,15 +110,15 @@ fn retry_after(value: &str) -> Option<u64> {
     })
 }
 
-async fn json<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+pub(crate) async fn json<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
     response.json::<T>().await.map_err(|_| ApiError::Decode)
 }
 
-fn post(url: &str) -> RequestBuilder {
+pub(crate) fn post(url: &str) -> RequestBuilder {
     Request::post(url).header("Accept", ACCEPT)
 }
 
-fn bearer(builder: RequestBuilder, access_token: &str) -> RequestBuilder {
+pub(crate) fn bearer(builder: RequestBuilder, access_token: &str) -> RequestBuilder {
     builder.header("Authorization", &format!("Bearer {access_token}"))
 }
 
@@ -160,7 +160,7 @@ pub async fn establishments(access_token: &str) -> Result<Vec<Establishment>, Ap
     })
 }
 
-async fn get<T: DeserializeOwned>(url: &str, access_token: &str) -> Result<T, ApiError> {
+pub(crate) async fn get<T: DeserializeOwned>(url: &str, access_token: &str) -> Result<T, ApiError> {
     let request = bearer(Request::get(url), access_token)
         .header("Accept", ACCEPT)
         .build();
@@ -197,7 +197,7 @@ pub enum Accepted<T> {
     Job(String),
 }
 
-async fn post_action<B: serde::Serialize, T: DeserializeOwned>(
+pub(crate) async fn post_action<B: serde::Serialize, T: DeserializeOwned>(
     url: &str,
     body: &B,
     access_token: &str,
@@ -285,4 +285,46 @@ pub async fn document(id: &str, access_token: &str) -> Result<Document, ApiError
         content_type,
         filename,
     })
+}
+
+/// `POST` a JSON body and read a JSON answer (screens write their own calls with these).
+pub(crate) async fn post_json<B: serde::Serialize, T: DeserializeOwned>(
+    url: &str,
+    body: &B,
+    access_token: &str,
+) -> Result<T, ApiError> {
+    json(send(bearer(post(url), access_token).json(body)).await?).await
+}
+
+/// `PUT` a JSON body and read a JSON answer.
+pub(crate) async fn put_json<B: serde::Serialize, T: DeserializeOwned>(
+    url: &str,
+    body: &B,
+    access_token: &str,
+) -> Result<T, ApiError> {
+    let builder = Request::put(url).header("Accept", ACCEPT);
+    json(send(bearer(builder, access_token).json(body)).await?).await
+}
+
+/// `PATCH` a JSON body and read a JSON answer.
+pub(crate) async fn patch_json<B: serde::Serialize, T: DeserializeOwned>(
+    url: &str,
+    body: &B,
+    access_token: &str,
+) -> Result<T, ApiError> {
+    let builder = Request::patch(url).header("Accept", ACCEPT);
+    json(send(bearer(builder, access_token).json(body)).await?).await
+}
+
+/// `POST` without a body (state changes such as block / verify); the answer is ignored.
+pub(crate) async fn post_empty(url: &str, access_token: &str) -> Result<(), ApiError> {
+    send(bearer(post(url), access_token).build()).await?;
+    Ok(())
+}
+
+/// `DELETE`; the answer is ignored.
+pub(crate) async fn delete(url: &str, access_token: &str) -> Result<(), ApiError> {
+    let builder = Request::delete(url).header("Accept", ACCEPT);
+    send(bearer(builder, access_token).build()).await?;
+    Ok(())
 }

@@ -10,6 +10,7 @@ pub mod delegations;
 pub mod ent;
 pub mod establishments;
 pub mod holders;
+pub mod imports;
 pub mod page;
 pub mod problem;
 pub mod settings;
