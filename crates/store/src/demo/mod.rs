@@ -20,10 +20,7 @@ use std::collections::{HashMap, HashSet};
 use std::time::Instant;
 
 use rand_chacha::ChaCha8Rng;
-use sea_orm::{
-    DatabaseTransaction, DbErr, EntityTrait, IntoActiveModel, Iterable, PaginatorTrait,
-    TransactionTrait,
-};
+use sea_orm::{EntityTrait, PaginatorTrait, TransactionTrait};
 use serde::Serialize;
 use sesame_core::identifier::{identifier_base, identifier_candidate};
 
@@ -34,6 +31,7 @@ use crate::entities::{
 };
 use crate::error::{is_unique_violation, Result};
 use crate::repo::audit::{append, ActorKind, NewAuditEvent};
+use crate::repo::sql::insert_rows as insert;
 use crate::{PasswordHasher, SecretBox, Store};
 
 /// The password of the demo staff users and of every demo account holder and ENT user who
@@ -150,31 +148,6 @@ pub async fn load_demo(
         "demo data set loaded"
     );
     Ok(DemoLoad::Loaded(summary))
-}
-
-/// SQLite refuses statements with more than 32,766 bound values; staying far below also keeps
-/// each statement small for PostgreSQL.
-const MAX_BOUND_VALUES: usize = 6_000;
-const MAX_ROWS_PER_STATEMENT: usize = 300;
-
-/// Inserts `rows` with multi-row statements.
-async fn insert<E>(txn: &DatabaseTransaction, rows: Vec<E::Model>) -> Result<(), DbErr>
-where
-    E: EntityTrait,
-    E::Model: IntoActiveModel<E::ActiveModel>,
-{
-    let columns = E::Column::iter().count().max(1);
-    let per_statement = (MAX_BOUND_VALUES / columns).clamp(1, MAX_ROWS_PER_STATEMENT);
-    let mut rows = rows.into_iter().peekable();
-    while rows.peek().is_some() {
-        let chunk: Vec<E::ActiveModel> = rows
-            .by_ref()
-            .take(per_statement)
-            .map(IntoActiveModel::into_active_model)
-            .collect();
-        E::insert_many(chunk).exec_without_returning(txn).await?;
-    }
-    Ok(())
 }
 
 /// Every row of the data set, by table.

@@ -1,12 +1,12 @@
 //! Query-building helpers shared by the hand-written SQL of search and statistics, and the
-//! row locking of every operation that changes accounts.
+//! row locking of every operation that changes accounts, and bulk inserts.
 
 use sea_orm::sea_query::{
     Alias, Expr, JoinType, PostgresQueryBuilder, Query, SelectStatement, SqliteQueryBuilder,
 };
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Statement,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, DbBackend, DbErr, EntityTrait,
+    IntoActiveModel, Iterable, QueryFilter, QueryOrder, QuerySelect, Statement,
 };
 
 use crate::entities::account;
@@ -81,6 +81,34 @@ pub(crate) async fn lock_accounts(txn: &DatabaseTransaction, ids: &[String]) -> 
             .into_tuple::<String>()
             .all(txn)
             .await?;
+    }
+    Ok(())
+}
+
+/// SQLite refuses statements with more than 32,766 bound values; staying far below also keeps
+/// each statement small for PostgreSQL.
+const MAX_BOUND_VALUES: usize = 6_000;
+const MAX_ROWS_PER_STATEMENT: usize = 300;
+
+/// Inserts `rows` with multi-row statements.
+pub(crate) async fn insert_rows<E>(
+    txn: &DatabaseTransaction,
+    rows: Vec<E::Model>,
+) -> Result<(), DbErr>
+where
+    E: EntityTrait,
+    E::Model: IntoActiveModel<E::ActiveModel>,
+{
+    let columns = E::Column::iter().count().max(1);
+    let per_statement = (MAX_BOUND_VALUES / columns).clamp(1, MAX_ROWS_PER_STATEMENT);
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<E::ActiveModel> = rows
+            .by_ref()
+            .take(per_statement)
+            .map(IntoActiveModel::into_active_model)
+            .collect();
+        E::insert_many(chunk).exec_without_returning(txn).await?;
     }
     Ok(())
 }

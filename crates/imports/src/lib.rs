@@ -1,0 +1,33 @@
+//! # sesame-imports
+//!
+//! Reads the exports schools get from their management systems — SIECLE (XML, 2nd degree),
+//! ONDE (CSV, 1st degree) — and Sésame's own CSV into one [`ImportPlan`]: students,
+//! guardians, the links between them, MEFs, and every problem found with its file and line.
+//!
+//! Parsing only: no database, no HTTP. The engine that compares a plan with the database and
+//! applies it lives elsewhere. Parsers never fail: what cannot be read becomes a
+//! [`Problem`], fatal when the plan must not be applied at all.
+
+mod onde;
+mod plan;
+mod sesame_csv;
+mod siecle;
+pub mod synthetic;
+mod text;
+
+pub use onde::{guardian_id as onde_guardian_id, parse_onde};
+pub use plan::{
+    GuardianRecord, ImportPlan, InputFile, LinkRecord, Location, MefRecord, Problem, Source,
+    StudentRecord,
+};
+pub use sesame_csv::{parse_sesame_csv, SESAME_CSV_COLUMNS, SESAME_CSV_TEMPLATE};
+pub use siecle::{parse_siecle, relationship as siecle_relationship, root_element};
+
+/// Parses `files` as exports of `source`.
+pub fn parse(source: Source, files: &[InputFile]) -> ImportPlan {
+    match source {
+        Source::Siecle => parse_siecle(files),
+        Source::Onde => parse_onde(files),
+        Source::SesameCsv => parse_sesame_csv(files),
+    }
+}
