@@ -68,6 +68,8 @@ pub fn api_routes(cfg: &mut web::ServiceConfig) {
         // Before the accounts routes: `{uai}/statistics` and `{uai}/settings/…` would
         // otherwise match `{uai}/{population}[/{id}]`.
         .service(routes::statistics::get)
+        .service(routes::imports::import)
+        .service(routes::imports::template)
         .service(routes::settings::get_notification_urls)
         .service(routes::settings::set_notification_url)
         .service(routes::settings::verify_notification_url)

@@ -61,6 +61,24 @@ pub enum Command {
     /// Measure a running service on the scale data set (notify, lists, search latency and
     /// throughput).
     Bench(crate::bench::BenchArgs),
+    /// Import an establishment's students and guardians from SIECLE XML, ONDE CSV or Sésame
+    /// CSV exports: prints what changes (with --dry-run, what would), in one transaction.
+    Import {
+        #[command(flatten)]
+        config: Config,
+        /// `siecle`, `onde` or `csv`.
+        source: String,
+        /// The establishment the files are for.
+        #[arg(long)]
+        uai: String,
+        /// Only say what the import would do.
+        #[arg(long)]
+        dry_run: bool,
+        /// The export files (SIECLE: ElevesSansAdresses or ElevesAvecAdresses,
+        /// ResponsablesAvecAdresses, Nomenclature).
+        #[arg(required = true)]
+        files: Vec<std::path::PathBuf>,
+    },
     /// Manage integration clients (ENT platforms).
     Client {
         #[command(flatten)]
@@ -141,6 +159,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Staff { config, action } => staff(config, action).await,
         Command::Client { config, action } => client(config, action).await,
+        Command::Import {
+            config,
+            source,
+            uai,
+            dry_run,
+            files,
+        } => import(config, &source, &uai, dry_run, files).await,
         Command::ScaleDemo {
             config,
             establishments,
@@ -401,6 +426,78 @@ async fn client(config: Config, action: ClientAction) -> anyhow::Result<()> {
             println!("new secret for {client_id} (shown once): {secret}");
         }
     }
+    Ok(())
+}
+
+async fn import(
+    config: Config,
+    source: &str,
+    uai: &str,
+    dry_run: bool,
+    paths: Vec<std::path::PathBuf>,
+) -> anyhow::Result<()> {
+    use crate::imports::{parse_source, ImportError};
+    let Some(source) = parse_source(source) else {
+        bail!("unknown source '{source}': expected siecle, onde or csv");
+    };
+    let uai = uai.trim().to_uppercase();
+    let mut files = Vec::with_capacity(paths.len());
+    for path in &paths {
+        let bytes =
+            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.display().to_string());
+        files.push(sesame_imports::InputFile { name, bytes });
+    }
+    let state = crate::app::build_state(&config, PasswordHasher::owasp()).await?;
+    let audit = NewAuditEvent::new(ActorKind::System, "cli", "import.apply");
+    let started = std::time::Instant::now();
+    let report = match crate::imports::run(&state.store, &uai, source, files, dry_run, audit).await
+    {
+        Ok(report) => report,
+        Err(ImportError::Refused(problems)) => {
+            for p in &problems {
+                eprintln!("{p}");
+            }
+            bail!("nothing imported: {} blocking problem(s)", problems.len());
+        }
+        Err(ImportError::Store(sesame_store::StoreError::NotFound)) => {
+            bail!("unknown establishment {uai}")
+        }
+        Err(ImportError::Store(e)) => return Err(e.into()),
+        Err(ImportError::Internal(e)) => bail!(e),
+    };
+    for p in &report.problems {
+        let at = match (p.line, &p.element) {
+            (Some(l), _) => format!("{}, ligne {l}", p.file),
+            (None, Some(e)) => format!("{} ({e})", p.file),
+            (None, None) => p.file.clone(),
+        };
+        eprintln!("{at} : {}", p.message);
+    }
+    let verb = if report.applied {
+        "imported"
+    } else {
+        "dry run, nothing changed"
+    };
+    println!(
+        "{uai} {} ({verb}, {:.2} s): students {} created, {} updated, {} left, {} unchanged; \
+         guardians {} created, {} updated, {} unchanged; links {} created, {} removed; {} problem(s)",
+        report.source,
+        started.elapsed().as_secs_f64(),
+        report.students.created,
+        report.students.updated,
+        report.students.left,
+        report.students.unchanged,
+        report.guardians.created,
+        report.guardians.updated,
+        report.guardians.unchanged,
+        report.links_created,
+        report.links_removed,
+        report.problems.len(),
+    );
     Ok(())
 }
 

@@ -269,6 +269,8 @@ http_test! {
             Case { name: "regenerate identifier", method: Method::Post, path: "/api/v1/establishments/{uai}/accounts/{student}/regenerate-identifier", own: [409, 202, 403, 403], body: json!(null) },
             // The agent cancels it; the head then finds nothing to cancel.
             Case { name: "cancel identifier change", method: Method::Delete, path: "/api/v1/establishments/{uai}/accounts/{student}/regenerate-identifier", own: [409, 204, 403, 403], body: json!(null) },
+            // Allowed callers get 422 here: the body is JSON, not the multipart upload.
+            Case { name: "import", method: Method::Post, path: "/api/v1/establishments/{uai}/imports?source=csv&dry_run=true", own: [422, 422, 403, 403], body: json!({}) },
             Case { name: "statistics", method: Method::Get, path: "/api/v1/establishments/{uai}/statistics", own: [200, 200, 403, 403], body: json!(null) },
             Case { name: "notification settings", method: Method::Get, path: "/api/v1/establishments/{uai}/settings/notification-urls", own: [200, 200, 403, 403], body: json!(null) },
             Case { name: "set notification URL", method: Method::Put, path: "/api/v1/establishments/{uai}/settings/notification-urls/students", own: [200, 200, 403, 403], body: json!({"url": "https://ent.example.org/"}) },

@@ -12,6 +12,7 @@ pub mod extract;
 pub mod health;
 pub mod holders;
 pub mod identifiers;
+pub mod imports;
 pub mod me;
 pub mod oauth;
 pub mod paging;

@@ -661,7 +661,7 @@ impl Run<'_> {
         for (r, identifier) in creations.into_iter().zip(identifiers) {
             let id = new_id();
             let family = display_family(&r.family_name, r.usage_name.as_deref());
-            let mut acc = self.new_account(&id, AccountKind::Student, identifier.clone());
+            let mut acc = self.new_account(&id, AccountKind::Student, identifier);
             acc.home_uai = Some(self.uai.to_owned());
             accounts.push(acc);
             let left_at = r.left_on.filter(|d| *d <= today).map(day_start);
@@ -695,10 +695,11 @@ impl Run<'_> {
                 action: ChangeAction::Create,
                 source_id: r.source_id.clone(),
                 name: full_name(&family, &r.first_name),
+                // No identifier here: a preview's would not be the one applying picks.
                 detail: match (&r.class_code, left_at) {
-                    (_, Some(_)) => format!("nouveau compte {identifier} (élève déjà sorti)"),
-                    (Some(c), None) => format!("nouveau compte {identifier}, classe {c}"),
-                    (None, None) => format!("nouveau compte {identifier}"),
+                    (_, Some(_)) => "nouveau compte (élève déjà sorti)".to_owned(),
+                    (Some(c), None) => format!("nouveau compte, classe {c}"),
+                    (None, None) => "nouveau compte".to_owned(),
                 },
             });
         }
@@ -882,7 +883,7 @@ impl Run<'_> {
         for (r, identifier) in creations.into_iter().zip(identifiers) {
             let id = new_id();
             let family = display_family(&r.family_name, r.usage_name.as_deref());
-            let mut acc = self.new_account(&id, AccountKind::Guardian, identifier.clone());
+            let mut acc = self.new_account(&id, AccountKind::Guardian, identifier);
             acc.email = r.email.clone();
             acc.phone = r.phone.clone();
             accounts.push(acc);
@@ -903,7 +904,7 @@ impl Run<'_> {
                 action: ChangeAction::Create,
                 source_id: r.source_id.clone(),
                 name: full_name(&family, &r.first_name),
-                detail: format!("nouveau compte {identifier}"),
+                detail: "nouveau compte".to_owned(),
             });
         }
         insert_rows::<account::Entity>(self.txn, accounts).await?;

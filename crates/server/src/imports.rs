@@ -1,0 +1,137 @@
+//! Imports as the operator CLI and the REST endpoint both run them: parse the files (off the
+//! async runtime: it is CPU work), refuse them on a fatal problem, then preview or apply the
+//! plan in one transaction.
+
+use chrono::{SubsecRound, Utc};
+use sesame_api::imports::{ImportChange, ImportCounts, ImportProblem, ImportReport};
+use sesame_api::FieldError;
+use sesame_imports::{ImportPlan, InputFile, Problem, Source};
+use sesame_store::repo::audit::NewAuditEvent;
+use sesame_store::repo::imports::{ChangeAction, Counts, ImportOutcome, PersonKind};
+use sesame_store::Store;
+
+/// Changes listed in a report; the counts cover all of them.
+pub const CHANGES_SHOWN: usize = 500;
+
+#[derive(Debug)]
+pub enum ImportError {
+    /// The files cannot be imported as they are; nothing was changed.
+    Refused(Vec<Problem>),
+    Store(sesame_store::StoreError),
+    Internal(String),
+}
+
+impl From<sesame_store::StoreError> for ImportError {
+    fn from(e: sesame_store::StoreError) -> Self {
+        ImportError::Store(e)
+    }
+}
+
+/// `siecle`, `onde` or `csv`, as the CLI and the endpoint name the sources.
+pub fn parse_source(s: &str) -> Option<Source> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "siecle" => Some(Source::Siecle),
+        "onde" => Some(Source::Onde),
+        "csv" | "sesame" => Some(Source::SesameCsv),
+        _ => None,
+    }
+}
+
+pub async fn run(
+    store: &Store,
+    uai: &str,
+    source: Source,
+    files: Vec<InputFile>,
+    dry_run: bool,
+    audit: NewAuditEvent,
+) -> Result<ImportReport, ImportError> {
+    let owned_uai = uai.to_owned();
+    let plan = tokio::task::spawn_blocking(move || {
+        let mut plan = sesame_imports::parse(source, &files);
+        plan.check_establishment(&owned_uai);
+        plan
+    })
+    .await
+    .map_err(|e| ImportError::Internal(e.to_string()))?;
+    if plan.has_fatal() {
+        return Err(ImportError::Refused(
+            plan.problems.into_iter().filter(|p| p.fatal).collect(),
+        ));
+    }
+    let outcome = store
+        // Microseconds: what PostgreSQL keeps, so the report says the date the console will read.
+        .import_plan(uai, &plan, dry_run, Utc::now().trunc_subsecs(6), audit)
+        .await?;
+    Ok(report(uai, source, dry_run, &plan, outcome))
+}
+
+fn counts(c: Counts) -> ImportCounts {
+    ImportCounts {
+        created: c.created,
+        updated: c.updated,
+        left: c.left,
+        unchanged: c.unchanged,
+    }
+}
+
+pub fn problem(p: &Problem) -> ImportProblem {
+    ImportProblem {
+        file: p.location.file.clone(),
+        line: p.location.line,
+        element: p.location.element.clone(),
+        message: p.message.clone(),
+        fatal: p.fatal,
+    }
+}
+
+/// A fatal problem as a problem+json field error: the "field" is where it is in the files.
+pub fn field_error(p: &Problem) -> FieldError {
+    FieldError {
+        field: p.location.to_string(),
+        message: p.message.clone(),
+    }
+}
+
+fn report(
+    uai: &str,
+    source: Source,
+    dry_run: bool,
+    plan: &ImportPlan,
+    outcome: ImportOutcome,
+) -> ImportReport {
+    let changes_total = outcome.changes.len() as u64;
+    ImportReport {
+        uai: uai.to_owned(),
+        source: source.as_str().to_owned(),
+        dry_run,
+        applied: outcome.applied,
+        students: counts(outcome.students),
+        guardians: counts(outcome.guardians),
+        links_created: outcome.links_created,
+        links_removed: outcome.links_removed,
+        changes: outcome
+            .changes
+            .into_iter()
+            .take(CHANGES_SHOWN)
+            .map(|c| ImportChange {
+                kind: match c.kind {
+                    PersonKind::Student => "student",
+                    PersonKind::Guardian => "guardian",
+                }
+                .into(),
+                action: match c.action {
+                    ChangeAction::Create => "create",
+                    ChangeAction::Update => "update",
+                    ChangeAction::Leave => "leave",
+                }
+                .into(),
+                source_id: c.source_id,
+                name: c.name,
+                detail: c.detail,
+            })
+            .collect(),
+        changes_total,
+        problems: plan.problems.iter().map(problem).collect(),
+        data_updated_at: outcome.data_updated_at,
+    }
+}

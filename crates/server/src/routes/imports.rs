@@ -1,0 +1,148 @@
+//! Data feeds over HTTP: upload SIECLE / ONDE / Sésame CSV exports, preview, apply.
+
+use actix_multipart::Multipart;
+use actix_web::{get, http::header, post, web, HttpResponse};
+use futures_util::StreamExt;
+use serde::Deserialize;
+use sesame_api::imports::ImportReport;
+use sesame_api::Problem;
+use sesame_core::permissions::Action;
+use sesame_imports::{InputFile, SESAME_CSV_TEMPLATE};
+use sesame_store::repo::audit::NewAuditEvent;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::Caller;
+use crate::imports::{self, field_error, ImportError};
+use crate::problem::{ApiError, ApiResult};
+use crate::state::AppState;
+
+/// Above this, an upload is refused (a large lycée's SIECLE export is a few MB).
+const MAX_UPLOAD_BYTES: usize = 64 * 1024 * 1024;
+const MAX_FILES: usize = 8;
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ImportQuery {
+    /// `siecle` (XML: ElevesSansAdresses or ElevesAvecAdresses, ResponsablesAvecAdresses,
+    /// Nomenclature), `onde` (CSV) or `csv` (Sésame's CSV, see the template).
+    pub source: String,
+    /// `true`: say what the import would do, change nothing.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// The multipart body: one `files` part per file.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct ImportUpload {
+    #[schema(value_type = Vec<String>, format = Binary)]
+    files: Vec<Vec<u8>>,
+}
+
+async fn read_files(mut body: Multipart) -> Result<Vec<InputFile>, ApiError> {
+    let mut files = Vec::new();
+    let mut total = 0usize;
+    while let Some(part) = body.next().await {
+        let mut part = part.map_err(|_| ApiError::field("files", "Envoi multipart illisible."))?;
+        let name = part
+            .content_disposition()
+            .and_then(|d| d.get_filename())
+            .map(|f| f.rsplit(['/', '\\']).next().unwrap_or(f).to_owned())
+            .filter(|f| !f.is_empty())
+            .unwrap_or_else(|| format!("fichier-{}", files.len() + 1));
+        if part.name() != Some("files") {
+            // Unknown parts are drained and ignored, like unknown JSON fields.
+            while let Some(chunk) = part.next().await {
+                chunk.map_err(|_| ApiError::field("files", "Envoi multipart illisible."))?;
+            }
+            continue;
+        }
+        if files.len() == MAX_FILES {
+            return Err(ApiError::field(
+                "files",
+                format!("Au plus {MAX_FILES} fichiers par import."),
+            ));
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = part.next().await {
+            let chunk =
+                chunk.map_err(|_| ApiError::field("files", "Envoi multipart illisible."))?;
+            total += chunk.len();
+            if total > MAX_UPLOAD_BYTES {
+                return Err(ApiError::field(
+                    "files",
+                    "Les fichiers dépassent 64 Mo au total.",
+                ));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        files.push(InputFile { name, bytes });
+    }
+    if files.is_empty() {
+        return Err(ApiError::field("files", "Joignez au moins un fichier."));
+    }
+    Ok(files)
+}
+
+/// Imports an establishment's students and guardians from SIECLE, ONDE or Sésame CSV exports
+/// (head and agent). With `dry_run=true` nothing changes and the report says what would; else
+/// the report says what was done, in one transaction, and the establishment's data refresh
+/// date is set. Re-importing the same files changes nothing; students missing from a full
+/// export are marked as left, never deleted. Files with a fatal problem (malformed, another
+/// establishment's, a required column missing) answer 422 with each problem in `errors`
+/// (`field` = file and line or element); other problems are listed in the report.
+#[utoipa::path(post, path = "/api/v1/establishments/{uai}/imports", tag = "imports", security(("bearer" = [])),
+    params(("uai" = String, Path, description = "UAI, e.g. 0450750W"), ImportQuery),
+    request_body(content = ImportUpload, content_type = "multipart/form-data"),
+    responses(
+        (status = 200, body = ImportReport),
+        (status = 400, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown source, no file, or files with fatal problems", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/api/v1/establishments/{uai}/imports")]
+pub async fn import(
+    state: web::Data<AppState>,
+    caller: Caller,
+    uai: web::Path<String>,
+    query: web::Query<ImportQuery>,
+    body: Multipart,
+) -> ApiResult<web::Json<ImportReport>> {
+    let scoped = caller.authorize(&state, &uai, Action::Import).await?;
+    let uai = scoped.establishment.uai;
+    let source = imports::parse_source(&query.source).ok_or_else(|| {
+        ApiError::field(
+            "source",
+            "La source doit être « siecle », « onde » ou « csv ».",
+        )
+    })?;
+    let files = read_files(body).await?;
+    let names: Vec<String> = files.iter().map(|f| f.name.clone()).collect();
+    let audit = NewAuditEvent::new(caller.actor_kind(), caller.actor_name(), "import.apply")
+        .address(caller.address.map(|a| a.to_string()))
+        .detail(serde_json::json!({ "files": names }));
+    match imports::run(&state.store, &uai, source, files, query.dry_run, audit).await {
+        Ok(report) => Ok(web::Json(report)),
+        Err(ImportError::Refused(problems)) => Err(ApiError::Validation(
+            problems.iter().map(field_error).collect(),
+        )),
+        Err(ImportError::Store(e)) => Err(e.into()),
+        Err(ImportError::Internal(e)) => Err(ApiError::internal(e)),
+    }
+}
+
+/// The Sésame CSV import template (v1): the header and two example rows. Its columns are
+/// documented in `crates/imports/README.md`.
+#[utoipa::path(get, path = "/api/v1/imports/template.csv", tag = "imports",
+    responses((status = 200, description = "CSV template", content_type = "text/csv")))]
+#[get("/api/v1/imports/template.csv")]
+pub async fn template() -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"sesame-import-v1.csv\"",
+        ))
+        .body(SESAME_CSV_TEMPLATE)
+}
