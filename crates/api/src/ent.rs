@@ -58,6 +58,9 @@ pub struct EntUserFilters {
     /// Exact login.
     #[serde(default)]
     pub login: Option<String>,
+    /// « Opérationnel » or « Bloqué ».
+    #[serde(default)]
+    pub state: Option<String>,
 }
 
 /// A node of the group tree: the establishment at the root, then folders, classes and groups.

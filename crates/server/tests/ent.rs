@@ -341,6 +341,21 @@ http_test! {
         assert_eq!(body["state"], "Bloqué");
         let page = get_json(&app, &users_path("?family_name=caverot"), &token).await;
         assert_eq!(page["items"][0]["state"], "Bloqué");
+        // The state filter: only blocked users, this one among them (the demo has others).
+        let blocked = get_json(&app, &users_path("?state=Bloqu%C3%A9"), &token).await;
+        let items = blocked["items"].as_array().unwrap();
+        assert!(items.iter().all(|u| u["state"] == "Bloqué"), "{blocked}");
+        assert!(items.iter().any(|u| u["id"] == id.as_str()), "{blocked}");
+        let operational = get_json(&app, &users_path("?state=Op%C3%A9rationnel"), &token).await;
+        let all = get_json(&app, &users_path(""), &token).await;
+        assert_eq!(
+            blocked["total"].as_u64().unwrap() + operational["total"].as_u64().unwrap(),
+            all["total"].as_u64().unwrap()
+        );
+        let r = app.get(&users_path("?state=ferme"), Some(&token)).await;
+        assert_eq!(r.status(), 422);
+        let p: Value = r.json().await.unwrap();
+        assert_eq!(p["errors"][0]["field"], "state");
         let r = app
             .post_json(&users_path(&format!("/{id}/unblock")), Some(&token), &json!({}))
             .await;

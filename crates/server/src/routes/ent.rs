@@ -54,6 +54,8 @@ pub struct EntSearchQuery {
     pub group: Option<String>,
     /// Exact login (technical search).
     pub login: Option<String>,
+    /// « Opérationnel » or « Bloqué ».
+    pub state: Option<String>,
     /// 1-based page (default 1).
     pub page: Option<u64>,
     /// Users a page (default 20, at most 100).
@@ -132,6 +134,16 @@ async fn to_filter(
         subject: bounded(&f.subject, &name("subject"))?,
         groups,
         login: bounded(&f.login, &name("login"))?,
+        state: match trimmed(&f.state) {
+            None => None,
+            Some(s) if s == STATE_OPERATIONAL || s == STATE_BLOCKED => Some(s),
+            Some(_) => {
+                return Err(ApiError::field(
+                    &name("state"),
+                    "L'état doit être « Opérationnel » ou « Bloqué ».",
+                ))
+            }
+        },
     })
 }
 
@@ -234,6 +246,7 @@ pub async fn search(
         subject: q.subject,
         group: q.group,
         login: q.login,
+        state: q.state,
     };
     let filter = to_filter(&state, &uai, &filters, "").await?;
     let (rows, total) = state

@@ -46,6 +46,8 @@ pub struct EntFilter {
     pub groups: Option<Vec<String>>,
     /// Exact login (technical search).
     pub login: Option<String>,
+    /// `Opérationnel` or `Bloqué`.
+    pub state: Option<String>,
 }
 
 /// A new directory user, validated.
@@ -84,6 +86,9 @@ fn condition(uai: &str, f: &EntFilter) -> Condition {
     }
     if let Some(l) = &f.login {
         cond = cond.add(ent_user::Column::Login.eq(l.clone()));
+    }
+    if let Some(s) = &f.state {
+        cond = cond.add(ent_user::Column::State.eq(s.clone()));
     }
     if let Some(groups) = &f.groups {
         let mut sub = Query::select();
