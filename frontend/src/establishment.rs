@@ -4,9 +4,9 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::accounts::AccountsView;
 use crate::app::{fetch_establishments, follow, local_date, Notice, RouteSignal, SessionSignal};
 use crate::route::{Route, Tab};
-use crate::students::StudentsView;
 use crate::{delegations, directory, journal, settings, statistics};
 
 /// What the chooser's list says about this establishment.
@@ -122,9 +122,8 @@ pub fn EstablishmentScreen(
                         .into_any(),
                     Known::Found { rights, updated, .. } => match t {
                         Tab::Home => view! { <EstablishmentHome uai route rights updated /> }.into_any(),
-                        Tab::Students => view! { <StudentsView uai route session notice /> }.into_any(),
-                        Tab::ExternalStudents | Tab::Guardians => view! {
-                            <div class="panel"><p>"Rubrique en préparation."</p></div>
+                        Tab::Students | Tab::ExternalStudents | Tab::Guardians => view! {
+                            <AccountsView uai tab=t rights route session notice />
                         }
                             .into_any(),
                         Tab::Statistics => view! { <statistics::StatisticsTab uai route session notice /> }.into_any(),

@@ -3,18 +3,21 @@
 //! Built for `wasm32-unknown-unknown` by `scripts/build-spa.sh` and served as static files
 //! (`frontend/dist`) by the server, which also answers the `/api/v1` calls made here.
 
+mod accounts;
 mod actions;
+mod admin_ui;
 mod api;
 mod app;
 mod delegations;
+mod detail;
 mod directory;
 mod establishment;
+mod import;
 mod journal;
 pub mod route;
 mod session;
 mod settings;
 mod statistics;
-mod students;
 pub mod text;
 
 use wasm_bindgen::prelude::wasm_bindgen;

@@ -1,20 +1,39 @@
 //! The console's screens as URLs, so that a reload or a shared link restores them.
 //!
 //! `/` is the establishment chooser, `/etablissements/{uai}` an establishment's home,
-//! `/etablissements/{uai}/eleves?q=&class=&mef=&state=&page=` its student search and
+//! `/etablissements/{uai}/eleves?q=&class=&mef=&state=&sort=&page=` its student search (and
+//! likewise `eleves-exterieurs` and `responsables`, with their own filters) and
 //! `/etablissements/{uai}/{rubrique}?…` its other tabs ([`Tab::slug`]). Pure code:
 //! the browser glue (`history.pushState`, `popstate`) lives in `app.rs`.
 
-/// The student search as the URL and the API both carry it.
+use sesame_api::accounts::SearchFilters;
+
+/// An account search (« Élèves », « Élèves extérieurs », « Responsables ») as the URL and the
+/// API both carry it. Filters a population does not have stay empty.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct StudentSearch {
+pub struct AccountSearch {
     pub q: String,
     pub class: Vec<String>,
     pub mef: Vec<String>,
     pub state: Vec<String>,
+    /// Guardians: a linked student's name.
+    pub student: String,
+    /// Guardians: with (`Some(true)`) or without an email address.
+    pub has_email: Option<bool>,
+    /// Guardians: account origins.
+    pub origin: Vec<String>,
+    /// Guardians: only those who reported a link as wrong.
+    pub link_reported: Option<bool>,
+    /// External students: their home establishment.
+    pub home_uai: String,
+    /// The API's `sort` (`class`, `-notified_at`…); empty for the default (by name).
+    pub sort: String,
     /// 1-based.
     pub page: u64,
 }
+
+/// The student search: the same search, kept under its first name.
+pub type StudentSearch = AccountSearch;
 
 /// An establishment's screens (« rubriques »), in the order of the tab bar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +77,11 @@ impl Tab {
         }
     }
 
+    /// « Élèves », « Élèves extérieurs » and « Responsables »: the account searches.
+    pub fn is_accounts(&self) -> bool {
+        matches!(self, Tab::Students | Tab::ExternalStudents | Tab::Guardians)
+    }
+
     pub fn from_slug(slug: &str) -> Option<Tab> {
         Tab::ALL.into_iter().find(|t| t.slug() == slug)
     }
@@ -96,29 +120,31 @@ impl Tab {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {
     Chooser,
-    /// Any tab but the student search. `query` is the URL's query string without its `?`:
+    /// Any tab but the account searches. `query` is the URL's query string without its `?`:
     /// each screen keeps its own state there (page, filters) and parses it itself.
     Establishment {
         uai: String,
         tab: Tab,
         query: String,
     },
-    Students {
+    /// « Élèves », « Élèves extérieurs » or « Responsables » (`tab` is one of those three).
+    Accounts {
         uai: String,
-        search: StudentSearch,
+        tab: Tab,
+        search: AccountSearch,
     },
 }
 
-/// Students per page in the result table.
+/// Accounts per page in the result table.
 pub const PER_PAGE: u64 = 50;
 
-impl StudentSearch {
+impl AccountSearch {
     pub fn page(&self) -> u64 {
         self.page.max(1)
     }
 
-    /// Pairs in a stable order; the page only when it is not the first.
-    fn pairs(&self) -> Vec<(&'static str, String)> {
+    /// The filters alone (no page, no sort), in a stable order.
+    fn filter_pairs(&self) -> Vec<(&'static str, String)> {
         let mut pairs = Vec::new();
         let q = self.q.trim();
         if !q.is_empty() {
@@ -127,6 +153,30 @@ impl StudentSearch {
         pairs.extend(self.class.iter().map(|c| ("class", c.clone())));
         pairs.extend(self.mef.iter().map(|m| ("mef", m.clone())));
         pairs.extend(self.state.iter().map(|s| ("state", s.clone())));
+        let student = self.student.trim();
+        if !student.is_empty() {
+            pairs.push(("student", student.to_owned()));
+        }
+        if let Some(b) = self.has_email {
+            pairs.push(("has_email", b.to_string()));
+        }
+        pairs.extend(self.origin.iter().map(|o| ("origin", o.clone())));
+        if let Some(b) = self.link_reported {
+            pairs.push(("link_reported", b.to_string()));
+        }
+        let home = self.home_uai.trim();
+        if !home.is_empty() {
+            pairs.push(("home_uai", home.to_owned()));
+        }
+        pairs
+    }
+
+    /// Pairs in a stable order; the page only when it is not the first.
+    fn pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = self.filter_pairs();
+        if !self.sort.is_empty() {
+            pairs.push(("sort", self.sort.clone()));
+        }
         if self.page() > 1 {
             pairs.push(("page", self.page().to_string()));
         }
@@ -143,7 +193,7 @@ impl StudentSearch {
         }
     }
 
-    /// The query string for `GET …/students`.
+    /// The query string for `GET …/{population}`.
     pub fn api_query(&self) -> String {
         let mut pairs = self.pairs();
         if self.page() == 1 {
@@ -153,8 +203,34 @@ impl StudentSearch {
         join(&pairs)
     }
 
+    /// The search as an `all_matching` selection (« Sélectionner les N comptes »).
+    pub fn filters(&self) -> SearchFilters {
+        let text = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        SearchFilters {
+            q: text(&self.q),
+            class: self.class.clone(),
+            mef: self.mef.clone(),
+            state: self.state.clone(),
+            student: text(&self.student),
+            has_email: self.has_email,
+            origin: self.origin.clone(),
+            link_reported: self.link_reported,
+            home_uai: text(&self.home_uai),
+        }
+    }
+
+    /// Whether any filter is set (the page and the sort aside).
+    pub fn is_filtered(&self) -> bool {
+        !self.filter_pairs().is_empty()
+    }
+
     pub fn parse(query: &str) -> Self {
-        let mut s = StudentSearch::default();
+        let mut s = AccountSearch::default();
+        let flag = |v: &str| match v {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => None,
+        };
         for pair in query.trim_start_matches('?').split('&') {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
             let value = decode(value);
@@ -163,6 +239,12 @@ impl StudentSearch {
                 "class" if !value.is_empty() => s.class.push(value),
                 "mef" if !value.is_empty() => s.mef.push(value),
                 "state" if !value.is_empty() => s.state.push(value),
+                "student" => s.student = value,
+                "has_email" => s.has_email = flag(&value),
+                "origin" if !value.is_empty() => s.origin.push(value),
+                "link_reported" => s.link_reported = flag(&value),
+                "home_uai" => s.home_uai = value,
+                "sort" => s.sort = value,
                 "page" => s.page = value.parse().unwrap_or(1),
                 _ => {}
             }
@@ -188,11 +270,12 @@ impl Route {
                 tab: Tab::Home,
                 query: query.trim_start_matches('?').to_owned(),
             },
-            ["etablissements", uai, "eleves"] => Route::Students {
-                uai: decode(uai),
-                search: StudentSearch::parse(query),
-            },
             ["etablissements", uai, slug] => match Tab::from_slug(slug) {
+                Some(tab) if tab.is_accounts() => Route::Accounts {
+                    uai: decode(uai),
+                    tab,
+                    search: AccountSearch::parse(query),
+                },
                 Some(tab) => Route::Establishment {
                     uai: decode(uai),
                     tab,
@@ -219,9 +302,10 @@ impl Route {
                 }
                 url
             }
-            Route::Students { uai, search } => format!(
-                "/etablissements/{}/eleves{}",
+            Route::Accounts { uai, tab, search } => format!(
+                "/etablissements/{}/{}{}",
                 encode(uai),
+                tab.slug(),
                 search.url_query()
             ),
         }
@@ -230,16 +314,17 @@ impl Route {
     pub fn uai(&self) -> Option<&str> {
         match self {
             Route::Chooser => None,
-            Route::Establishment { uai, .. } | Route::Students { uai, .. } => Some(uai),
+            Route::Establishment { uai, .. } | Route::Accounts { uai, .. } => Some(uai),
         }
     }
 
     /// A tab of an establishment, with an empty query.
     pub fn tab_of(uai: &str, tab: Tab) -> Route {
         match tab {
-            Tab::Students => Route::Students {
+            tab if tab.is_accounts() => Route::Accounts {
                 uai: uai.to_owned(),
-                search: StudentSearch::default(),
+                tab,
+                search: AccountSearch::default(),
             },
             tab => Route::Establishment {
                 uai: uai.to_owned(),
@@ -261,7 +346,7 @@ impl Route {
         match self {
             Route::Chooser => None,
             Route::Establishment { tab, .. } => Some(*tab),
-            Route::Students { .. } => Some(Tab::Students),
+            Route::Accounts { tab, .. } => Some(*tab),
         }
     }
 }
@@ -310,14 +395,15 @@ mod tests {
 
     #[test]
     fn students_url_round_trips() {
-        let route = Route::Students {
+        let route = Route::Accounts {
             uai: "0450750W".into(),
+            tab: Tab::Students,
             search: StudentSearch {
                 q: "mar é".into(),
                 class: vec!["2NDPRO A".into()],
-                mef: vec![],
                 state: vec!["activated".into(), "not_notified".into()],
                 page: 2,
+                ..Default::default()
             },
         };
         let url = route.url();
@@ -364,7 +450,7 @@ mod tests {
                     tab,
                     query: "page=2".into(),
                 },
-                students => students,
+                accounts => accounts,
             };
             let url = route.url();
             let (path, query) = url.split_once('?').unwrap_or((&url, ""));
@@ -375,6 +461,86 @@ mod tests {
             Route::tab_of("0451442Y", Tab::Journal).url(),
             "/etablissements/0451442Y/journal"
         );
+    }
+
+    #[test]
+    fn guardian_and_external_searches_round_trip() {
+        let route = Route::Accounts {
+            uai: "0451442Y".into(),
+            tab: Tab::Guardians,
+            search: AccountSearch {
+                q: "Martin".into(),
+                class: vec!["3EME1".into()],
+                state: vec!["activation_in_progress".into()],
+                student: "Léa".into(),
+                has_email: Some(false),
+                origin: vec!["franceconnect".into()],
+                link_reported: Some(true),
+                sort: "-notified_at".into(),
+                page: 3,
+                ..Default::default()
+            },
+        };
+        let url = route.url();
+        assert_eq!(
+            url,
+            "/etablissements/0451442Y/responsables?q=Martin&class=3EME1\
+             &state=activation_in_progress&student=L%C3%A9a&has_email=false\
+             &origin=franceconnect&link_reported=true&sort=-notified_at&page=3"
+        );
+        let (path, query) = url.split_once('?').unwrap();
+        assert_eq!(Route::parse(path, query), route);
+        assert_eq!(route.tab(), Some(Tab::Guardians));
+
+        let external = Route::Accounts {
+            uai: "0450750W".into(),
+            tab: Tab::ExternalStudents,
+            search: AccountSearch {
+                home_uai: "0451442Y".into(),
+                ..Default::default()
+            },
+        };
+        assert_eq!(
+            external.url(),
+            "/etablissements/0450750W/eleves-exterieurs?home_uai=0451442Y"
+        );
+        let (path, query) = external
+            .url()
+            .split_once('?')
+            .map(|(a, b)| (a.to_owned(), b.to_owned()))
+            .unwrap();
+        assert_eq!(Route::parse(&path, &query), external);
+        assert_eq!(
+            Route::parse("/etablissements/0451442Y/responsables", ""),
+            Route::tab_of("0451442Y", Tab::Guardians)
+        );
+    }
+
+    #[test]
+    fn filters_leave_page_and_sort_out() {
+        let s = AccountSearch {
+            q: "  ".into(),
+            state: vec!["activated".into()],
+            student: " Léo ".into(),
+            sort: "class".into(),
+            page: 4,
+            ..Default::default()
+        };
+        let f = s.filters();
+        assert_eq!(f.q, None);
+        assert_eq!(f.state, vec!["activated".to_owned()]);
+        assert_eq!(f.student.as_deref(), Some("Léo"));
+        assert!(s.is_filtered());
+        assert!(!AccountSearch {
+            sort: "state".into(),
+            page: 2,
+            ..Default::default()
+        }
+        .is_filtered());
+        let p = AccountSearch::parse("has_email=oui&link_reported=false&sort=-state");
+        assert_eq!(p.has_email, None);
+        assert_eq!(p.link_reported, Some(false));
+        assert_eq!(p.sort, "-state");
     }
 
     #[test]

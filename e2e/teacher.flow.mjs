@@ -1,0 +1,120 @@
+// The troubleshooting module as a teacher sees it at collège 0451442Y (seed §3.5, « module de
+// dépannage »): only « Accueil » and « Élèves », no notification, the password column, a
+// password reset done with the keyboard alone, and a closed rubrique reached by URL.
+//
+//   SESAME_URL=http://127.0.0.1:8080 node e2e/teacher.flow.mjs
+import {
+  baseUrl,
+  checkScreen,
+  chooseEstablishment,
+  isFocused,
+  ok,
+  runFlow,
+  signIn,
+  signOut,
+  step,
+  tabNames,
+  tabTo,
+  STEP_TIMEOUT_MS,
+} from './lib.mjs';
+
+const UAI = '0451442Y';
+const CLASS = '6EME3';
+
+async function waitCount(page) {
+  await page.waitForFunction(
+    () => {
+      const t = document.querySelector('.results__count')?.textContent || '';
+      return /élève\(s\)/.test(t);
+    },
+    null,
+    { timeout: STEP_TIMEOUT_MS },
+  );
+  return Number.parseInt(await page.locator('.results__count').innerText(), 10);
+}
+
+async function run(page) {
+  await signIn(page, 'teacher');
+  await chooseEstablishment(page, UAI);
+
+  step('the tabs are exactly « Accueil » and « Élèves »');
+  const tabs = page.getByRole('navigation', { name: 'Rubriques de l’établissement' });
+  await tabs.getByRole('link', { name: 'Élèves', exact: true }).waitFor();
+  const names = await tabNames(page);
+  if (names.join('|') !== 'Accueil|Élèves') throw new Error(`tabs are ${JSON.stringify(names)}`);
+  ok('tabs: Accueil, Élèves');
+
+  step('search the students of a class with state « Notifié et non activé »');
+  await tabs.getByRole('link', { name: 'Élèves', exact: true }).click();
+  await page.getByRole('heading', { name: 'Gestion des comptes élèves' }).waitFor();
+  await waitCount(page);
+  if (await page.getByRole('button', { name: '(Re)notifier les comptes' }).count()) {
+    throw new Error('the troubleshooting module offers « (Re)notifier les comptes »');
+  }
+  await page.getByRole('button', { name: 'Lister les comptes' }).waitFor();
+  await page.getByLabel('Classe(s)').selectOption([CLASS]);
+  await page.getByLabel('Notifié et non activé', { exact: true }).check();
+  await page.getByRole('button', { name: 'Rechercher', exact: true }).click();
+  await page.waitForURL((u) => u.search.includes(`class=${CLASS}`));
+  await page.waitForFunction(() => !/en cours/.test(document.querySelector('.results__count')?.textContent || ''));
+  const found = await waitCount(page);
+  if (!(found > 0)) throw new Error(`no notified-not-activated student in ${CLASS}`);
+  const headers = (await page.locator('table thead th').allInnerTexts()).map((t) => t.replace(/[▲▼↕]/g, '').trim());
+  if (!headers.includes('Mot de passe')) throw new Error(`no password column: ${JSON.stringify(headers)}`);
+  const rows = page.locator('table tbody tr');
+  const passwords = (await rows.locator('td.table__password').allInnerTexts()).map((t) => t.trim());
+  if (!passwords.every((p) => /^[A-HJ-NP-Z2-9]{8}$/.test(p))) {
+    throw new Error(`provisional passwords not shown: ${JSON.stringify(passwords)}`);
+  }
+  ok(`${found} student(s); the « Mot de passe » column shows their provisional passwords`);
+  await checkScreen(page, 'teacher-eleves');
+
+  step('reset the first student’s password with the keyboard only');
+  const first = rows.first();
+  const identifier = (await first.locator('td.table__id').innerText()).trim();
+  const before = (await first.locator('td.table__password').innerText()).trim();
+  const rowButton = first.getByRole('button', { name: /^Réinitialiser le mot de passe/ });
+  await page.getByLabel('Nom ou prénom').focus();
+  await tabTo(page, rowButton, 'Tab', 80);
+  await page.keyboard.press('Enter');
+  const dialog = page.getByRole('dialog', { name: 'Réinitialiser les mots de passe' });
+  await dialog.waitFor({ state: 'visible' });
+  await dialog.getByText('Êtes-vous sûr de vouloir réinitialiser le mot de passe de ce compte ?').waitFor();
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+  if (!(await isFocused(rowButton))) throw new Error('Escape did not give the focus back to the row button');
+  await page.keyboard.press('Enter');
+  await dialog.waitFor({ state: 'visible' });
+  await tabTo(page, dialog.getByRole('button', { name: 'Confirmer', exact: true }));
+  await page.keyboard.press('Enter');
+  const banner = page.locator('.banner[role="status"]');
+  await banner.getByText('a bien été réinitialisé').waitFor();
+  const text = (await banner.innerText()).replace(/\s+/g, ' ').trim();
+  const password = (await banner.locator('strong.password').innerText()).trim();
+  if (!/^[A-HJ-NP-Z2-9]{8}$/.test(password)) throw new Error(`unexpected password '${password}'`);
+  if (!text.includes(`de l’élève ${identifier} a bien été réinitialisé`)) throw new Error(`banner: ${text}`);
+  if (!(await banner.evaluate((b) => b === document.activeElement))) throw new Error('focus is not on the banner');
+  await page.waitForFunction(
+    ([id, pw]) =>
+      [...document.querySelectorAll('table tbody tr')].some(
+        (tr) => tr.querySelector('td.table__id')?.textContent.trim() === id &&
+          tr.querySelector('td.table__password')?.textContent.trim() === pw,
+      ),
+    [identifier, password],
+    { timeout: STEP_TIMEOUT_MS },
+  );
+  if (password === before) throw new Error('the password did not change');
+  ok(`keyboard-only reset: ${identifier} gets ${password}, shown in the banner and the table`);
+
+  step('a closed rubrique reached by URL');
+  await page.goto(`${baseUrl}/etablissements/${UAI}/responsables`, { waitUntil: 'domcontentloaded' });
+  await page.getByText('n’est pas ouverte à votre profil').waitFor();
+  const closed = (await page.locator('[role="alert"]').filter({ hasText: 'pas ouverte' }).innerText()).trim();
+  if (!closed.includes('« Responsables »')) throw new Error(`message: ${closed}`);
+  ok(`/responsables says: ${closed}`);
+  await checkScreen(page, 'teacher-responsables');
+
+  await signOut(page);
+}
+
+await runFlow('teacher', run);
