@@ -152,17 +152,21 @@ pub fn AccountPanel(
             let _ = b.focus();
         }
     };
-    let on_key = move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
-        "Escape" => {
+    // Escape is heard on the whole window: when the focused control has just left the DOM
+    // (« Annuler la modification »), focus sits on <body>, outside the dialog.
+    let escape = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" {
             ev.prevent_default();
             close();
         }
-        "Tab" => {
+    });
+    on_cleanup(move || escape.remove());
+    let on_key = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Tab" {
             if let Some(el) = node.get_untracked() {
                 actions::trap_tab(&ev, &el);
             }
         }
-        _ => {}
     };
     let start_edit = move |_| {
         if let Load::Loaded(d) = state.get_untracked() {
