@@ -9,6 +9,7 @@ import path from 'node:path';
 import {
   axeViolations,
   baseUrl,
+  checkScreen,
   isFocused,
   ok,
   outDir,
@@ -113,6 +114,14 @@ async function run(page) {
   if (!page.url().endsWith(`/etablissements/${ESTABLISHMENT_UAI}`)) {
     throw new Error(`after « Choisir » the URL is ${page.url()}`);
   }
+  step('check the establishment home: refresh date, welcome text, the head\'s tabs');
+  await page.getByText(/Données mises à jour le \d{2}\/\d{2}\/\d{4}/).waitFor();
+  const offered = (await tabs.getByRole('link').allInnerTexts()).map((t) => t.trim());
+  for (const t of ['Accueil', 'Élèves', 'Élèves extérieurs', 'Responsables', 'Statistiques', 'Paramétrage', 'Délégations', 'Journal']) {
+    if (!offered.includes(t)) throw new Error(`the head has no « ${t} » tab: ${offered.join(', ')}`);
+  }
+  if (offered.includes('Annuaire')) throw new Error('the head is offered the ENT directory');
+  await checkScreen(page, 'accueil');
   await tabs.getByRole('link', { name: 'Élèves', exact: true }).click();
   await page.getByRole('heading', { name: 'Gestion des comptes élèves' }).waitFor();
   const current = await tabs.getByRole('link', { name: 'Élèves', exact: true }).getAttribute('aria-current');
@@ -225,27 +234,37 @@ async function run(page) {
   await page.screenshot({ path: path.join(outDir, 'reset.png'), fullPage: true });
   ok(`keyboard-only reset: banner gives ${firstId} a new password, and the table is refreshed`);
 
-  step('notify the other student by letter');
-  await page.locator('table tbody tr').first().getByRole('checkbox').check();
+  step('notify the other student by letter, with the keyboard only');
+  const otherBox = page.locator('table tbody tr').first().getByRole('checkbox');
+  const notifyButton = page.getByRole('button', { name: '(Re)notifier les comptes' });
+  // From the banner's download buttons, Tab forward to the row's checkbox, as a user would.
+  await tabTo(page, otherBox, 'Tab', 80);
+  await page.keyboard.press('Space');
   await page.getByText('1 élève(s) sélectionné(s)', { exact: true }).waitFor();
-  await page.getByRole('button', { name: '(Re)notifier les comptes' }).click();
+  await tabTo(page, notifyButton, 'Shift+Tab', 80);
+  await page.keyboard.press('Enter');
   const notifyDialog = page.getByRole('dialog', { name: '(Re)notifier les comptes' });
   await notifyDialog.waitFor({ state: 'visible' });
+  if (!(await notifyDialog.evaluate((d) => d.contains(document.activeElement)))) {
+    throw new Error('focus did not move into the notify dialog');
+  }
   if (!(await notifyDialog.getByLabel('Courrier', { exact: true }).isChecked())) {
     throw new Error('« Courrier » is not the chosen channel');
   }
   await notifyDialog.getByLabel('Réinitialiser le mot de passe (à utiliser avec précaution)').waitFor();
-  await notifyDialog.getByRole('button', { name: 'Confirmer', exact: true }).click();
+  await tabTo(page, notifyDialog.getByRole('button', { name: 'Confirmer', exact: true }));
+  await page.keyboard.press('Enter');
   const letter = banner.getByRole('button', { name: 'Télécharger le courrier au format PDF' });
   await letter.waitFor({ state: 'visible' });
-  const [download] = await Promise.all([page.waitForEvent('download'), letter.click()]);
+  await tabTo(page, letter, 'Shift+Tab', 80);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
   const filename = download.suggestedFilename();
   if (!filename.endsWith('.pdf')) throw new Error(`the letter downloads as '${filename}'`);
   const failure = await download.failure();
   if (failure) throw new Error(`the letter download failed: ${failure}`);
   await page.locator('.results__empty').waitFor();
   await page.screenshot({ path: path.join(outDir, 'notify.png'), fullPage: true });
-  ok(`notify by letter: the PDF downloads as ${filename}`);
+  ok(`keyboard-only notify by letter: the PDF downloads as ${filename}`);
 
   step('sign out');
   await page.getByRole('button', { name: 'Se déconnecter' }).click();

@@ -258,12 +258,17 @@ pub async fn document(id: &str, access_token: &str) -> Result<Document, ApiError
         Request::get(&format!("/api/v1/documents/{id}")),
         access_token,
     )
-    .header(
-        "Accept",
-        "application/pdf, text/csv, application/problem+json",
-    )
+    .header("Accept", DOCUMENT_ACCEPT)
     .build();
-    let response = send(request).await?;
+    read_document(send(request).await?, "document").await
+}
+
+/// What a download asks for: the file itself, or a problem+json error.
+pub(crate) const DOCUMENT_ACCEPT: &str = "application/pdf, text/csv, application/problem+json";
+
+/// Reads a file answer: its content type, the name from `Content-Disposition` (else
+/// `<stem>.csv` / `<stem>.pdf` after the type) and its bytes.
+pub(crate) async fn read_document(response: Response, stem: &str) -> Result<Document, ApiError> {
     let headers = response.headers();
     let content_type = headers
         .get("Content-Type")
@@ -277,7 +282,7 @@ pub async fn document(id: &str, access_token: &str) -> Result<Document, ApiError
             } else {
                 "pdf"
             };
-            format!("document.{ext}")
+            format!("{stem}.{ext}")
         });
     let bytes = response.binary().await.map_err(|_| ApiError::Decode)?;
     Ok(Document {

@@ -98,6 +98,10 @@ pub fn AccountPanel(
     // Focus after a part of the dialog appears or disappears (next frame, once rendered).
     let focus_later = move |target: fn(&Targets) -> Option<web_sys::HtmlElement>| {
         request_animation_frame(move || {
+            // The dialog may have closed in the meantime (Escape), its nodes disposed with it.
+            if node.try_get_untracked().is_none() {
+                return;
+            }
             let targets = Targets {
                 edit: edit_button,
                 regen: regen_button,
@@ -147,8 +151,13 @@ pub fn AccountPanel(
         }
     });
     let close = move || {
+        // Read before `on_close`, which may dispose of this panel and `opener` with it; a
+        // listener firing after that finds nothing to do.
+        let Some(opener) = opener.try_get_value() else {
+            return;
+        };
         on_close.run(());
-        if let Some(b) = opener.get_value() {
+        if let Some(b) = opener {
             let _ = b.focus();
         }
     };

@@ -12,6 +12,7 @@ use crate::admin_ui::{count_fr, local_datetime, query_get, query_string};
 use crate::api;
 use crate::app::{authed, expire, navigate, Notice, RouteSignal, SessionSignal};
 use crate::delegations::module_label;
+use crate::pager::Pager;
 use crate::route::{encode, Route, Tab};
 use crate::text;
 
@@ -385,8 +386,6 @@ pub fn JournalTab(
             _ => None,
         })
     };
-    let at_first = move || pages().is_none_or(|(p, _)| p <= 1);
-    let at_last = move || pages().is_none_or(|(p, n)| p >= n);
     let status = move || {
         results.with(|r| match r {
             Load::Loading => "Chargement du journal…".to_owned(),
@@ -472,35 +471,13 @@ pub fn JournalTab(
                 _ => ().into_any(),
             }}
             <Show when=move || pages().is_some_and(|(_, n)| n > 1)>
-                <nav class="pagination" aria-label="Pagination du journal">
-                    <button
-                        type="button"
-                        class="button button--secondary"
-                        aria-disabled=move || at_first().to_string()
-                        on:click=move |_| {
-                            if let Some((p, _)) = pages().filter(|_| !at_first()) {
-                                to_page(p - 1);
-                            }
-                        }
-                    >
-                        "Précédent"
-                    </button>
-                    <span class="pagination__where">
-                        {move || pages().map(|(p, n)| format!("Page {p} sur {n}")).unwrap_or_default()}
-                    </span>
-                    <button
-                        type="button"
-                        class="button button--secondary"
-                        aria-disabled=move || at_last().to_string()
-                        on:click=move |_| {
-                            if let Some((p, _)) = pages().filter(|_| !at_last()) {
-                                to_page(p + 1);
-                            }
-                        }
-                    >
-                        "Suivant"
-                    </button>
-                </nav>
+                <Pager
+                    pages=Signal::derive(pages)
+                    on_page=Callback::new(to_page)
+                    label="Pagination du journal"
+                    previous="Précédent"
+                    next="Suivant"
+                />
             </Show>
         </div>
     }

@@ -14,6 +14,7 @@ mod directory;
 mod establishment;
 mod import;
 mod journal;
+mod pager;
 pub mod route;
 mod session;
 mod settings;

@@ -1,0 +1,189 @@
+//! The establishment's group tree (« école → Groupes pédagogiques → Classes »): lookups and
+//! the browser's nodes.
+
+use std::collections::HashSet;
+
+use leptos::prelude::*;
+use sesame_api::ent::EntGroupNode;
+
+use crate::route::encode;
+
+use super::search::users_count;
+
+/// The node of the tree with this id.
+pub fn find_group<'a>(node: &'a EntGroupNode, id: &str) -> Option<&'a EntGroupNode> {
+    if node.id == id {
+        return Some(node);
+    }
+    node.children.iter().find_map(|c| find_group(c, id))
+}
+
+/// The ids from the root to the node (both included), to unfold the tree down to it.
+pub fn path_to(node: &EntGroupNode, id: &str) -> Option<Vec<String>> {
+    if node.id == id {
+        return Some(vec![node.id.clone()]);
+    }
+    node.children.iter().find_map(|c| {
+        path_to(c, id).map(|mut p| {
+            p.insert(0, node.id.clone());
+            p
+        })
+    })
+}
+
+/// Classes and pedagogical groups (not folders), for the creation form: `(id, name)`.
+pub fn member_groups(node: &EntGroupNode) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    if node.kind == "class" || node.kind == "group" {
+        out.push((node.id.clone(), node.name.clone()));
+    }
+    for c in &node.children {
+        out.extend(member_groups(c));
+    }
+    out
+}
+
+fn kind_label(kind: &str) -> &'static str {
+    match kind {
+        "establishment" => "établissement",
+        "folder" => "dossier",
+        "class" => "classe",
+        _ => "groupe",
+    }
+}
+
+/// A node of the group tree and its sub-tree: a button to choose it, and one to unfold it.
+pub(super) fn group_node(
+    node: EntGroupNode,
+    depth: usize,
+    expanded: RwSignal<HashSet<String>>,
+    chosen: Signal<String>,
+    choose: impl Fn(Option<String>) + Copy + Send + Sync + 'static,
+) -> AnyView {
+    let id = node.id.clone();
+    let is_root = node.kind == "establishment";
+    let has_children = !node.children.is_empty();
+    let open = {
+        let id = id.clone();
+        move || expanded.with(|e| e.contains(&id))
+    };
+    let is_chosen = {
+        let id = id.clone();
+        move || chosen.with(|c| if is_root { c.is_empty() } else { *c == id })
+    };
+    let sub_id = format!("directory-tree-{depth}-{}", encode(&id).replace('%', "_"));
+    let toggle = has_children.then(|| {
+        let id = id.clone();
+        let open = open.clone();
+        let open_label = open.clone();
+        let name = node.name.clone();
+        view! {
+            <button
+                type="button"
+                class="tree__toggle"
+                aria-expanded=move || open().to_string()
+                aria-controls=sub_id.clone()
+                on:click=move |_| {
+                    let id = id.clone();
+                    expanded
+                        .update(|e| {
+                            if !e.remove(&id) {
+                                e.insert(id);
+                            }
+                        });
+                }
+            >
+                <span aria-hidden="true">{move || if open_label() { "▾" } else { "▸" }}</span>
+                <span class="visually-hidden">{format!("Sous-groupes de {name}")}</span>
+            </button>
+        }
+    });
+    let choose_id = (!is_root).then(|| id.clone());
+    let count = node.member_count;
+    let kind = kind_label(&node.kind);
+    let children = node.children;
+    let sub_id = format!("directory-tree-{depth}-{}", encode(&id).replace('%', "_"));
+    let sub = has_children.then(|| {
+        let open = open.clone();
+        view! {
+            <ul class="tree__children" id=sub_id hidden=move || !open()>
+                {children
+                    .into_iter()
+                    .map(|c| group_node(c, depth + 1, expanded, chosen, choose))
+                    .collect_view()}
+            </ul>
+        }
+    });
+    let is_chosen_class = is_chosen.clone();
+    view! {
+        <li class="tree__item">
+            <div class="tree__row">
+                {toggle}
+                {(!has_children).then(|| view! { <span class="tree__spacer" aria-hidden="true"></span> })}
+                <button
+                    type="button"
+                    class="tree__choose"
+                    class:tree__choose--chosen=is_chosen_class
+                    aria-current=move || is_chosen().then_some("true")
+                    on:click=move |_| choose(choose_id.clone())
+                >
+                    {node.name}
+                    <span class="tree__meta">
+                        {format!(" ({kind}, {})", users_count(count))}
+                    </span>
+                </button>
+            </div>
+            {sub}
+        </li>
+    }
+    .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(id: &str, kind: &str, children: Vec<EntGroupNode>) -> EntGroupNode {
+        EntGroupNode {
+            id: id.into(),
+            name: format!("nom {id}"),
+            kind: kind.into(),
+            member_count: 3,
+            children,
+        }
+    }
+
+    #[test]
+    fn tree_helpers() {
+        let t = node(
+            "0251233E",
+            "establishment",
+            vec![node(
+                "peda",
+                "folder",
+                vec![
+                    node("classes", "folder", vec![node("c1", "class", vec![])]),
+                    node("choir", "group", vec![]),
+                ],
+            )],
+        );
+        assert_eq!(find_group(&t, "c1").map(|g| g.kind.as_str()), Some("class"));
+        assert!(find_group(&t, "zz").is_none());
+        assert_eq!(
+            path_to(&t, "c1"),
+            Some(vec![
+                "0251233E".to_owned(),
+                "peda".into(),
+                "classes".into(),
+                "c1".into()
+            ])
+        );
+        assert_eq!(
+            member_groups(&t)
+                .into_iter()
+                .map(|(id, _)| id)
+                .collect::<Vec<_>>(),
+            vec!["c1", "choir"]
+        );
+    }
+}
