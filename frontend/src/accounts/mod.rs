@@ -935,48 +935,27 @@ pub fn AccountsView(
                 <p class="actions__count" aria-live="polite">
                     {move || population.selection(selected_count())}
                 </p>
-                {may_notify
-                    .then(|| {
+                {[
+                    (may_notify, Dialog::Notify, "(Re)notifier les comptes"),
+                    (may_list, Dialog::List, "Lister les comptes"),
+                    (may_reset, Dialog::Reset, "Réinitialiser les mots de passe"),
+                ]
+                    .into_iter()
+                    .filter(|(allowed, _, _)| *allowed)
+                    .map(|(_, dialog, label)| {
                         view! {
                             <button
                                 type="button"
                                 class="button button--secondary"
                                 aria-haspopup="dialog"
                                 disabled=cannot_act
-                                on:click=move |_| open(Dialog::Notify)
+                                on:click=move |_| open(dialog)
                             >
-                                "(Re)notifier les comptes"
+                                {label}
                             </button>
                         }
-                    })}
-                {may_list
-                    .then(|| {
-                        view! {
-                            <button
-                                type="button"
-                                class="button button--secondary"
-                                aria-haspopup="dialog"
-                                disabled=cannot_act
-                                on:click=move |_| open(Dialog::List)
-                            >
-                                "Lister les comptes"
-                            </button>
-                        }
-                    })}
-                {may_reset
-                    .then(|| {
-                        view! {
-                            <button
-                                type="button"
-                                class="button button--secondary"
-                                aria-haspopup="dialog"
-                                disabled=cannot_act
-                                on:click=move |_| open(Dialog::Reset)
-                            >
-                                "Réinitialiser les mots de passe"
-                            </button>
-                        }
-                    })}
+                    })
+                    .collect_view()}
             </div>
             <Show when=move || offer_all() || all_matching.get().is_some()>
                 <p class="select-all" aria-live="polite">

@@ -88,6 +88,26 @@ fn display_family(family: &str, usage: Option<&str>) -> String {
         .to_owned()
 }
 
+/// What identifiers and displays need of an imported person, student or guardian.
+trait Named {
+    /// (first name, family name as displayed).
+    fn names(&self) -> (String, String);
+}
+
+impl Named for StudentRecord {
+    fn names(&self) -> (String, String) {
+        let family = display_family(&self.family_name, self.usage_name.as_deref());
+        (self.first_name.clone(), family)
+    }
+}
+
+impl Named for GuardianRecord {
+    fn names(&self) -> (String, String) {
+        let family = display_family(&self.family_name, self.usage_name.as_deref());
+        (self.first_name.clone(), family)
+    }
+}
+
 fn full_name(family: &str, first: &str) -> String {
     format!("{} {}", family.to_uppercase(), first)
 }
@@ -517,7 +537,7 @@ impl Run<'_> {
                 continue;
             };
             account_ids.insert(r.source_id.clone(), current.id.clone());
-            let family = display_family(&r.family_name, r.usage_name.as_deref());
+            let (_, family) = r.names();
             let left_at = r.left_on.filter(|d| *d <= today).map(day_start);
             let class_id = r
                 .class_code
@@ -645,22 +665,15 @@ impl Run<'_> {
         }
 
         // Creations, in bulk.
-        let names_for_ids: Vec<(String, String)> = creations
-            .iter()
-            .map(|r| {
-                (
-                    r.first_name.clone(),
-                    display_family(&r.family_name, r.usage_name.as_deref()),
-                )
-            })
-            .collect();
-        let identifiers = self.identifiers(&names_for_ids).await?;
+        let identifiers = self
+            .identifiers(&creations.iter().map(|r| r.names()).collect::<Vec<_>>())
+            .await?;
         let mut accounts = Vec::new();
         let mut students = Vec::new();
         let mut sources = Vec::new();
         for (r, identifier) in creations.into_iter().zip(identifiers) {
             let id = new_id();
-            let family = display_family(&r.family_name, r.usage_name.as_deref());
+            let (_, family) = r.names();
             let mut acc = self.new_account(&id, AccountKind::Student, identifier);
             acc.home_uai = Some(self.uai.to_owned());
             accounts.push(acc);
@@ -790,7 +803,7 @@ impl Run<'_> {
                 continue;
             };
             account_ids.insert(r.source_id.clone(), current.id.clone());
-            let family = display_family(&r.family_name, r.usage_name.as_deref());
+            let (_, family) = r.names();
             let mut what = Vec::new();
             if current.family_name != family || current.first_name != r.first_name {
                 what.push(format!(
@@ -867,22 +880,15 @@ impl Run<'_> {
             });
         }
 
-        let names_for_ids: Vec<(String, String)> = creations
-            .iter()
-            .map(|r| {
-                (
-                    r.first_name.clone(),
-                    display_family(&r.family_name, r.usage_name.as_deref()),
-                )
-            })
-            .collect();
-        let identifiers = self.identifiers(&names_for_ids).await?;
+        let identifiers = self
+            .identifiers(&creations.iter().map(|r| r.names()).collect::<Vec<_>>())
+            .await?;
         let mut accounts = Vec::new();
         let mut guardians = Vec::new();
         let mut sources = Vec::new();
         for (r, identifier) in creations.into_iter().zip(identifiers) {
             let id = new_id();
-            let family = display_family(&r.family_name, r.usage_name.as_deref());
+            let (_, family) = r.names();
             let mut acc = self.new_account(&id, AccountKind::Guardian, identifier);
             acc.email = r.email.clone();
             acc.phone = r.phone.clone();
