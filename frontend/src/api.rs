@@ -2,10 +2,7 @@
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
-use sesame_api::accounts::{
-    AccountItem, Job, JobAccepted, NotifyRequest, NotifyResponse, ResetResponse, SelectionRequest,
-    Structure,
-};
+use sesame_api::accounts::{AccountItem, Job, JobAccepted, Structure};
 use sesame_api::auth::{LoginRequest, RefreshRequest, TokenResponse};
 use sesame_api::establishments::Establishment;
 use sesame_api::{Page, Problem};
@@ -208,36 +205,6 @@ pub(crate) async fn post_action<B: serde::Serialize, T: DeserializeOwned>(
         return Ok(Accepted::Job(accepted.job_id));
     }
     Ok(Accepted::Done(json(response).await?))
-}
-
-/// « (Re)notifier les comptes » for students.
-pub async fn notify_students(
-    uai: &str,
-    request: &NotifyRequest,
-    access_token: &str,
-) -> Result<Accepted<NotifyResponse>, ApiError> {
-    let uai = crate::route::encode(uai);
-    post_action(
-        &format!("/api/v1/establishments/{uai}/students/notify"),
-        request,
-        access_token,
-    )
-    .await
-}
-
-/// « Réinitialiser les mots de passe » for students.
-pub async fn reset_students(
-    uai: &str,
-    request: &SelectionRequest,
-    access_token: &str,
-) -> Result<Accepted<ResetResponse>, ApiError> {
-    let uai = crate::route::encode(uai);
-    post_action(
-        &format!("/api/v1/establishments/{uai}/students/reset-password"),
-        request,
-        access_token,
-    )
-    .await
 }
 
 pub async fn job(id: &str, access_token: &str) -> Result<Job, ApiError> {

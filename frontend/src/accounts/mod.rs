@@ -460,16 +460,10 @@ pub fn AccountsView(
         let (ids, all_matching) = begin();
         let request = SelectionRequest { ids, all_matching };
         let url = format!("{}/reset-password", base_stored.get_value());
-        let uai = uai_stored.get_value();
         spawn_local(async move {
             let got = perform(session, progress, |token| {
-                let (url, uai, request) = (url.clone(), uai.clone(), request.clone());
-                async move {
-                    match population {
-                        Population::Students => api::reset_students(&uai, &request, &token).await,
-                        _ => api::post_action(&url, &request, &token).await,
-                    }
-                }
+                let (url, request) = (url.clone(), request.clone());
+                async move { api::post_action(&url, &request, &token).await }
             })
             .await;
             finish(got.map(reset_outcome));
@@ -486,16 +480,10 @@ pub fn AccountsView(
             reset_password,
         };
         let url = format!("{}/notify", base_stored.get_value());
-        let uai = uai_stored.get_value();
         spawn_local(async move {
             let got = perform(session, progress, |token| {
-                let (url, uai, request) = (url.clone(), uai.clone(), request.clone());
-                async move {
-                    match population {
-                        Population::Students => api::notify_students(&uai, &request, &token).await,
-                        _ => api::post_action(&url, &request, &token).await,
-                    }
-                }
+                let (url, request) = (url.clone(), request.clone());
+                async move { api::post_action(&url, &request, &token).await }
             })
             .await;
             finish(got.map(notify_outcome));
