@@ -1,6 +1,7 @@
 // The troubleshooting module as a teacher sees it at collège 0451442Y (seed §3.5, « module de
 // dépannage »): only « Accueil » and « Élèves », no notification, the password column, a
-// password reset done with the keyboard alone, and a closed rubrique reached by URL.
+// password reset done with the keyboard alone, a student detail without guardians, and a closed
+// rubrique reached by URL.
 //
 //   SESAME_URL=http://127.0.0.1:8080 node e2e/teacher.flow.mjs
 import {
@@ -105,6 +106,21 @@ async function run(page) {
   );
   if (password === before) throw new Error('the password did not change');
   ok(`keyboard-only reset: ${identifier} gets ${password}, shown in the banner and the table`);
+
+  step('the detail panel shows the student as the troubleshooting screen does: no guardian');
+  const nameButton = rows.first().locator('th.table__name').getByRole('button');
+  await nameButton.click();
+  const detail = page.getByRole('dialog', { name: /Informations du compte/ });
+  await detail.getByText('Informations des sources de données').waitFor();
+  await detail.getByText('Courrier électronique').waitFor();
+  const detailText = await detail.innerText();
+  for (const hidden of ['Responsables rattachés', 'Téléphone']) {
+    if (detailText.includes(hidden)) throw new Error(`the teacher's detail shows « ${hidden} »`);
+  }
+  await checkScreen(page, 'teacher-detail');
+  await page.keyboard.press('Escape');
+  await detail.waitFor({ state: 'detached' });
+  ok('no guardian and no phone number in the teacher’s detail');
 
   step('a closed rubrique reached by URL');
   await page.goto(`${baseUrl}/etablissements/${UAI}/responsables`, { waitUntil: 'domcontentloaded' });

@@ -72,6 +72,9 @@ pub fn AccountPanel(
         .iter()
         .any(|r| *r == format!("{segment}:edit-contact"));
     let may_regenerate = rights.iter().any(|r| r == "identifiers:regenerate");
+    // The troubleshooting module (no right on guardians) shows a student as its screen does:
+    // no guardians, no contact data beyond the e-mail address.
+    let full_view = rights.iter().any(|r| r == "guardians:view");
     let url = format!(
         "/api/v1/establishments/{}/{segment}/{}",
         encode(&uai),
@@ -327,7 +330,7 @@ pub fn AccountPanel(
     let body = move || match state.get() {
         Load::Loading => view! { <p class="status">"Chargement…"</p> }.into_any(),
         Load::Failed(m) => view! { <p class="alert alert--shown">{m}</p> }.into_any(),
-        Load::Loaded(d) => detail_view(*d).into_any(),
+        Load::Loaded(d) => detail_view(*d, full_view).into_any(),
     };
     let pending = move || {
         state.with(|s| match s {
@@ -511,7 +514,7 @@ pub fn AccountPanel(
     }
 }
 
-fn detail_view(d: AccountDetail) -> impl IntoView {
+fn detail_view(d: AccountDetail, full_view: bool) -> impl IntoView {
     let date = |v: Option<chrono::DateTime<chrono::Utc>>| {
         v.map(local_date)
             .unwrap_or_else(|| "Non renseignée".to_owned())
@@ -552,7 +555,7 @@ fn detail_view(d: AccountDetail) -> impl IntoView {
             {item("Identifiant", d.identifier.clone())}
             {(!guardian).then(|| item("Date de naissance", birth))}
             {item("Courrier électronique", email)}
-            {item("Téléphone", or_none(d.phone.clone(), "Non renseigné"))}
+            {full_view.then(|| item("Téléphone", or_none(d.phone.clone(), "Non renseigné")))}
             {(!guardian).then(|| item("INE", or_none(d.ine.clone(), "Non renseigné")))}
             {d.home_uai.clone().map(|h| item("Établissement de rattachement", h))}
             {item("Origine du compte", text::origin_label(&d.origin).to_owned())}
@@ -600,7 +603,7 @@ fn detail_view(d: AccountDetail) -> impl IntoView {
                     .collect_view()}
             </tbody>
         </table>
-        {linked_table(guardian, linked)}
+        {(guardian || full_view).then(|| linked_table(guardian, linked))}
     }
 }
 

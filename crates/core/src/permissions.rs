@@ -61,6 +61,44 @@ impl Module {
     }
 }
 
+/// How much of an account a caller's modules show (domain.md "What each module sees"). The
+/// troubleshooting module is the « Dépannage des comptes élèves » screen: students only, with
+/// the seed's columns — no guardians and no contact data beyond the e-mail column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountView {
+    /// The admin module (and integration clients): the whole account.
+    Full,
+    /// The troubleshooting module alone.
+    Troubleshooting,
+}
+
+impl AccountView {
+    /// The widest view among the roles held in one establishment: a teacher who is also a
+    /// delegated agent sees what the agent sees. No role at all (an integration client,
+    /// authorised by its scopes) sees the whole account.
+    pub fn for_roles(roles: &[Role]) -> AccountView {
+        let troubleshooting_only = !roles.is_empty()
+            && roles
+                .iter()
+                .all(|r| r.module() == Module::Troubleshooting || r.module() == Module::Ent);
+        if troubleshooting_only && roles.contains(&Role::Teacher) {
+            AccountView::Troubleshooting
+        } else {
+            AccountView::Full
+        }
+    }
+
+    /// Guardians of a student (names, identifiers, states, relationships).
+    pub fn shows_linked_people(&self) -> bool {
+        *self == AccountView::Full
+    }
+
+    /// Contact data other than the e-mail address (the phone number).
+    pub fn shows_phone(&self) -> bool {
+        *self == AccountView::Full
+    }
+}
+
 /// The admin module is reached with a second factor (OTP key) unless on the administrative
 /// network; the troubleshooting module and the ENT directory with a password only
 /// (seed 001 §1.2, seed 002).
@@ -420,5 +458,22 @@ mod tests {
             assert!(!scope.allows(ManageDelegations));
             assert!(!scope.allows(ViewAudit));
         }
+    }
+
+    #[test]
+    fn troubleshooting_view_hides_guardians_and_phone() {
+        let v = AccountView::for_roles(&[Role::Teacher]);
+        assert_eq!(v, AccountView::Troubleshooting);
+        assert!(!v.shows_linked_people());
+        assert!(!v.shows_phone());
+        // The admin module's view wins when both are held there.
+        assert_eq!(
+            AccountView::for_roles(&[Role::Teacher, Role::Agent]),
+            AccountView::Full
+        );
+        assert_eq!(AccountView::for_roles(&[Role::Head]), AccountView::Full);
+        assert!(AccountView::for_roles(&[Role::Head]).shows_linked_people());
+        // Integration clients hold no role; their scopes were checked already.
+        assert_eq!(AccountView::for_roles(&[]), AccountView::Full);
     }
 }

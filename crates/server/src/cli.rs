@@ -454,8 +454,9 @@ async fn import(
     let state = crate::app::build_state(&config, PasswordHasher::owasp()).await?;
     let audit = NewAuditEvent::new(ActorKind::System, "cli", "import.apply");
     let started = std::time::Instant::now();
-    let report = match crate::imports::run(&state.store, &uai, source, files, dry_run, audit).await
-    {
+    // The command line acts as the system, for the establishment it names.
+    let tenant = state.store.tenant(&uai);
+    let report = match crate::imports::run(&tenant, source, files, dry_run, audit).await {
         Ok(report) => report,
         Err(ImportError::Refused(problems)) => {
             for p in &problems {

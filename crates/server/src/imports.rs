@@ -8,7 +8,7 @@ use sesame_api::FieldError;
 use sesame_imports::{ImportPlan, InputFile, Problem, Source};
 use sesame_store::repo::audit::NewAuditEvent;
 use sesame_store::repo::imports::{ChangeAction, Counts, ImportOutcome, PersonKind};
-use sesame_store::Store;
+use sesame_store::Tenant;
 
 /// Changes listed in a report; the counts cover all of them.
 pub const CHANGES_SHOWN: usize = 500;
@@ -38,13 +38,13 @@ pub fn parse_source(s: &str) -> Option<Source> {
 }
 
 pub async fn run(
-    store: &Store,
-    uai: &str,
+    tenant: &Tenant,
     source: Source,
     files: Vec<InputFile>,
     dry_run: bool,
     audit: NewAuditEvent,
 ) -> Result<ImportReport, ImportError> {
+    let uai = tenant.uai();
     let owned_uai = uai.to_owned();
     let plan = tokio::task::spawn_blocking(move || {
         let mut plan = sesame_imports::parse(source, &files);
@@ -58,9 +58,9 @@ pub async fn run(
             plan.problems.into_iter().filter(|p| p.fatal).collect(),
         ));
     }
-    let outcome = store
+    let outcome = tenant
         // Microseconds: what PostgreSQL keeps, so the report says the date the console will read.
-        .import_plan(uai, &plan, dry_run, Utc::now().trunc_subsecs(6), audit)
+        .import_plan(&plan, dry_run, Utc::now().trunc_subsecs(6), audit)
         .await?;
     Ok(report(uai, source, dry_run, &plan, outcome))
 }

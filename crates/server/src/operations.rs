@@ -8,20 +8,12 @@ use sesame_core::{AccountKind, AccountState, LetterVariant, Origin, Population};
 use sesame_documents::{
     CredentialRow, EstablishmentInfo, LetterInput, ListRow, CSV_CONTENT_TYPE, PDF_CONTENT_TYPE,
 };
-use sesame_store::repo::audit::NewAuditEvent;
 use sesame_store::repo::credentials::{Operation, Outcome};
 use sesame_store::repo::establishments::Establishment;
 
+use crate::auth::Scoped;
 use crate::problem::ApiError;
 use crate::state::AppState;
-
-/// Who asks, for audit events and document ownership.
-#[derive(Debug, Clone)]
-pub struct Actor {
-    pub audit: NewAuditEvent,
-    /// Owner of the generated documents and jobs.
-    pub owner: String,
-}
 
 fn info(e: &Establishment) -> EstablishmentInfo {
     EstablishmentInfo {
@@ -53,31 +45,32 @@ async fn blocking<T: Send + 'static>(
 
 pub async fn notify(
     state: &AppState,
-    est: &Establishment,
+    scoped: &Scoped,
     population: Population,
     ids: Vec<String>,
     channel: Channel,
     reset_password: bool,
-    actor: &Actor,
 ) -> Result<NotifyResponse, ApiError> {
-    let outcomes = state
-        .store
+    let est = &scoped.establishment;
+    let outcomes = scoped
+        .store()
         .apply_credentials(
+            population,
             &ids,
             Operation::Notify {
                 channel,
                 reset_password,
             },
             &state.secrets,
-            actor.audit.clone().uai(&est.uai),
+            scoped.audit("account.notify"),
         )
         .await?;
     let kind = population.kind();
-    let url = state
-        .store
-        .active_notification_url(&est.uai, url_population(kind))
+    let url = scoped
+        .store()
+        .active_notification_url(url_population(kind))
         .await?;
-    let class_of = classes_of(state, est, population, &ids).await?;
+    let class_of = classes_of(scoped, population, &ids).await?;
     // Everyone notified gets a letter; a guardian skipped for want of an email address was not
     // notified at all.
     let letters: Vec<LetterInput> = outcomes
@@ -114,7 +107,7 @@ pub async fn notify(
         Some(
             state
                 .store
-                .save_document(&actor.owner, &name, PDF_CONTENT_TYPE, pdf)
+                .save_document(scoped.owner(), &name, PDF_CONTENT_TYPE, pdf)
                 .await?,
         )
     };
@@ -158,18 +151,17 @@ fn notify_result(o: &Outcome) -> NotifyResult {
 /// The class of each account (students: their own; guardians: their first student's), printed
 /// on letters so they can be handed out class by class.
 async fn classes_of(
-    state: &AppState,
-    est: &Establishment,
+    scoped: &Scoped,
     population: Population,
     ids: &[String],
 ) -> Result<std::collections::HashMap<String, Option<String>>, ApiError> {
     let mut map = std::collections::HashMap::new();
     if population == Population::Guardians {
-        for l in state.store.linked_students(&est.uai, ids).await? {
+        for l in scoped.store().linked_students(ids).await? {
             map.entry(l.guardian_id).or_insert(l.class);
         }
     } else {
-        for r in state.store.account_rows(&est.uai, population, ids).await? {
+        for r in scoped.store().account_rows(population, ids).await? {
             map.insert(r.id, r.class);
         }
     }
@@ -178,21 +170,22 @@ async fn classes_of(
 
 pub async fn reset(
     state: &AppState,
-    est: &Establishment,
+    scoped: &Scoped,
     population: Population,
     ids: Vec<String>,
-    actor: &Actor,
 ) -> Result<ResetResponse, ApiError> {
-    let outcomes = state
-        .store
+    let est = &scoped.establishment;
+    let outcomes = scoped
+        .store()
         .apply_credentials(
+            population,
             &ids,
             Operation::Reset,
             &state.secrets,
-            actor.audit.clone().uai(&est.uai),
+            scoped.audit("account.reset_password"),
         )
         .await?;
-    let class_of = classes_of(state, est, population, &ids).await?;
+    let class_of = classes_of(scoped, population, &ids).await?;
     let rows: Vec<CredentialRow> = outcomes
         .iter()
         .filter(|o| o.password_changed)
@@ -221,7 +214,7 @@ pub async fn reset(
             state
                 .store
                 .save_document(
-                    &actor.owner,
+                    scoped.owner(),
                     &sesame_documents::filename(&base, "pdf", now),
                     PDF_CONTENT_TYPE,
                     pdf,
@@ -232,7 +225,7 @@ pub async fn reset(
             state
                 .store
                 .save_document(
-                    &actor.owner,
+                    scoped.owner(),
                     &sesame_documents::filename(&base, "csv", now),
                     CSV_CONTENT_TYPE,
                     csv,
@@ -259,16 +252,17 @@ pub async fn reset(
 /// "Lister les comptes": the file, and its name.
 pub async fn list(
     state: &AppState,
-    est: &Establishment,
+    scoped: &Scoped,
     population: Population,
     ids: &[String],
     csv: bool,
 ) -> Result<(Vec<u8>, String), ApiError> {
-    let rows = state.store.account_rows(&est.uai, population, ids).await?;
+    let est = &scoped.establishment;
+    let rows = scoped.store().account_rows(population, ids).await?;
     let kind = population.kind();
     let mut list = Vec::with_capacity(rows.len());
     let guardians_students = if kind == AccountKind::Guardian {
-        state.store.linked_students(&est.uai, ids).await?
+        scoped.store().linked_students(ids).await?
     } else {
         vec![]
     };

@@ -301,7 +301,7 @@ http_test! {
         // Whichever ran last, the stored password is one of the two handed out, for every
         // account (activated accounts' lists mask it, so read the sealed value itself).
         for id in &selection {
-            let acc = app.state.store.account(id).await.unwrap().unwrap();
+            let acc = app.state.store.holder_account(id).await.unwrap().unwrap();
             let stored = app.state.secrets.open(acc.provisional_password_enc.as_deref().unwrap(), id).unwrap();
             let pw = |v: &Value| v["results"].as_array().unwrap().iter().find(|r| &r["id"] == id).unwrap()["provisional_password"].as_str().unwrap().to_owned();
             assert!(stored == pw(&a) || stored == pw(&b));
@@ -351,7 +351,7 @@ http_test! {
         let before: Vec<Option<String>> = {
             let mut v = vec![];
             for (_, _, id) in &cases {
-                v.push(app.state.store.account(id).await.unwrap().unwrap().provisional_password_enc);
+                v.push(app.state.store.holder_account(id).await.unwrap().unwrap().provisional_password_enc);
             }
             v
         };
@@ -363,7 +363,7 @@ http_test! {
             let expected_after = if state == "not_notified" { "notified_not_activated" } else { state.as_str() };
             assert_eq!(result["state_after"], expected_after, "{population} {state}");
             assert_eq!(result["password_changed"], true, "{population} {state}: reset asked");
-            let acc = app.state.store.account(id).await.unwrap().unwrap();
+            let acc = app.state.store.holder_account(id).await.unwrap().unwrap();
             assert_ne!(acc.provisional_password_enc, before[i], "{population} {state}: a new provisional password");
             assert!(acc.notified_at.is_some());
             if state != "not_notified" && state != "notified_not_activated" {

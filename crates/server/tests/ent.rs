@@ -59,7 +59,8 @@ async fn password_works(app: &TestApp, id: &str, password: &str) {
     let rows = app
         .state
         .store
-        .ent_users_by_ids(PRIMARY_SCHOOL_UAI, &[id.to_owned()])
+        .tenant(PRIMARY_SCHOOL_UAI)
+        .ent_users_by_ids(&[id.to_owned()])
         .await
         .unwrap();
     let hash = rows[0].password_hash.as_deref().expect("a hash");

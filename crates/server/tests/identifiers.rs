@@ -98,7 +98,7 @@ http_test! {
         let restarted = TestApp::spawn_config(app.backend, &app.config).await;
         let mut switched = false;
         for _ in 0..50 {
-            let acc = restarted.state.store.account(STALE_IDENTIFIER_STUDENT_ID).await.unwrap().unwrap();
+            let acc = restarted.state.store.holder_account(STALE_IDENTIFIER_STUDENT_ID).await.unwrap().unwrap();
             if acc.identifier == new {
                 switched = true;
                 assert_eq!(acc.previous_identifier.as_deref(), Some(STALE_IDENTIFIER));

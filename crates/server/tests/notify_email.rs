@@ -86,7 +86,7 @@ async fn run(backend: sesame_store::Backend) {
         let acc = app
             .state
             .store
-            .account(item["id"].as_str().unwrap())
+            .holder_account(item["id"].as_str().unwrap())
             .await
             .unwrap()
             .unwrap();

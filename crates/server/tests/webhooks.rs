@@ -312,7 +312,7 @@ async fn identifier_and_activation_events(backend: sesame_store::Backend) {
     // A notified student who sets their own password is announced as activated.
     let page: Value = app.get(&format!("/api/v1/establishments/{PUBLIC_COLLEGE_UAI}/students?per_page=1&state=notified_not_activated"), Some(&head)).await.json().await.unwrap();
     let id = page["items"][0]["id"].as_str().unwrap();
-    let acc = app.state.store.account(id).await.unwrap().unwrap();
+    let acc = app.state.store.holder_account(id).await.unwrap().unwrap();
     let provisional = app
         .state
         .secrets

@@ -9,8 +9,10 @@ pub mod error;
 pub mod ids;
 pub mod repo;
 pub mod secrets;
+pub mod tenant;
 pub mod testing;
 
 pub use db::{Backend, Store};
 pub use error::StoreError;
 pub use secrets::{PasswordHasher, SecretBox};
+pub use tenant::Tenant;

@@ -42,7 +42,7 @@ fn row<'a>(s: &'a Statistics, label: &str) -> &'a StateCounts {
 test_on_both_backends! {
     async fn the_lp_reproduces_the_seed_table(store: Store) {
         demo(&store).await;
-        let s = store.statistics(LP_UAI, Population::Students, Grouping::Origin).await.unwrap();
+        let s = store.tenant(LP_UAI).statistics(Population::Students, Grouping::Origin).await.unwrap();
         let labels: Vec<&str> = s.rows.iter().map(|r| r.label.as_str()).collect();
         assert_eq!(labels, ["ATEN", "ENT", "Établissement", "N/A"]);
         assert_eq!(counts(row(&s, "ATEN")), (0, 0, 0, 0, 0));
@@ -55,7 +55,7 @@ test_on_both_backends! {
         let share = s.students_with_activated_guardian_share().unwrap();
         assert!(share > 0.0 && share < 1.0, "{share}");
 
-        let g = store.statistics(LP_UAI, Population::Guardians, Grouping::Origin).await.unwrap();
+        let g = store.tenant(LP_UAI).statistics(Population::Guardians, Grouping::Origin).await.unwrap();
         let labels: Vec<&str> = g.rows.iter().map(|r| r.label.as_str()).collect();
         assert_eq!(labels, ["ATEN", "ENT", "Établissement", "FranceConnect", "Responsable", "N/A"]);
         assert_eq!(sum_rows(&g.rows), g.totals);
@@ -225,7 +225,7 @@ test_on_both_backends! {
                     assert_eq!(everyone, 0);
                 }
                 for by in Grouping::ALL {
-                    let s = store.statistics(uai, population, by).await.unwrap();
+                    let s = store.tenant(uai).statistics(population, by).await.unwrap();
                     let what = format!("{uai} {population} {}", by.as_str());
                     assert_eq!(s.totals.total, everyone, "{what}");
                     let expected = world.expected(uai, population, by);
@@ -262,14 +262,14 @@ test_on_both_backends! {
             }
         }
         // The LP has pupils of other establishments, keyed by their home establishment.
-        let ext = store.statistics(LP_UAI, Population::ExternalStudents, Grouping::Class).await.unwrap();
+        let ext = store.tenant(LP_UAI).statistics(Population::ExternalStudents, Grouping::Class).await.unwrap();
         assert!(ext.totals.total > 0);
         assert!(ext.rows.iter().all(|r| r.key.as_deref().is_some_and(|k| k.starts_with(PUBLIC_COLLEGE_UAI))), "{:?}", ext.rows);
         // Rows of a class table are every class of the establishment, in natural order.
-        let by_class = store.statistics(PUBLIC_COLLEGE_UAI, Population::Students, Grouping::Class).await.unwrap();
-        let classes = store.classes(PUBLIC_COLLEGE_UAI).await.unwrap();
+        let by_class = store.tenant(PUBLIC_COLLEGE_UAI).statistics(Population::Students, Grouping::Class).await.unwrap();
+        let classes = store.tenant(PUBLIC_COLLEGE_UAI).classes().await.unwrap();
         assert_eq!(by_class.rows.len(), classes.len());
-        let guardians_by_class = store.statistics(PUBLIC_COLLEGE_UAI, Population::Guardians, Grouping::Class).await.unwrap();
+        let guardians_by_class = store.tenant(PUBLIC_COLLEGE_UAI).statistics(Population::Guardians, Grouping::Class).await.unwrap();
         assert!(sum_rows(&guardians_by_class.rows).total > guardians_by_class.totals.total, "siblings in two classes");
     }
 }
@@ -289,11 +289,11 @@ test_on_both_backends! {
             })
             .await
             .unwrap();
-        let s = store.statistics("0450750W", Population::Guardians, Grouping::Origin).await.unwrap();
+        let s = store.tenant("0450750W").statistics(Population::Guardians, Grouping::Origin).await.unwrap();
         assert_eq!(s.rows.len(), 6);
         assert!(s.rows.iter().all(|r| r.counts == StateCounts::default()));
         assert!(s.guardians_activated_share().is_none());
-        let s = store.statistics("0450750W", Population::Students, Grouping::Mef).await.unwrap();
+        let s = store.tenant("0450750W").statistics(Population::Students, Grouping::Mef).await.unwrap();
         assert!(s.rows.is_empty());
         assert_eq!(s.students_with_activated_guardian, Some(0));
         assert!(s.students_with_activated_guardian_share().is_none());

@@ -9,11 +9,12 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest};
 use ipnet::IpNet;
-use sesame_core::permissions::{is_allowed, Action, EstablishmentFacts, Role, Scope};
-use sesame_store::repo::audit::ActorKind;
+use sesame_core::permissions::{is_allowed, AccountView, Action, EstablishmentFacts, Role, Scope};
+use sesame_store::repo::audit::{ActorKind, NewAuditEvent};
 use sesame_store::repo::clients::{ClientGrant, IntegrationClient};
 use sesame_store::repo::establishments::Establishment;
 use sesame_store::repo::staff::{Grant, StaffUser};
+use sesame_store::Tenant;
 
 use crate::problem::ApiError;
 use crate::state::AppState;
@@ -40,18 +41,64 @@ pub struct Caller {
     pub address: Option<IpAddr>,
 }
 
-/// An establishment the caller may act on for the action they asked about.
+/// An establishment the caller was authorised at, for the action they asked about: the only
+/// way a request reaches an establishment's data. It owns the establishment, who acts (for
+/// audit events and document ownership) and the establishment's slice of the store, whose
+/// every query is confined to it. Its store handle is private, so a `Scoped` can only be made
+/// here, by [`Caller::authorize`].
 #[derive(Debug, Clone)]
 pub struct Scoped {
     pub establishment: Establishment,
     /// The roles the caller holds there (what they see can depend on it).
     pub roles: Vec<Role>,
+    actor: ActorInfo,
+    tenant: Tenant,
+}
+
+#[derive(Debug, Clone)]
+struct ActorInfo {
+    kind: ActorKind,
+    name: String,
+    owner: String,
+    address: Option<IpAddr>,
 }
 
 impl Scoped {
+    pub fn uai(&self) -> &str {
+        &self.establishment.uai
+    }
+
+    /// The establishment's data; every query of it stays inside the establishment.
+    pub fn store(&self) -> &Tenant {
+        &self.tenant
+    }
+
+    /// An audit event of `action` by this caller at this establishment, to be written in the
+    /// transaction of the change.
+    pub fn audit(&self, action: &str) -> NewAuditEvent {
+        NewAuditEvent::new(self.actor.kind, &self.actor.name, action)
+            .address(self.actor.address.map(|a| a.to_string()))
+            .uai(&self.establishment.uai)
+    }
+
+    /// Owner of the documents and jobs this caller causes.
+    pub fn owner(&self) -> &str {
+        &self.actor.owner
+    }
+
+    /// The name audit events record: a username or a client id.
+    pub fn actor_name(&self) -> &str {
+        &self.actor.name
+    }
+
     /// The troubleshooting module shows provisional passwords in its tables.
     pub fn troubleshooting(&self) -> bool {
         self.roles.contains(&Role::Teacher)
+    }
+
+    /// How much of an account the caller's modules show (core's rule).
+    pub fn account_view(&self) -> AccountView {
+        AccountView::for_roles(&self.roles)
     }
 }
 
@@ -122,6 +169,20 @@ impl Caller {
             .collect()
     }
 
+    fn scoped(&self, state: &AppState, establishment: Establishment, roles: Vec<Role>) -> Scoped {
+        Scoped {
+            tenant: state.store.tenant(&establishment.uai),
+            establishment,
+            roles,
+            actor: ActorInfo {
+                kind: self.actor_kind(),
+                name: self.actor_name().to_owned(),
+                owner: self.owner(),
+                address: self.address,
+            },
+        }
+    }
+
     /// Allows the action at `uai` or says why not. Outside the caller's establishments the
     /// answer is 404, exactly as for an establishment that does not exist: nothing leaks.
     pub async fn authorize(
@@ -155,10 +216,7 @@ impl Caller {
                 .iter()
                 .any(|s| s.allows(action) && token_scopes.contains(s))
             {
-                Ok(Scoped {
-                    establishment,
-                    roles: vec![],
-                })
+                Ok(self.scoped(state, establishment, vec![]))
             } else {
                 Err(ApiError::Forbidden)
             };
@@ -175,10 +233,7 @@ impl Caller {
         let facts = facts_of(&establishment);
         if roles.iter().any(|g| is_allowed(g.role, facts, action)) {
             let roles = roles.iter().map(|g| g.role).collect();
-            Ok(Scoped {
-                establishment,
-                roles,
-            })
+            Ok(self.scoped(state, establishment, roles))
         } else {
             Err(ApiError::Forbidden)
         }

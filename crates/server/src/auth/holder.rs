@@ -57,7 +57,7 @@ impl FromRequest for Holder {
             // Re-read on every request: the account's state and credentials may have changed.
             let account = state
                 .store
-                .account(&claims.sub)
+                .holder_account(&claims.sub)
                 .await?
                 .ok_or_else(unauthorized)?;
             let kind = AccountKind::parse(&account.kind).ok_or_else(unauthorized)?;

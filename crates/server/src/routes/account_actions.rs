@@ -12,10 +12,9 @@ use sesame_core::lifecycle::Channel;
 use sesame_core::permissions::Action;
 use sesame_core::{AccountKind, Population};
 use sesame_documents::{CSV_CONTENT_TYPE, PDF_CONTENT_TYPE};
-use sesame_store::repo::audit::NewAuditEvent;
 
 use crate::auth::Caller;
-use crate::operations::{self, Actor};
+use crate::operations;
 use crate::problem::{ApiError, ApiResult};
 use crate::routes::accounts::PopulationPath;
 use crate::routes::extract::ApiJson;
@@ -24,18 +23,6 @@ use crate::state::AppState;
 
 /// Above this many accounts, an action answers 202 with a job to follow.
 pub const JOB_THRESHOLD: usize = 300;
-
-pub fn actor(caller: &Caller, action: &str) -> Actor {
-    Actor {
-        audit: NewAuditEvent::new(caller.actor_kind(), caller.actor_name(), action)
-            .address(caller.address.map(|a| a.to_string())),
-        owner: owner_of(caller),
-    }
-}
-
-pub fn owner_of(caller: &Caller) -> String {
-    caller.owner()
-}
 
 /// Runs `work` now, or as a job when the selection is large.
 async fn run_or_job<T, F, Fut>(
@@ -111,19 +98,12 @@ pub async fn notify(
             "La notification par courrier électronique est réservée aux responsables.",
         ));
     }
-    let est = scoped.establishment;
-    let ids = resolve(&state, &est.uai, population, &body.ids, &body.all_matching).await?;
-    let actor = actor(&caller, "account.notify");
+    let ids = resolve(&scoped, population, &body.ids, &body.all_matching).await?;
     let reset = body.reset_password;
-    run_or_job(
-        &state,
-        &actor.owner.clone(),
-        "notify",
-        ids.len(),
-        move |st| async move {
-            operations::notify(&st, &est, population, ids, channel, reset, &actor).await
-        },
-    )
+    let owner = scoped.owner().to_owned();
+    run_or_job(&state, &owner, "notify", ids.len(), move |st| async move {
+        operations::notify(&st, &scoped, population, ids, channel, reset).await
+    })
     .await
 }
 
@@ -154,15 +134,14 @@ pub async fn reset_password(
     let scoped = caller
         .authorize(&state, &uai, Action::ResetPassword(population))
         .await?;
-    let est = scoped.establishment;
-    let ids = resolve(&state, &est.uai, population, &body.ids, &body.all_matching).await?;
-    let actor = actor(&caller, "account.reset_password");
+    let ids = resolve(&scoped, population, &body.ids, &body.all_matching).await?;
+    let owner = scoped.owner().to_owned();
     run_or_job(
         &state,
-        &actor.owner.clone(),
+        &owner,
         "reset-password",
         ids.len(),
-        move |st| async move { operations::reset(&st, &est, population, ids, &actor).await },
+        move |st| async move { operations::reset(&st, &scoped, population, ids).await },
     )
     .await
 }
@@ -201,16 +180,14 @@ pub async fn list(
             ))
         }
     };
-    let est = scoped.establishment;
-    let ids = resolve(&state, &est.uai, population, &body.ids, &body.all_matching).await?;
-    let (bytes, filename) = operations::list(&state, &est, population, &ids, csv).await?;
+    let ids = resolve(&scoped, population, &body.ids, &body.all_matching).await?;
+    let (bytes, filename) = operations::list(&state, &scoped, population, &ids, csv).await?;
     // Lists show provisional passwords: who printed which accounts is on record.
-    state
-        .store
+    scoped
+        .store()
         .audit(
-            actor(&caller, "account.list")
-                .audit
-                .uai(&est.uai)
+            scoped
+                .audit("account.list")
                 .targets(ids)
                 .detail(serde_json::json!({ "format": body.format })),
         )

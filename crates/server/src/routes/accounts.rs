@@ -12,7 +12,6 @@ use sesame_core::lifecycle::visible_provisional_password;
 use sesame_core::permissions::Action;
 use sesame_core::{AccountState, Population};
 use sesame_store::repo::accounts::{pending_change, ContactChange};
-use sesame_store::repo::audit::{ActorKind, NewAuditEvent};
 use sesame_store::repo::search::{AccountRow, SortKey};
 use utoipa::{IntoParams, ToSchema};
 
@@ -177,10 +176,9 @@ pub async fn search(
             .ok_or_else(|| ApiError::field("sort", format!("Tri inconnu : {s}")))?,
         None => (SortKey::default(), false),
     };
-    let uai = scoped.establishment.uai.clone();
-    let (rows, total) = state
-        .store
-        .search_accounts(&uai, population, &filter, sort, page, per_page)
+    let (rows, total) = scoped
+        .store()
+        .search_accounts(population, &filter, sort, page, per_page)
         .await?;
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
     let mut items = rows
@@ -188,7 +186,7 @@ pub async fn search(
         .map(|r| item(&state, &scoped, r))
         .collect::<Result<Vec<_>, _>>()?;
     if population == Population::Guardians {
-        let links = state.store.linked_students(&uai, &ids).await?;
+        let links = scoped.store().linked_students(&ids).await?;
         for it in &mut items {
             it.students = links
                 .iter()
@@ -246,15 +244,19 @@ async fn load_detail(
     population: Population,
     id: &str,
 ) -> Result<AccountDetail, ApiError> {
-    let d = state
-        .store
-        .account_detail(&scoped.establishment.uai, population, id)
+    let d = scoped
+        .store()
+        .account_detail(population, id)
         .await?
         .ok_or(ApiError::NotFound)?;
     let a = &d.account;
+    // What the caller's module shows: the troubleshooting module sees no guardian and no
+    // contact data beyond the e-mail address.
+    let view = scoped.account_view();
     let links: Vec<LinkedPerson> = d
         .links
         .iter()
+        .filter(|_| view.shows_linked_people())
         .map(|l| LinkedPerson {
             id: l.id.clone(),
             family_name: l.family_name.clone(),
@@ -291,7 +293,7 @@ async fn load_detail(
         ine: d.ine.clone(),
         email: a.email.clone(),
         email_validated: a.email_validated,
-        phone: a.phone.clone(),
+        phone: a.phone.clone().filter(|_| view.shows_phone()),
         state: a.state.clone(),
         origin: a.origin.clone(),
         notified_at: a.notified_at,
@@ -361,32 +363,15 @@ pub async fn edit_contact(
             return Err(ApiError::field("phone", "Numéro de téléphone invalide."));
         }
     }
-    if state
-        .store
-        .accounts_in_scope(
-            &scoped.establishment.uai,
-            population,
-            std::slice::from_ref(&id),
-        )
-        .await?
-        .is_empty()
-    {
-        return Err(ApiError::NotFound);
-    }
-    let audit = NewAuditEvent::new(
-        ActorKind::Staff,
-        caller.actor_name(),
-        "account.contact_update",
-    )
-    .address(caller.address.map(|a| a.to_string()))
-    .uai(&scoped.establishment.uai)
-    .detail(serde_json::json!({
-        "email_changed": email.is_some(),
-        "phone_changed": phone.is_some(),
-    }));
-    state
-        .store
-        .update_contact(&id, ContactChange { email, phone }, audit)
+    let audit = scoped
+        .audit("account.contact_update")
+        .detail(serde_json::json!({
+            "email_changed": email.is_some(),
+            "phone_changed": phone.is_some(),
+        }));
+    scoped
+        .store()
+        .update_contact(population, &id, ContactChange { email, phone }, audit)
         .await?;
     Ok(web::Json(
         load_detail(&state, &scoped, population, &id).await?,
@@ -411,9 +396,8 @@ pub async fn structure(
     let scoped = caller
         .authorize(&state, &uai, Action::ViewEstablishment)
         .await?;
-    let uai = &scoped.establishment.uai;
-    let mefs = state.store.mefs(uai).await?;
-    let classes = state.store.classes(uai).await?;
+    let mefs = scoped.store().mefs().await?;
+    let classes = scoped.store().classes().await?;
     Ok(web::Json(Structure {
         classes: classes
             .into_iter()

@@ -53,19 +53,16 @@ pub async fn list(
             ));
         }
     }
-    let unscoped_actors = state
-        .store
-        .staff_usernames_at(&scoped.establishment.uai)
-        .await?;
+    let unscoped_actors = scoped.store().staff_usernames().await?;
     let filter = AuditFilter {
-        uai: Some(scoped.establishment.uai),
+        uai: None, // the establishment's own, set by its store
         unscoped_actors,
         from: query.from,
         to: query.to,
         action: query.action.clone().filter(|s| !s.is_empty()),
         actor: query.actor.clone().filter(|s| !s.is_empty()),
     };
-    let (rows, total) = state.store.audit_events(&filter, page, per_page).await?;
+    let (rows, total) = scoped.store().audit_events(filter, page, per_page).await?;
     Ok(web::Json(Page {
         items: rows
             .into_iter()

@@ -2,7 +2,6 @@ use actix_web::{delete, get, post, web, HttpResponse};
 use sesame_api::delegations::{Delegation, NewDelegation};
 use sesame_api::Problem;
 use sesame_core::permissions::Action;
-use sesame_store::repo::audit::{ActorKind, NewAuditEvent};
 use sesame_store::repo::delegations::DelegationView;
 
 use crate::auth::Caller;
@@ -41,7 +40,7 @@ pub async fn list(
     let scoped = caller
         .authorize(&state, &uai, Action::ManageDelegations)
         .await?;
-    let rows = state.store.delegations(&scoped.establishment.uai).await?;
+    let rows = scoped.store().delegations().await?;
     Ok(web::Json(rows.into_iter().map(to_api).collect()))
 }
 
@@ -69,7 +68,6 @@ pub async fn grant(
     let scoped = caller
         .authorize(&state, &uai, Action::ManageDelegations)
         .await?;
-    let uai = scoped.establishment.uai;
     let module = body.module.trim();
     if module != "admin" && module != "troubleshooting" {
         return Err(ApiError::field(
@@ -93,17 +91,16 @@ pub async fn grant(
             "On ne peut pas se déléguer des droits à soi-même.",
         ));
     }
-    let audit = NewAuditEvent::new(ActorKind::Staff, &me.username, "delegation.grant")
-        .address(caller.address.map(|a| a.to_string()))
-        .uai(&uai)
+    let audit = scoped
+        .audit("delegation.grant")
         .detail(serde_json::json!({ "username": staff.username, "module": module }));
-    let id = state
-        .store
-        .grant_delegation(&uai, &staff.id, module, &me.id, audit)
+    let id = scoped
+        .store()
+        .grant_delegation(&staff.id, module, &me.id, audit)
         .await?;
-    let created = state
-        .store
-        .delegations(&uai)
+    let created = scoped
+        .store()
+        .delegations()
         .await?
         .into_iter()
         .find(|d| d.id == id)
@@ -131,17 +128,9 @@ pub async fn revoke(
     let scoped = caller
         .authorize(&state, &uai, Action::ManageDelegations)
         .await?;
-    let uai = scoped.establishment.uai;
-    let audit = NewAuditEvent::new(
-        ActorKind::Staff,
-        &caller.staff()?.username,
-        "delegation.revoke",
-    )
-    .address(caller.address.map(|a| a.to_string()))
-    .uai(&uai);
-    state
-        .store
-        .revoke_delegation(&uai, &id, &caller.staff()?.id, audit)
+    scoped
+        .store()
+        .revoke_delegation(&id, &caller.staff()?.id, scoped.audit("delegation.revoke"))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

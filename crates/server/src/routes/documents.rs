@@ -6,7 +6,7 @@ use sesame_api::Problem;
 
 use crate::auth::Caller;
 use crate::problem::{ApiError, ApiResult};
-use crate::routes::account_actions::{attachment, owner_of};
+use crate::routes::account_actions::attachment;
 use crate::state::AppState;
 
 /// A generated file (letters, credentials). Short-lived; anyone but its owner gets 404.
@@ -26,7 +26,7 @@ pub async fn document(
 ) -> ApiResult<HttpResponse> {
     let doc = state
         .store
-        .document(&id, &owner_of(&caller))
+        .document(&id, &caller.owner())
         .await?
         .ok_or(ApiError::NotFound)?;
     Ok(attachment(doc.content, &doc.filename, &doc.content_type))
@@ -49,7 +49,7 @@ pub async fn job(
 ) -> ApiResult<web::Json<Job>> {
     let j = state
         .store
-        .job(&id, &owner_of(&caller))
+        .job(&id, &caller.owner())
         .await?
         .ok_or(ApiError::NotFound)?;
     Ok(web::Json(Job {

@@ -15,7 +15,6 @@ use sesame_core::identifier::ent_login;
 use sesame_core::letter::ent_credentials_message;
 use sesame_core::password::generate_provisional_os;
 use sesame_core::permissions::Action;
-use sesame_store::repo::audit::NewAuditEvent;
 use sesame_store::repo::ent::{
     with_descendants, EntFilter, EntGroup, EntUserRow, PROFILES, STATE_BLOCKED, STATE_OPERATIONAL,
 };
@@ -62,11 +61,6 @@ pub struct EntSearchQuery {
     pub per_page: Option<u64>,
 }
 
-fn actor(caller: &Caller, action: &str) -> NewAuditEvent {
-    NewAuditEvent::new(caller.actor_kind(), caller.actor_name(), action)
-        .address(caller.address.map(|a| a.to_string()))
-}
-
 fn trimmed(v: &Option<String>) -> Option<String> {
     v.as_deref()
         .map(str::trim)
@@ -100,8 +94,7 @@ fn unknown_profile(field: &str, v: &str) -> ApiError {
 
 /// The store's filter for the criteria; `prefix` names the fields inside a body.
 async fn to_filter(
-    state: &AppState,
-    uai: &str,
+    scoped: &Scoped,
     f: &EntUserFilters,
     prefix: &str,
 ) -> Result<EntFilter, ApiError> {
@@ -116,7 +109,7 @@ async fn to_filter(
     };
     let groups = match trimmed(&f.group) {
         Some(g) => {
-            let all = state.store.ent_groups(uai).await?;
+            let all = scoped.store().ent_groups().await?;
             if !all.iter().any(|x| x.id == g) {
                 return Err(ApiError::field(
                     &name("group"),
@@ -148,14 +141,10 @@ async fn to_filter(
 }
 
 /// Table rows with their group names.
-async fn items(
-    state: &AppState,
-    scoped: &Scoped,
-    rows: Vec<EntUserRow>,
-) -> Result<Vec<EntUser>, ApiError> {
+async fn items(scoped: &Scoped, rows: Vec<EntUserRow>) -> Result<Vec<EntUser>, ApiError> {
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
     let mut groups: HashMap<String, Vec<String>> = HashMap::new();
-    for (user, name) in state.store.ent_group_names_of(&ids).await? {
+    for (user, name) in scoped.store().ent_group_names_of(&ids).await? {
         groups.entry(user).or_default().push(name);
     }
     Ok(rows
@@ -238,7 +227,6 @@ pub async fn search(
             format!("Entre 1 et {ENT_MAX_PER_PAGE} utilisateurs par page."),
         ));
     }
-    let uai = scoped.establishment.uai.clone();
     let filters = EntUserFilters {
         family_name: q.family_name,
         first_name: q.first_name,
@@ -248,12 +236,12 @@ pub async fn search(
         login: q.login,
         state: q.state,
     };
-    let filter = to_filter(&state, &uai, &filters, "").await?;
-    let (rows, total) = state
-        .store
-        .search_ent_users(&uai, &filter, page, per_page)
+    let filter = to_filter(&scoped, &filters, "").await?;
+    let (rows, total) = scoped
+        .store()
+        .search_ent_users(&filter, page, per_page)
         .await?;
-    let items = items(&state, &scoped, rows).await?;
+    let items = items(&scoped, rows).await?;
     Ok(web::Json(EntUserPage {
         items,
         total,
@@ -308,9 +296,9 @@ pub async fn group_tree(
         .authorize(&state, &path.into_inner(), Action::EntDirectoryRead)
         .await?;
     let est = &scoped.establishment;
-    let all = state.store.ent_groups(&est.uai).await?;
+    let all = scoped.store().ent_groups().await?;
     let mut members: HashMap<String, Vec<String>> = HashMap::new();
-    for (user, group) in state.store.ent_memberships(&est.uai).await? {
+    for (user, group) in scoped.store().ent_memberships().await? {
         members.entry(group).or_default().push(user);
     }
     let known: std::collections::HashSet<&str> = all.iter().map(|g| g.id.as_str()).collect();
@@ -332,7 +320,7 @@ pub async fn group_tree(
         id: est.uai.clone(),
         name: est.name.clone(),
         kind: "establishment".into(),
-        member_count: state.store.count_ent_users(&est.uai).await?,
+        member_count: scoped.store().count_ent_users().await?,
         children: roots,
     }))
 }
@@ -360,7 +348,6 @@ pub async fn regenerate_password(
     let scoped = caller
         .authorize(&state, &path.into_inner(), Action::EntDirectoryWrite)
         .await?;
-    let uai = scoped.establishment.uai.clone();
     let ids =
         match (&body.ids, &body.all_matching) {
             (Some(_), Some(_)) => {
@@ -389,11 +376,11 @@ pub async fn regenerate_password(
                 unique
             }
             (None, Some(f)) => {
-                let filter = to_filter(&state, &uai, f, "all_matching.").await?;
-                state.store.ent_user_ids_matching(&uai, &filter).await?
+                let filter = to_filter(&scoped, f, "all_matching.").await?;
+                scoped.store().ent_user_ids_matching(&filter).await?
             }
         };
-    let users = state.store.ent_users_by_ids(&uai, &ids).await?;
+    let users = scoped.store().ent_users_by_ids(&ids).await?;
     if users.len() != ids.len() {
         // An id of another establishment is as unknown as one that does not exist.
         return Err(ApiError::NotFound);
@@ -404,13 +391,9 @@ pub async fn regenerate_password(
         .zip(&passwords)
         .map(|(u, (_, h))| (u.id.clone(), h.clone()))
         .collect();
-    state
-        .store
-        .set_ent_passwords(
-            &uai,
-            &hashes,
-            actor(&caller, "ent.user.regenerate_password"),
-        )
+    scoped
+        .store()
+        .set_ent_passwords(&hashes, scoped.audit("ent.user.regenerate_password"))
         .await?;
     let results = users
         .into_iter()
@@ -452,7 +435,6 @@ pub async fn create(
     let scoped = caller
         .authorize(&state, &path.into_inner(), Action::EntDirectoryWrite)
         .await?;
-    let uai = scoped.establishment.uai.clone();
     let body = body.into_inner();
     let mut errors = Vec::new();
     let mut err = |field: &str, message: String| {
@@ -493,7 +475,7 @@ pub async fn create(
         err("subject", format!("{MAX_NAME} caractères au plus."));
     }
     if !body.groups.is_empty() {
-        let known = state.store.ent_groups(&uai).await?;
+        let known = scoped.store().ent_groups().await?;
         if body.groups.len() > 200 {
             err("groups", "Trop de groupes.".into());
         } else if let Some(bad) = body
@@ -532,7 +514,7 @@ pub async fn create(
         .pop()
         .ok_or_else(|| ApiError::internal("no password generated"))?;
     let new = sesame_store::repo::ent::NewEntUser {
-        uai: uai.clone(),
+        uai: scoped.uai().to_owned(),
         family_name,
         first_name,
         profile: profile.to_owned(),
@@ -542,16 +524,16 @@ pub async fn create(
         login_base,
         password_hash: hash,
     };
-    let row = state
-        .store
-        .create_ent_user(&new, chrono::Utc::now(), actor(&caller, "ent.user.create"))
+    let row = scoped
+        .store()
+        .create_ent_user(&new, chrono::Utc::now(), scoped.audit("ent.user.create"))
         .await?;
     let message = ent_credentials_message(
         &display_name(&row.first_name, &row.family_name),
         &row.login,
         &password,
     );
-    let user = items(&state, &scoped, vec![row])
+    let user = items(&scoped, vec![row])
         .await?
         .pop()
         .ok_or_else(|| ApiError::internal("created user vanished"))?;
@@ -579,17 +561,12 @@ async fn set_state(
     let scoped = caller
         .authorize(state, uai, Action::EntDirectoryWrite)
         .await?;
-    let row = state
-        .store
-        .set_ent_user_state(
-            &scoped.establishment.uai,
-            id,
-            new_state,
-            actor(caller, action),
-        )
+    let row = scoped
+        .store()
+        .set_ent_user_state(id, new_state, scoped.audit(action))
         .await?
         .ok_or(ApiError::NotFound)?;
-    let user = items(state, &scoped, vec![row])
+    let user = items(&scoped, vec![row])
         .await?
         .pop()
         .ok_or(ApiError::NotFound)?;

@@ -7,28 +7,17 @@ use sesame_core::permissions::Action;
 use sesame_core::Population;
 use sesame_store::repo::identifiers::ScheduleError;
 
-use crate::auth::Caller;
+use crate::auth::{Caller, Scoped};
 use crate::problem::{ApiError, ApiResult};
-use crate::routes::account_actions::actor;
 use crate::state::AppState;
 
 /// The account must be a student, external student or guardian of the establishment.
-async fn in_scope(state: &AppState, uai: &str, id: &str) -> Result<(), ApiError> {
-    for population in [
-        Population::Students,
-        Population::Guardians,
-        Population::ExternalStudents,
-    ] {
-        if !state
-            .store
-            .accounts_in_scope(uai, population, &[id.to_owned()])
-            .await?
-            .is_empty()
-        {
-            return Ok(());
-        }
-    }
-    Err(ApiError::NotFound)
+async fn population_of(scoped: &Scoped, id: &str) -> Result<Population, ApiError> {
+    scoped
+        .store()
+        .population_of(id)
+        .await?
+        .ok_or(ApiError::NotFound)
 }
 
 /// Schedules a new identifier computed from the person's names, when every data source agrees
@@ -53,14 +42,15 @@ pub async fn regenerate(
     let scoped = caller
         .authorize(&state, &uai, Action::RegenerateIdentifier)
         .await?;
-    let uai = scoped.establishment.uai;
-    in_scope(&state, &uai, &id).await?;
-    let audit = actor(&caller, "account.regenerate_identifier")
-        .audit
-        .uai(&uai);
-    match state
-        .store
-        .schedule_identifier_change(&id, chrono::Utc::now(), audit)
+    let population = population_of(&scoped, &id).await?;
+    match scoped
+        .store()
+        .schedule_identifier_change(
+            population,
+            &id,
+            chrono::Utc::now(),
+            scoped.audit("account.regenerate_identifier"),
+        )
         .await?
     {
         Ok(change) => Ok(HttpResponse::Accepted().json(IdentifierChange {
@@ -98,12 +88,16 @@ pub async fn cancel(
     let scoped = caller
         .authorize(&state, &uai, Action::RegenerateIdentifier)
         .await?;
-    let uai = scoped.establishment.uai;
-    in_scope(&state, &uai, &id).await?;
-    let audit = actor(&caller, "account.cancel_identifier_change")
-        .audit
-        .uai(&uai);
-    if state.store.cancel_identifier_change(&id, audit).await? {
+    let population = population_of(&scoped, &id).await?;
+    if scoped
+        .store()
+        .cancel_identifier_change(
+            population,
+            &id,
+            scoped.audit("account.cancel_identifier_change"),
+        )
+        .await?
+    {
         Ok(HttpResponse::NoContent().finish())
     } else {
         Err(ApiError::Conflict(

@@ -8,7 +8,6 @@ use sesame_api::imports::ImportReport;
 use sesame_api::Problem;
 use sesame_core::permissions::Action;
 use sesame_imports::{InputFile, SESAME_CSV_TEMPLATE};
-use sesame_store::repo::audit::NewAuditEvent;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::Caller;
@@ -110,7 +109,6 @@ pub async fn import(
     body: Multipart,
 ) -> ApiResult<web::Json<ImportReport>> {
     let scoped = caller.authorize(&state, &uai, Action::Import).await?;
-    let uai = scoped.establishment.uai;
     let source = imports::parse_source(&query.source).ok_or_else(|| {
         ApiError::field(
             "source",
@@ -119,10 +117,10 @@ pub async fn import(
     })?;
     let files = read_files(body).await?;
     let names: Vec<String> = files.iter().map(|f| f.name.clone()).collect();
-    let audit = NewAuditEvent::new(caller.actor_kind(), caller.actor_name(), "import.apply")
-        .address(caller.address.map(|a| a.to_string()))
+    let audit = scoped
+        .audit("import.apply")
         .detail(serde_json::json!({ "files": names }));
-    match imports::run(&state.store, &uai, source, files, query.dry_run, audit).await {
+    match imports::run(scoped.store(), source, files, query.dry_run, audit).await {
         Ok(report) => Ok(web::Json(report)),
         Err(ImportError::Refused(problems)) => Err(ApiError::Validation(
             problems.iter().map(field_error).collect(),

@@ -5,8 +5,8 @@ use sesame_api::accounts::SearchFilters;
 use sesame_core::{AccountState, Origin, Population};
 use sesame_store::repo::search::AccountFilter;
 
+use crate::auth::Scoped;
 use crate::problem::ApiError;
-use crate::state::AppState;
 
 /// Most accounts one request may name by id (an `all_matching` selection has no such bound).
 pub const MAX_IDS: usize = 20_000;
@@ -79,8 +79,7 @@ pub fn to_filter(population: Population, f: &SearchFilters) -> Result<AccountFil
 /// The accounts a bulk action is about: exactly one of `ids` (each in scope, else 404 as for
 /// an unknown id) or `all_matching` (the whole result set of the filters).
 pub async fn resolve(
-    state: &AppState,
-    uai: &str,
+    scoped: &Scoped,
     population: Population,
     ids: &Option<Vec<String>>,
     all_matching: &Option<SearchFilters>,
@@ -107,9 +106,9 @@ pub async fn resolve(
             let mut unique = ids.clone();
             unique.sort();
             unique.dedup();
-            let found = state
-                .store
-                .accounts_in_scope(uai, population, &unique)
+            let found = scoped
+                .store()
+                .accounts_in_scope(population, &unique)
                 .await?;
             if found.len() != unique.len() {
                 return Err(ApiError::NotFound);
@@ -118,9 +117,9 @@ pub async fn resolve(
         }
         (None, Some(filters)) => {
             let filter = to_filter(population, filters)?;
-            let ids = state
-                .store
-                .matching_account_ids(uai, population, &filter)
+            let ids = scoped
+                .store()
+                .matching_account_ids(population, &filter)
                 .await?;
             if ids.is_empty() {
                 return Err(ApiError::field(

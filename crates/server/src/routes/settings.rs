@@ -16,7 +16,7 @@ use sesame_api::settings::{NotificationUrl, NotificationUrlChange, NotificationU
 use sesame_api::{FieldError, Problem};
 use sesame_core::permissions::Action;
 use sesame_core::NATIONAL_PORTAL_URL;
-use sesame_store::repo::audit::{ActorKind, NewAuditEvent};
+use sesame_store::repo::audit::NewAuditEvent;
 use sesame_store::repo::settings::{NotificationSetting, SettingChange};
 
 use crate::auth::{Caller, Scoped};
@@ -54,15 +54,10 @@ async fn authorize(state: &AppState, caller: &Caller, uai: &str) -> Result<Scope
         .await
 }
 
-fn audit(caller: &Caller, scoped: &Scoped, what: &str, population: &str) -> NewAuditEvent {
-    NewAuditEvent::new(
-        ActorKind::Staff,
-        caller.actor_name(),
-        format!("settings.notification_url.{what}"),
-    )
-    .address(caller.address.map(|a| a.to_string()))
-    .uai(&scoped.establishment.uai)
-    .detail(serde_json::json!({ "population": population }))
+fn audit(scoped: &Scoped, what: &str, population: &str) -> NewAuditEvent {
+    scoped
+        .audit(&format!("settings.notification_url.{what}"))
+        .detail(serde_json::json!({ "population": population }))
 }
 
 /// Both populations' notification addresses (head and agent).
@@ -82,9 +77,8 @@ pub async fn get_notification_urls(
     uai: web::Path<String>,
 ) -> ApiResult<web::Json<NotificationUrls>> {
     let scoped = authorize(&state, &caller, &uai).await?;
-    let uai = &scoped.establishment.uai;
-    let students = state.store.notification_setting(uai, "students").await?;
-    let guardians = state.store.notification_setting(uai, "guardians").await?;
+    let students = scoped.store().notification_setting("students").await?;
+    let guardians = scoped.store().notification_setting("guardians").await?;
     Ok(web::Json(NotificationUrls {
         students: to_api(&students),
         guardians: to_api(&guardians),
@@ -120,16 +114,11 @@ pub async fn set_notification_url(
     let url = body.url.trim();
     check_url(url, state.settings.url_verify_allow_http_loopback)
         .map_err(|reason| ApiError::field("url", reason))?;
-    let mut event = audit(&caller, &scoped, "set", population);
+    let mut event = audit(&scoped, "set", population);
     event.detail["url"] = serde_json::Value::String(url.to_owned());
-    let s = state
-        .store
-        .change_notification_setting(
-            &scoped.establishment.uai,
-            population,
-            SettingChange::SetUrl(url),
-            event,
-        )
+    let s = scoped
+        .store()
+        .change_notification_setting(population, SettingChange::SetUrl(url), event)
         .await?;
     Ok(web::Json(to_api(&s)))
 }
@@ -159,8 +148,7 @@ pub async fn verify_notification_url(
     let (uai, population) = path.into_inner();
     let scoped = authorize(&state, &caller, &uai).await?;
     let population = url_population(&population)?;
-    let uai = scoped.establishment.uai.clone();
-    let current = state.store.notification_setting(&uai, population).await?;
+    let current = scoped.store().notification_setting(population).await?;
     let Some(url) = current.url.clone() else {
         return Err(ApiError::Conflict(
             "Aucune adresse à vérifier : saisissez-la d'abord.".into(),
@@ -171,20 +159,20 @@ pub async fn verify_notification_url(
         Ok(parsed) => probe(parsed, allow_loopback).await,
         Err(reason) => Err(reason),
     };
-    let mut event = audit(&caller, &scoped, "verify", population);
+    let mut event = audit(&scoped, "verify", population);
     event.detail["url"] = serde_json::Value::String(url.clone());
     match outcome {
         Ok(status) => {
             event.detail["status"] = status.into();
-            let s = state
-                .store
-                .change_notification_setting(&uai, population, SettingChange::Verified(&url), event)
+            let s = scoped
+                .store()
+                .change_notification_setting(population, SettingChange::Verified(&url), event)
                 .await?;
             Ok(HttpResponse::Ok().json(to_api(&s)))
         }
         Err(reason) => {
             event.detail["reason"] = serde_json::Value::String(reason.clone());
-            state.store.audit(event.failed()).await?;
+            scoped.store().audit(event.failed()).await?;
             Ok(verification_failed(&reason))
         }
     }
@@ -262,14 +250,9 @@ async fn toggle(
     } else {
         ("deactivate", SettingChange::Deactivate)
     };
-    let s = state
-        .store
-        .change_notification_setting(
-            &scoped.establishment.uai,
-            population,
-            change,
-            audit(&caller, &scoped, what, population),
-        )
+    let s = scoped
+        .store()
+        .change_notification_setting(population, change, audit(&scoped, what, population))
         .await?;
     Ok(web::Json(to_api(&s)))
 }

@@ -78,10 +78,7 @@ pub async fn get(
             )
         })?,
     };
-    let s = state
-        .store
-        .statistics(&scoped.establishment.uai, population, by)
-        .await?;
+    let s = scoped.store().statistics(population, by).await?;
     let guardians = population == Population::Guardians;
     Ok(web::Json(Statistics {
         population: population.as_str().to_owned(),

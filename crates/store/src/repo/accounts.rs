@@ -8,6 +8,7 @@ use sesame_core::Population;
 use crate::entities::{account, account_source, class, guardian, guardian_link, mef, student};
 use crate::error::{Result, StoreError};
 use crate::repo::audit::{append, NewAuditEvent};
+use crate::repo::search::require_in_scope;
 use crate::Store;
 
 pub use account::Model as Account;
@@ -49,14 +50,17 @@ pub struct ContactChange {
 }
 
 impl Store {
-    pub async fn account(&self, id: &str) -> Result<Option<Account>> {
+    /// An account by id, whatever its establishment: for the account holder's own account
+    /// (their token names it) and for system work (scheduler, tests), never for staff, who go
+    /// through [`crate::Tenant`].
+    pub async fn holder_account(&self, id: &str) -> Result<Option<Account>> {
         Ok(account::Entity::find_by_id(id.to_owned())
             .one(&self.db)
             .await?)
     }
 
     /// The account `id` of `population` at `uai`, or `None` when it is not there.
-    pub async fn account_detail(
+    pub(crate) async fn account_detail(
         &self,
         uai: &str,
         population: Population,
@@ -69,7 +73,7 @@ impl Store {
         {
             return Ok(None);
         }
-        let Some(acc) = self.account(id).await? else {
+        let Some(acc) = self.holder_account(id).await? else {
             return Ok(None);
         };
         let sources = account_source::Entity::find()
@@ -188,13 +192,16 @@ impl Store {
     }
 
     /// "Modifier le compte": only contact data. The change and its audit event commit together.
-    pub async fn update_contact(
+    pub(crate) async fn update_contact(
         &self,
+        uai: &str,
+        population: Population,
         id: &str,
         change: ContactChange,
         audit: NewAuditEvent,
     ) -> Result<()> {
         let txn = self.begin_write().await?;
+        require_in_scope(&txn, uai, population, &[id.to_owned()]).await?;
         let mut update = account::Entity::update_many()
             .col_expr(account::Column::UpdatedAt, Expr::value(Utc::now()))
             .filter(account::Column::Id.eq(id));
@@ -211,7 +218,7 @@ impl Store {
         if res.rows_affected == 0 {
             return Err(StoreError::NotFound);
         }
-        append(&txn, audit.targets(vec![id.to_owned()])).await?;
+        append(&txn, audit.uai(uai).targets(vec![id.to_owned()])).await?;
         txn.commit().await?;
         Ok(())
     }

@@ -9,12 +9,13 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use sesame_core::lifecycle::{notify_by, reset, Channel, PasswordAction, SkipReason, Transition};
 use sesame_core::password::generate_provisional_os;
-use sesame_core::{AccountKind, AccountState, Origin};
+use sesame_core::{AccountKind, AccountState, Origin, Population};
 
 use crate::entities::{account, audit_event, guardian, student};
 use crate::error::{Result, StoreError};
 use crate::ids::new_id;
 use crate::repo::audit::NewAuditEvent;
+use crate::repo::search::require_in_scope;
 use crate::repo::sql::lock_accounts;
 use crate::{SecretBox, Store};
 
@@ -58,9 +59,13 @@ pub struct Outcome {
 const CHUNK: usize = 400;
 
 impl Store {
-    /// Applies `op` to the accounts `ids` (already checked to be in the caller's scope).
-    pub async fn apply_credentials(
+    /// Applies `op` to the accounts `ids` of `population` at `uai`. Every id is checked to be
+    /// there inside the transaction, after the rows are locked: one foreign id refuses the
+    /// whole operation (`NotFound`) before anything changes.
+    pub(crate) async fn apply_credentials(
         &self,
+        uai: &str,
+        population: Population,
         ids: &[String],
         op: Operation,
         secrets: &SecretBox,
@@ -68,6 +73,8 @@ impl Store {
     ) -> Result<Vec<Outcome>> {
         let txn = self.begin_write().await?;
         lock_accounts(&txn, ids).await?;
+        require_in_scope(&txn, uai, population, ids).await?;
+        let audit = audit.uai(uai);
         let mut accounts: HashMap<String, account::Model> = HashMap::with_capacity(ids.len());
         let mut names: HashMap<String, (String, String)> = HashMap::with_capacity(ids.len());
         for chunk in ids.chunks(CHUNK) {

@@ -27,7 +27,7 @@ pub struct DelegationView {
 
 impl Store {
     /// Unrevoked delegations of an establishment, oldest first.
-    pub async fn delegations(&self, uai: &str) -> Result<Vec<DelegationView>> {
+    pub(crate) async fn delegations(&self, uai: &str) -> Result<Vec<DelegationView>> {
         let rows = delegation::Entity::find()
             .filter(delegation::Column::Uai.eq(uai))
             .filter(delegation::Column::RevokedAt.is_null())
@@ -67,7 +67,7 @@ impl Store {
 
     /// Grants `module` at `uai` to the staff member `staff_id`; the audit event commits with it.
     /// A second live delegation of the same module to the same person is a conflict.
-    pub async fn grant_delegation(
+    pub(crate) async fn grant_delegation(
         &self,
         uai: &str,
         staff_id: &str,
@@ -108,7 +108,7 @@ impl Store {
 
     /// Revokes a live delegation of `uai`. `NotFound` for an unknown id, another
     /// establishment's, or one already revoked.
-    pub async fn revoke_delegation(
+    pub(crate) async fn revoke_delegation(
         &self,
         uai: &str,
         id: &str,

@@ -122,7 +122,7 @@ pub fn with_descendants(groups: &[EntGroup], root: &str) -> Vec<String> {
 
 impl Store {
     /// Every group of the establishment, by name.
-    pub async fn ent_groups(&self, uai: &str) -> Result<Vec<EntGroup>> {
+    pub(crate) async fn ent_groups(&self, uai: &str) -> Result<Vec<EntGroup>> {
         Ok(ent_group::Entity::find()
             .filter(ent_group::Column::Uai.eq(uai))
             .order_by_asc(ent_group::Column::Name)
@@ -132,7 +132,7 @@ impl Store {
     }
 
     /// (user, group) memberships of the establishment's groups.
-    pub async fn ent_memberships(&self, uai: &str) -> Result<Vec<(String, String)>> {
+    pub(crate) async fn ent_memberships(&self, uai: &str) -> Result<Vec<(String, String)>> {
         let mut sub = Query::select();
         sub.column(ent_group::Column::Id)
             .from(ent_group::Entity)
@@ -147,7 +147,7 @@ impl Store {
             .await?)
     }
 
-    pub async fn count_ent_users(&self, uai: &str) -> Result<u64> {
+    pub(crate) async fn count_ent_users(&self, uai: &str) -> Result<u64> {
         Ok(ent_user::Entity::find()
             .filter(ent_user::Column::Uai.eq(uai))
             .count(&self.db)
@@ -155,7 +155,7 @@ impl Store {
     }
 
     /// A page of the search, by family name then first name.
-    pub async fn search_ent_users(
+    pub(crate) async fn search_ent_users(
         &self,
         uai: &str,
         filter: &EntFilter,
@@ -179,7 +179,7 @@ impl Store {
     }
 
     /// The ids of every user matching (an `all_matching` selection).
-    pub async fn ent_user_ids_matching(
+    pub(crate) async fn ent_user_ids_matching(
         &self,
         uai: &str,
         filter: &EntFilter,
@@ -197,7 +197,11 @@ impl Store {
     }
 
     /// The users of `uai` among `ids` (others are left out).
-    pub async fn ent_users_by_ids(&self, uai: &str, ids: &[String]) -> Result<Vec<EntUserRow>> {
+    pub(crate) async fn ent_users_by_ids(
+        &self,
+        uai: &str,
+        ids: &[String],
+    ) -> Result<Vec<EntUserRow>> {
         let mut out = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(400) {
             out.extend(
@@ -215,9 +219,22 @@ impl Store {
     }
 
     /// Group names of each of `ids`: (user id, group name), by name.
-    pub async fn ent_group_names_of(&self, ids: &[String]) -> Result<Vec<(String, String)>> {
+    pub(crate) async fn ent_group_names_of(
+        &self,
+        uai: &str,
+        ids: &[String],
+    ) -> Result<Vec<(String, String)>> {
         let mut out = Vec::new();
         for chunk in ids.chunks(400) {
+            // Only users of `uai`: another establishment's users' groups are not read.
+            let chunk: Vec<String> = ent_user::Entity::find()
+                .select_only()
+                .column(ent_user::Column::Id)
+                .filter(ent_user::Column::Uai.eq(uai))
+                .filter(ent_user::Column::Id.is_in(chunk.to_vec()))
+                .into_tuple()
+                .all(&self.db)
+                .await?;
             let links: Vec<(String, String)> = ent_user_group::Entity::find()
                 .select_only()
                 .column(ent_user_group::Column::UserId)
@@ -251,7 +268,7 @@ impl Store {
 
     /// New password hashes, all or nothing, each change audited (`audit` is the template:
     /// actor, address, action; targets and uai are filled in here).
-    pub async fn set_ent_passwords(
+    pub(crate) async fn set_ent_passwords(
         &self,
         uai: &str,
         hashes: &[(String, String)],
@@ -276,7 +293,7 @@ impl Store {
     }
 
     /// Sets the state (`Opérationnel` / `Bloqué`); `None` when the user is not in `uai`.
-    pub async fn set_ent_user_state(
+    pub(crate) async fn set_ent_user_state(
         &self,
         uai: &str,
         id: &str,
@@ -311,7 +328,7 @@ impl Store {
 
     /// Creates a user with the first free login `base`, `base2`, `base3`… The unique index on
     /// logins is the guard: a concurrent creation that took the same login makes this retry.
-    pub async fn create_ent_user(
+    pub(crate) async fn create_ent_user(
         &self,
         new: &NewEntUser,
         now: DateTime<Utc>,

@@ -15,8 +15,10 @@ use crate::entities::{account, account_source};
 use crate::error::{is_unique_violation, Result, StoreError};
 use crate::repo::audit::{append, ActorKind, NewAuditEvent};
 use crate::repo::credentials::insert_events;
+use crate::repo::search::require_in_scope;
 use crate::repo::sql::lock_accounts;
 use crate::Store;
+use sesame_core::Population;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScheduledChange {
@@ -41,14 +43,18 @@ pub struct Switched {
 
 impl Store {
     /// Schedules a new identifier for `id` if the rule allows it.
-    pub async fn schedule_identifier_change(
+    pub(crate) async fn schedule_identifier_change(
         &self,
+        uai: &str,
+        population: Population,
         id: &str,
         now: DateTime<Utc>,
         audit: NewAuditEvent,
     ) -> Result<std::result::Result<ScheduledChange, ScheduleError>> {
         let txn = self.begin_write().await?;
         lock_accounts(&txn, &[id.to_owned()]).await?;
+        require_in_scope(&txn, uai, population, &[id.to_owned()]).await?;
+        let audit = audit.uai(uai);
         let acc = account::Entity::find_by_id(id.to_owned())
             .one(&txn)
             .await?
@@ -132,8 +138,16 @@ impl Store {
     }
 
     /// Cancels the pending change of `id`; `false` when there was none.
-    pub async fn cancel_identifier_change(&self, id: &str, audit: NewAuditEvent) -> Result<bool> {
+    pub(crate) async fn cancel_identifier_change(
+        &self,
+        uai: &str,
+        population: Population,
+        id: &str,
+        audit: NewAuditEvent,
+    ) -> Result<bool> {
         let txn = self.begin_write().await?;
+        require_in_scope(&txn, uai, population, &[id.to_owned()]).await?;
+        let audit = audit.uai(uai);
         let res = account::Entity::update_many()
             .col_expr(
                 account::Column::PendingIdentifier,

@@ -119,7 +119,7 @@ fn day_start(d: NaiveDate) -> DateTime<Utc> {
 impl Store {
     /// Previews (`dry_run`) or applies `plan` to establishment `uai`. The plan must have no
     /// fatal problem (the caller reports those). `audit` is written when applied.
-    pub async fn import_plan(
+    pub(crate) async fn import_plan(
         &self,
         uai: &str,
         plan: &ImportPlan,

@@ -329,7 +329,7 @@ fn select_row_columns(q: &mut SelectStatement, population: Population) {
 
 impl Store {
     /// One page of accounts matching `filter`, and how many match in all.
-    pub async fn search_accounts(
+    pub(crate) async fn search_accounts(
         &self,
         uai: &str,
         population: Population,
@@ -409,7 +409,7 @@ impl Store {
     }
 
     /// The rows of `ids` (already in scope), sorted by name, for lists and documents.
-    pub async fn account_rows(
+    pub(crate) async fn account_rows(
         &self,
         uai: &str,
         population: Population,
@@ -448,7 +448,7 @@ impl Store {
     }
 
     /// Ids of every account matching `filter` (an `all_matching` selection).
-    pub async fn matching_account_ids(
+    pub(crate) async fn matching_account_ids(
         &self,
         uai: &str,
         population: Population,
@@ -468,32 +468,17 @@ impl Store {
 
     /// Which of `ids` are accounts of `population` at `uai`, in the order given. An id outside
     /// the establishment is simply absent, so callers answer 404 as for an unknown one.
-    pub async fn accounts_in_scope(
+    pub(crate) async fn accounts_in_scope(
         &self,
         uai: &str,
         population: Population,
         ids: &[String],
     ) -> Result<Vec<String>> {
-        let mut found = std::collections::HashSet::new();
-        for chunk in ids.chunks(500) {
-            let mut q = base(uai, population, &AccountFilter::default());
-            q.expr_as(col("a", "id"), a("id"))
-                .and_where(col("a", "id").is_in(chunk.to_vec()));
-            let backend = self.db.get_database_backend();
-            for r in self.db.query_all(build(backend, &q)).await? {
-                found.insert(r.try_get::<String>("", "id")?);
-            }
-        }
-        let mut seen = std::collections::HashSet::new();
-        Ok(ids
-            .iter()
-            .filter(|id| found.contains(*id) && seen.insert((*id).clone()))
-            .cloned()
-            .collect())
+        ids_in_scope(&self.db, uai, population, ids).await
     }
 
     /// The students of `uai` linked to each of `guardian_ids`.
-    pub async fn linked_students(
+    pub(crate) async fn linked_students(
         &self,
         uai: &str,
         guardian_ids: &[String],
@@ -534,5 +519,48 @@ impl Store {
             );
         }
         Ok(out)
+    }
+}
+
+/// Which of `ids` are accounts of `population` at `uai`, in the order given, read on `conn`, so
+/// that a write checks the scope inside its own transaction, after locking the rows.
+pub(crate) async fn ids_in_scope<C: ConnectionTrait>(
+    conn: &C,
+    uai: &str,
+    population: Population,
+    ids: &[String],
+) -> Result<Vec<String>> {
+    let mut found = std::collections::HashSet::new();
+    for chunk in ids.chunks(500) {
+        let mut q = base(uai, population, &AccountFilter::default());
+        q.expr_as(col("a", "id"), a("id"))
+            .and_where(col("a", "id").is_in(chunk.to_vec()));
+        let backend = conn.get_database_backend();
+        for r in conn.query_all(build(backend, &q)).await? {
+            found.insert(r.try_get::<String>("", "id")?);
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    Ok(ids
+        .iter()
+        .filter(|id| found.contains(*id) && seen.insert((*id).clone()))
+        .cloned()
+        .collect())
+}
+
+/// Refuses the whole operation (as "not found") unless every one of `ids` is an account of
+/// `population` at `uai`: a foreign id never reaches an update.
+pub(crate) async fn require_in_scope<C: ConnectionTrait>(
+    conn: &C,
+    uai: &str,
+    population: Population,
+    ids: &[String],
+) -> Result<()> {
+    let unique: std::collections::HashSet<&String> = ids.iter().collect();
+    let found = ids_in_scope(conn, uai, population, ids).await?;
+    if found.len() == unique.len() {
+        Ok(())
+    } else {
+        Err(crate::error::StoreError::NotFound)
     }
 }

@@ -25,7 +25,7 @@ pub enum SettingChange<'a> {
 
 impl Store {
     /// The setting of `population` at `uai`; an empty one when never set.
-    pub async fn notification_setting(
+    pub(crate) async fn notification_setting(
         &self,
         uai: &str,
         population: &str,
@@ -39,7 +39,7 @@ impl Store {
     }
 
     /// The URL to print in letters for `population`, when verified and active.
-    pub async fn active_notification_url(
+    pub(crate) async fn active_notification_url(
         &self,
         uai: &str,
         population: &str,
@@ -49,7 +49,7 @@ impl Store {
     }
 
     /// Applies a change if the rules allow it; `Conflict` says why not.
-    pub async fn change_notification_setting(
+    pub(crate) async fn change_notification_setting(
         &self,
         uai: &str,
         population: &str,

@@ -122,7 +122,7 @@ impl Store {
     }
 
     /// Usernames of everyone holding a role or a live delegation at `uai`.
-    pub async fn staff_usernames_at(&self, uai: &str) -> Result<Vec<String>> {
+    pub(crate) async fn staff_usernames_at(&self, uai: &str) -> Result<Vec<String>> {
         let mut ids: Vec<String> = staff_role::Entity::find()
             .filter(staff_role::Column::Uai.eq(uai))
             .all(&self.db)

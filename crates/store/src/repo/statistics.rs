@@ -188,7 +188,7 @@ struct Group {
 
 impl Store {
     /// The statistics table of `population` at `uai`, grouped `by`.
-    pub async fn statistics(
+    pub(crate) async fn statistics(
         &self,
         uai: &str,
         population: Population,

@@ -10,7 +10,7 @@ pub use class::Model as Class;
 pub use mef::Model as Mef;
 
 impl Store {
-    pub async fn classes(&self, uai: &str) -> Result<Vec<Class>> {
+    pub(crate) async fn classes(&self, uai: &str) -> Result<Vec<Class>> {
         Ok(class::Entity::find()
             .filter(class::Column::Uai.eq(uai))
             .order_by_asc(class::Column::Code)
@@ -18,7 +18,7 @@ impl Store {
             .await?)
     }
 
-    pub async fn mefs(&self, uai: &str) -> Result<Vec<Mef>> {
+    pub(crate) async fn mefs(&self, uai: &str) -> Result<Vec<Mef>> {
         Ok(mef::Entity::find()
             .filter(mef::Column::Uai.eq(uai))
             .order_by_asc(mef::Column::ShortLabel)
