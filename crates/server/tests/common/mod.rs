@@ -2,6 +2,7 @@
 //! would see it.
 #![allow(dead_code)]
 
+pub mod access_endpoints;
 pub mod smtp_sink;
 
 use std::net::TcpListener;
