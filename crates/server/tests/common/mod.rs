@@ -4,6 +4,7 @@
 
 pub mod access_endpoints;
 pub mod smtp_sink;
+pub mod tenancy;
 
 use std::net::TcpListener;
 
