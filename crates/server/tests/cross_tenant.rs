@@ -595,6 +595,23 @@ http_test! {
         attempts.push(attempt("regenerate A's and B's ENT passwords", "POST", format!("/api/v1/ent/establishments/{a}/users/regenerate-password"), json!({"ids": [own, target]}), NOT_FOUND));
         attempts.push(attempt("regenerate every ENT user of B", "POST", format!("/api/v1/ent/establishments/{b}/users/regenerate-password"), json!({"all_matching": {}}), NOT_FOUND));
         attempts.push(attempt("create an ENT user at B", "POST", format!("/api/v1/ent/establishments/{b}/users"), json!({"family_name": "Pirate", "first_name": "Jean", "profile": "Élève"}), NOT_FOUND));
+        // Searches under A's UAI for B's users select none of them (an empty selection or a
+        // field error), and B's group is an unknown group of A.
+        let b_name = b_users.iter().map(|u| u.family_name.clone()).find(|n| n != "Durand").unwrap();
+        attempts.push(attempt(
+            "regenerate all matching B's user's name under A's UAI",
+            "POST",
+            format!("/api/v1/ent/establishments/{a}/users/regenerate-password"),
+            json!({"all_matching": {"family_name": b_name}}),
+            &[200, 422],
+        ));
+        attempts.push(attempt(
+            "regenerate all members of B's group under A's UAI",
+            "POST",
+            format!("/api/v1/ent/establishments/{a}/users/regenerate-password"),
+            json!({"all_matching": {"group": b_group}}),
+            &[404, 422],
+        ));
         // A group of B named in a creation at A: an unknown group of A.
         attempts.push(attempt("create an ENT user at A in B's group", "POST", format!("/api/v1/ent/establishments/{a}/users"), json!({"family_name": "Pirate", "first_name": "Jean", "profile": "Élève", "groups": [b_group]}), &[404, 422]));
         run_attempts(&app, &ent_a, b, attempts).await;
