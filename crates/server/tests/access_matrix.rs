@@ -229,15 +229,6 @@ async fn call(
         .as_u16()
 }
 
-/// Expected status for the caller's own establishment, per role: head, agent, teacher, ent_admin.
-struct Case {
-    name: &'static str,
-    method: Method,
-    path: &'static str,
-    own: [u16; 4],
-    body: serde_json::Value,
-}
-
 fn role_index(name: &str) -> usize {
     match name {
         "head" => 0,
@@ -250,42 +241,17 @@ fn role_index(name: &str) -> usize {
 http_test! {
     async fn every_role_gets_exactly_its_rights_everywhere(app: TestApp) {
         let f = fixture(&app).await;
-        let cases = vec![
-            Case { name: "establishment", method: Method::Get, path: "/api/v1/establishments/{uai}", own: [200, 200, 200, 200], body: json!(null) },
-            Case { name: "list delegations", method: Method::Get, path: "/api/v1/establishments/{uai}/delegations", own: [200, 403, 403, 403], body: json!(null) },
-            Case { name: "grant delegation", method: Method::Post, path: "/api/v1/establishments/{uai}/delegations", own: [201, 403, 403, 403], body: json!({"username": "spare2", "module": "admin"}) },
-            Case { name: "revoke delegation", method: Method::Delete, path: "/api/v1/establishments/{uai}/delegations/{id}", own: [204, 403, 403, 403], body: json!(null) },
-            Case { name: "audit", method: Method::Get, path: "/api/v1/establishments/{uai}/audit", own: [200, 200, 403, 403], body: json!(null) },
-            Case { name: "structure", method: Method::Get, path: "/api/v1/establishments/{uai}/structure", own: [200, 200, 200, 200], body: json!(null) },
-            Case { name: "search students", method: Method::Get, path: "/api/v1/establishments/{uai}/students", own: [200, 200, 200, 403], body: json!(null) },
-            Case { name: "search external students", method: Method::Get, path: "/api/v1/establishments/{uai}/external-students", own: [200, 200, 403, 403], body: json!(null) },
-            Case { name: "search guardians", method: Method::Get, path: "/api/v1/establishments/{uai}/guardians", own: [200, 200, 403, 403], body: json!(null) },
-            Case { name: "student detail", method: Method::Get, path: "/api/v1/establishments/{uai}/students/{student}", own: [200, 200, 200, 403], body: json!(null) },
-            Case { name: "edit contact", method: Method::Patch, path: "/api/v1/establishments/{uai}/students/{student}", own: [200, 200, 403, 403], body: json!({"email": "eleve@example.org"}) },
-            Case { name: "list", method: Method::Post, path: "/api/v1/establishments/{uai}/students/list", own: [200, 200, 200, 403], body: json!({"ids": ["{student}"], "format": "csv"}) },
-            Case { name: "notify", method: Method::Post, path: "/api/v1/establishments/{uai}/students/notify", own: [200, 200, 403, 403], body: json!({"ids": ["{student}"], "channel": "letter"}) },
-            Case { name: "reset password", method: Method::Post, path: "/api/v1/establishments/{uai}/students/reset-password", own: [200, 200, 200, 403], body: json!({"ids": ["{student}"]}) },
-            // The agent goes first and schedules the change; the head then finds it pending.
-            Case { name: "regenerate identifier", method: Method::Post, path: "/api/v1/establishments/{uai}/accounts/{student}/regenerate-identifier", own: [409, 202, 403, 403], body: json!(null) },
-            // The agent cancels it; the head then finds nothing to cancel.
-            Case { name: "cancel identifier change", method: Method::Delete, path: "/api/v1/establishments/{uai}/accounts/{student}/regenerate-identifier", own: [409, 204, 403, 403], body: json!(null) },
-            // Allowed callers get 422 here: the body is JSON, not the multipart upload.
-            Case { name: "import", method: Method::Post, path: "/api/v1/establishments/{uai}/imports?source=csv&dry_run=true", own: [422, 422, 403, 403], body: json!({}) },
-            Case { name: "statistics", method: Method::Get, path: "/api/v1/establishments/{uai}/statistics", own: [200, 200, 403, 403], body: json!(null) },
-            Case { name: "notification settings", method: Method::Get, path: "/api/v1/establishments/{uai}/settings/notification-urls", own: [200, 200, 403, 403], body: json!(null) },
-            Case { name: "set notification URL", method: Method::Put, path: "/api/v1/establishments/{uai}/settings/notification-urls/students", own: [200, 200, 403, 403], body: json!({"url": "https://ent.example.org/"}) },
-            // Never verified (the address does not resolve), so it cannot be activated.
-            Case { name: "activate notification URL", method: Method::Post, path: "/api/v1/establishments/{uai}/settings/notification-urls/students/activate", own: [409, 409, 403, 403], body: json!(null) },
-            Case { name: "deactivate notification URL", method: Method::Post, path: "/api/v1/establishments/{uai}/settings/notification-urls/students/deactivate", own: [200, 200, 403, 403], body: json!(null) },
-            Case { name: "ENT users", method: Method::Get, path: "/api/v1/ent/establishments/{uai}/users", own: [403, 403, 403, 200], body: json!(null) },
-            Case { name: "ENT groups", method: Method::Get, path: "/api/v1/ent/establishments/{uai}/groups", own: [403, 403, 403, 200], body: json!(null) },
-            Case { name: "ENT create user", method: Method::Post, path: "/api/v1/ent/establishments/{uai}/users", own: [403, 403, 403, 201], body: json!({"family_name": "Durand", "first_name": "Léa", "profile": "Élève"}) },
-            Case { name: "ENT regenerate", method: Method::Post, path: "/api/v1/ent/establishments/{uai}/users/regenerate-password", own: [403, 403, 403, 200], body: json!({"ids": ["{ent_user}"]}) },
-            Case { name: "ENT block", method: Method::Post, path: "/api/v1/ent/establishments/{uai}/users/{ent_user}/block", own: [403, 403, 403, 200], body: json!(null) },
-            Case { name: "ENT unblock", method: Method::Post, path: "/api/v1/ent/establishments/{uai}/users/{ent_user}/unblock", own: [403, 403, 403, 200], body: json!(null) },
-        ];
+        let cases = common::access_endpoints::ENDPOINTS;
         let mut mismatches = vec![];
-        for case in &cases {
+        for case in cases {
+            let method = match case.method {
+                "GET" => Method::Get,
+                "POST" => Method::Post,
+                "PUT" => Method::Put,
+                "PATCH" => Method::Patch,
+                "DELETE" => Method::Delete,
+                other => panic!("{}: unknown method {other}", case.name),
+            };
             // The head goes last: their successful grant/revoke must not change what others see.
             for (role, token) in &f.tokens {
                 for (scope, uai) in [("own", LP), ("other", COLLEGE), ("unknown", UNKNOWN)] {
@@ -298,13 +264,12 @@ http_test! {
                     let body = serde_json::from_str(
                         &case
                             .body
-                            .to_string()
                             .replace("{student}", &f.student)
                             .replace("{ent_user}", &f.ent_user),
                     )
                     .unwrap();
                     let expected = if scope == "own" { case.own[role_index(role)] } else { 404 };
-                    let got = call(&app, case.method, &path, token, body).await;
+                    let got = call(&app, method, &path, token, body).await;
                     if got != expected {
                         mismatches.push(format!("{role} {} on {scope}: expected {expected}, got {got}", case.name));
                     }

@@ -2,7 +2,9 @@
 //! would see it.
 #![allow(dead_code)]
 
+pub mod access_endpoints;
 pub mod smtp_sink;
+pub mod tenancy;
 
 use std::net::TcpListener;
 
