@@ -345,25 +345,137 @@ async fn client_caller(
 }
 
 /// The client's address: the peer, unless the peer is a trusted proxy, in which case the
-/// nearest untrusted address of `X-Forwarded-For`.
+/// right-most untrusted address of `X-Forwarded-For`, every header line read in order (a proxy
+/// may add its own line rather than extend the client's). Walking from the right, only trusted
+/// proxies have written what is read; an entry that is not a bare IP address (`unknown`, a
+/// port, an empty item, bytes that are not text) means one of them is misconfigured, and
+/// anything further left could be the client's own forgery: the request then counts as coming
+/// from the peer itself — never from an address read past the bad entry. IPv4-mapped IPv6
+/// addresses (`::ffff:a.b.c.d`, what a dual-stack listener reports) are judged as IPv4.
 pub fn client_ip(req: &HttpRequest, trusted: &[IpNet]) -> Option<IpAddr> {
-    let peer = req.peer_addr().map(|a| a.ip())?;
-    if !trusted.iter().any(|n| n.contains(&peer)) {
+    let peer = req.peer_addr().map(|a| a.ip().to_canonical())?;
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|n| n.contains(ip));
+    if !is_trusted(&peer) {
         return Some(peer);
     }
-    let forwarded = req
-        .headers()
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let mut chain: Vec<IpAddr> = forwarded
-        .split(',')
-        .filter_map(|s| s.trim().parse().ok())
-        .collect();
-    while let Some(ip) = chain.pop() {
-        if !trusted.iter().any(|n| n.contains(&ip)) {
-            return Some(ip);
+    let lines: Vec<_> = req.headers().get_all("x-forwarded-for").collect();
+    for line in lines.iter().rev() {
+        let Ok(text) = line.to_str() else {
+            return Some(peer);
+        };
+        for entry in text.rsplit(',') {
+            match entry.trim().parse::<IpAddr>() {
+                Ok(ip) if is_trusted(&ip.to_canonical()) => continue,
+                Ok(ip) => return Some(ip.to_canonical()),
+                Err(_) => return Some(peer),
+            }
         }
     }
+    // Only trusted hops: the request comes from the proxies' side.
     Some(peer)
+}
+
+#[cfg(test)]
+mod client_ip_tests {
+    use super::client_ip;
+    use actix_web::test::TestRequest;
+    use ipnet::IpNet;
+    use std::net::{IpAddr, SocketAddr};
+
+    const PROXY: &str = "10.0.0.5";
+
+    fn trusted() -> Vec<IpNet> {
+        vec![
+            "10.0.0.0/24".parse().unwrap(),
+            "192.168.1.1/32".parse().unwrap(),
+        ]
+    }
+
+    /// `client_ip` of a request from `peer` carrying these `X-Forwarded-For` lines.
+    fn ip(peer: &str, lines: &[&str]) -> IpAddr {
+        let mut req =
+            TestRequest::default().peer_addr(SocketAddr::new(peer.parse().unwrap(), 40000));
+        for line in lines {
+            req = req.append_header(("X-Forwarded-For", *line));
+        }
+        client_ip(&req.to_http_request(), &trusted()).unwrap()
+    }
+
+    fn a(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn an_untrusted_peer_is_the_client_whatever_it_claims() {
+        assert_eq!(ip("203.0.113.9", &["198.51.100.1"]), a("203.0.113.9"));
+    }
+
+    #[test]
+    fn the_right_most_untrusted_address_is_the_client() {
+        assert_eq!(ip(PROXY, &["198.51.100.1, 203.0.113.7"]), a("203.0.113.7"));
+        // Trusted hops on the right are skipped.
+        assert_eq!(
+            ip(PROXY, &["198.51.100.1, 203.0.113.7, 192.168.1.1, 10.0.0.9"]),
+            a("203.0.113.7")
+        );
+        // No header, or only trusted hops: the proxy itself.
+        assert_eq!(ip(PROXY, &[]), a(PROXY));
+        assert_eq!(ip(PROXY, &["10.0.0.7"]), a(PROXY));
+    }
+
+    #[test]
+    fn every_header_line_is_read_in_order() {
+        // A client's forged line first, the proxy's appended line last: the last one counts.
+        assert_eq!(
+            ip(PROXY, &["198.51.100.1", "203.0.113.7"]),
+            a("203.0.113.7")
+        );
+        // The nearest untrusted address can sit on an earlier line when later ones are ours.
+        assert_eq!(
+            ip(
+                PROXY,
+                &["198.51.100.1, 203.0.113.7", "10.0.0.8, 192.168.1.1"]
+            ),
+            a("203.0.113.7")
+        );
+    }
+
+    #[test]
+    fn an_unparsable_entry_makes_the_request_come_from_the_proxy() {
+        for lines in [
+            &["198.51.100.1, garbage"][..],
+            &["198.51.100.1, unknown, 10.0.0.8"],
+            &["198.51.100.1", "not-an-ip"],
+            &["198.51.100.1, "],
+            &["198.51.100.1,,10.0.0.8"],
+            &["198.51.100.1:4711"],
+            &["198.51.100.1", "10.0.0.8, 203.0.113.7 x"],
+        ] {
+            assert_eq!(ip(PROXY, lines), a(PROXY), "{lines:?}");
+        }
+        // Left of the chosen address, nothing is read: what the client wrote there is noise.
+        assert_eq!(ip(PROXY, &["garbage, 203.0.113.7"]), a("203.0.113.7"));
+    }
+
+    #[test]
+    fn a_header_value_that_is_not_text_makes_the_request_come_from_the_proxy() {
+        let req = TestRequest::default()
+            .peer_addr(SocketAddr::new(a(PROXY), 40000))
+            .append_header(("X-Forwarded-For", "203.0.113.7"))
+            .append_header((
+                "X-Forwarded-For",
+                actix_web::http::header::HeaderValue::from_bytes(b"198.51.100.\xff").unwrap(),
+            ))
+            .to_http_request();
+        assert_eq!(client_ip(&req, &trusted()), Some(a(PROXY)));
+    }
+
+    #[test]
+    fn ipv4_mapped_addresses_are_judged_as_ipv4() {
+        assert_eq!(ip("::ffff:10.0.0.5", &["203.0.113.7"]), a("203.0.113.7"));
+        assert_eq!(
+            ip(PROXY, &["203.0.113.7, ::ffff:10.0.0.8"]),
+            a("203.0.113.7")
+        );
+    }
 }
