@@ -345,7 +345,9 @@ fn is_loopback_host(url: &Url) -> bool {
     }
 }
 
-/// An IPv4 address carried in IPv6 (mapped `::ffff:a.b.c.d`) is judged as IPv4.
+/// An IPv4 address carried in IPv6 (mapped `::ffff:a.b.c.d`) is judged as IPv4; the other
+/// IPv6 forms that carry one (compatible, translated, NAT64, 6to4, Teredo) are refused
+/// whole by [`blocked_networks`].
 fn canonical(ip: IpAddr) -> IpAddr {
     match ip {
         IpAddr::V6(v6) => v6
@@ -379,13 +381,25 @@ fn blocked_networks() -> &'static [IpNet] {
             "203.0.113.0/24",
             "224.0.0.0/4",
             "240.0.0.0/4",
-            "::/128",
-            "::1/128",
+            // IPv4-compatible `::a.b.c.d` (deprecated, RFC 4291), `::` and `::1` included:
+            // `[::127.0.0.1]` must not slip past as "not loopback".
+            "::/96",
+            // IPv4-translated `::ffff:0:a.b.c.d` (RFC 2765). (IPv4-mapped `::ffff:a.b.c.d` is
+            // judged as the IPv4 address it carries, by `canonical`.)
+            "::ffff:0:0:0/96",
+            // NAT64 (RFC 6052, RFC 8215): the gateway connects to the IPv4 address inside,
+            // private ones included.
             "64:ff9b::/96",
             "64:ff9b:1::/48",
             "100::/64",
+            // Teredo: the IPv4 relay and client are carried inside.
+            "2001::/32",
+            "2001:2::/48",
+            "2001:10::/28",
             "2001:db8::/32",
+            // 6to4: the IPv4 address inside is where the packets go.
             "2002::/16",
+            "3fff::/20",
             "fc00::/7",
             "fe80::/10",
             "fec0::/10",
@@ -607,6 +621,70 @@ mod tests {
         assert!(address_allowed("194.254.0.1".parse().unwrap(), false));
         assert!(address_allowed("2a01:e0a::1".parse().unwrap(), false));
         assert!(!address_allowed("fd00::1".parse().unwrap(), false));
+    }
+
+    /// IPv6 spellings of loopback, private, link-local and unique-local addresses, and the
+    /// IPv6 forms that carry an IPv4 address (compatible, mapped, translated, NAT64, 6to4,
+    /// Teredo): each is refused as a literal in the address and as a resolved address.
+    #[test]
+    fn ipv6_forms_of_private_addresses_are_refused() {
+        for bad in [
+            "https://[::]/",
+            "https://[::1]/",
+            "https://[::127.0.0.1]/",
+            "https://[::7f00:1]/",
+            "https://[::10.0.0.1]/",
+            "https://[::192.168.1.1]/",
+            "https://[::169.254.169.254]/",
+            "https://[::8.8.8.8]/",
+            "https://[::ffff:127.0.0.1]/",
+            "https://[::ffff:10.0.0.1]/",
+            "https://[::ffff:169.254.169.254]/",
+            "https://[::ffff:0:127.0.0.1]/",
+            "https://[::ffff:0:10.0.0.1]/",
+            "https://[64:ff9b::127.0.0.1]/",
+            "https://[64:ff9b::10.0.0.1]/",
+            "https://[64:ff9b::8.8.8.8]/",
+            "https://[64:ff9b:1::a00:1]/",
+            "https://[2002:7f00:1::1]/",
+            "https://[2002:a00:1::]/",
+            "https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/",
+            "https://[fe80::1]/",
+            "https://[fe80::1%25eth0]/",
+            "https://[fc00::1]/",
+            "https://[fd12:3456:789a::1]/",
+            "https://[fec0::1]/",
+            "https://[ff02::1]/",
+            "https://[100::1]/",
+            "https://[2001:db8::1]/",
+        ] {
+            assert!(check_url(bad, false).is_err(), "{bad}");
+            // The tests' flag opens loopback itself (`::1`, mapped `127.0.0.1`), nothing else.
+            if !bad.contains("[::1]") && !bad.contains("[::ffff:127.") {
+                assert!(check_url(bad, true).is_err(), "{bad} (test flag)");
+            }
+        }
+        for ip in [
+            "::7f00:1",
+            "::a00:1",
+            "::ffff:0:7f00:1",
+            "64:ff9b::a00:1",
+            "2002:c0a8:101::1",
+            "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+            "fe80::1",
+            "fc00::1",
+            "::",
+        ] {
+            let ip: IpAddr = ip.parse().unwrap();
+            assert!(!address_allowed(ip, false), "{ip}");
+            assert!(!address_allowed(ip, true), "{ip} (test flag)");
+        }
+        // Public IPv6 stays allowed, and so does a public IPv4 written as mapped.
+        assert!(check_url("https://[2a01:e0a::1]/", false).is_ok());
+        assert!(address_allowed(
+            "::ffff:194.254.0.1".parse().unwrap(),
+            false
+        ));
     }
 
     /// A name (not an IP literal) that resolves to this host is refused where the connection
