@@ -136,6 +136,7 @@ impl Config {
     /// into the default key file on first start.
     pub fn load_secret_box(&self) -> anyhow::Result<SecretBox> {
         if let Some(key) = &self.secret_key {
+            refuse_weak_key(key).context("SESAME_SECRET_KEY")?;
             return SecretBox::from_base64(key).context("SESAME_SECRET_KEY");
         }
         let path = match (&self.secret_key_file, self.is_sqlite()) {
@@ -155,6 +156,7 @@ impl Config {
         }
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("reading key file {}", path.display()))?;
+        refuse_weak_key(&text).with_context(|| format!("key file {}", path.display()))?;
         SecretBox::from_base64(&text).with_context(|| format!("key file {}", path.display()))
     }
 
@@ -180,6 +182,36 @@ impl Config {
         }
         Ok(())
     }
+}
+
+/// Keys published as examples: whoever copied one seals every secret with a key the world
+/// knows. (`replace-me-sesame-generate-key!!`, the placeholder docker-compose.yml carried.)
+const PLACEHOLDER_KEYS: &[&str] = &["cmVwbGFjZS1tZS1zZXNhbWUtZ2VuZXJhdGUta2V5ISE="];
+
+/// Refuses a known placeholder key and keys no random generator produces: a single repeated
+/// byte or short pattern (fewer than 8 distinct bytes: chance for 32 random bytes below
+/// 10⁻¹⁵), or text someone typed (all printable ASCII: chance about 10⁻¹⁴). A real key comes
+/// from `sesame generate-key`. What is not base64 of 32 bytes is left to the key's parser.
+fn refuse_weak_key(text: &str) -> anyhow::Result<()> {
+    use base64::Engine;
+    let how = "generate one with `sesame generate-key` (or `openssl rand -base64 32`) and keep \
+               it: it opens the secrets stored with it";
+    let text = text.trim();
+    if PLACEHOLDER_KEYS.contains(&text) {
+        bail!("the secret key is the published placeholder, not a secret: {how}");
+    }
+    let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(text) else {
+        return Ok(());
+    };
+    let mut distinct = bytes.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    if bytes.len() == 32
+        && (distinct.len() < 8 || bytes.iter().all(|b| b.is_ascii_graphic() || *b == b' '))
+    {
+        bail!("the secret key is not random (a repeated pattern or typed text): {how}");
+    }
+    Ok(())
 }
 
 fn write_new_key(path: &Path) -> anyhow::Result<()> {
@@ -219,6 +251,79 @@ fn parse_cidrs(items: &[String]) -> anyhow::Result<Vec<IpNet>> {
 #[cfg(test)]
 mod tests {
     use super::redact_url;
+    use super::Config;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        config: Config,
+    }
+
+    /// A configuration as the command line and the environment give it, with this key.
+    fn with_key(key: &str) -> Config {
+        let mut config = Cli::parse_from(["sesame"]).config;
+        config.database_url = "postgres://postgres@127.0.0.1/none".into();
+        config.secret_key = Some(key.into());
+        config
+    }
+
+    #[test]
+    fn the_compose_placeholder_key_is_refused() {
+        let err = with_key("cmVwbGFjZS1tZS1zZXNhbWUtZ2VuZXJhdGUta2V5ISE=")
+            .load_secret_box()
+            .unwrap_err();
+        let text = format!("{err:#}");
+        assert!(text.contains("sesame generate-key"), "{text}");
+    }
+
+    #[test]
+    fn obviously_weak_keys_are_refused() {
+        use base64::Engine;
+        let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
+        for key in [
+            b64(&[0u8; 32]),
+            b64(&[0xA5u8; 32]),
+            b64(b"0123456789abcdef0123456789abcdef"),
+            b64(b"my very secret sesame key 2026!!"),
+            b64(&[1, 2, 3, 4].repeat(8)),
+        ] {
+            let err = with_key(&key).load_secret_box().unwrap_err();
+            assert!(format!("{err:#}").contains("sesame generate-key"), "{key}");
+        }
+        // A generated key is accepted.
+        let key = sesame_store::SecretBox::generate_key_base64();
+        assert!(with_key(&key).load_secret_box().is_ok());
+    }
+
+    #[test]
+    fn a_placeholder_in_the_key_file_is_refused_too() {
+        let path = std::env::temp_dir().join(format!("sesame-key-{}", std::process::id()));
+        std::fs::write(&path, "cmVwbGFjZS1tZS1zZXNhbWUtZ2VuZXJhdGUta2V5ISE=\n").unwrap();
+        let mut config = with_key("unused");
+        config.secret_key = None;
+        config.secret_key_file = Some(path.clone());
+        let err = config.load_secret_box().unwrap_err();
+        std::fs::remove_file(&path).unwrap();
+        assert!(
+            format!("{err:#}").contains("sesame generate-key"),
+            "{err:#}"
+        );
+    }
+
+    /// Starting the service (building its state) stops at the key, before any connection.
+    #[tokio::test]
+    async fn the_service_does_not_start_with_a_placeholder_key() {
+        let config = with_key("cmVwbGFjZS1tZS1zZXNhbWUtZ2VuZXJhdGUta2V5ISE=");
+        let err = crate::app::build_state(&config, sesame_store::PasswordHasher::insecure_fast())
+            .await
+            .err()
+            .expect("refused");
+        assert!(
+            format!("{err:#}").contains("sesame generate-key"),
+            "{err:#}"
+        );
+    }
 
     #[test]
     fn credentials_in_urls_are_hidden() {
