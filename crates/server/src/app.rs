@@ -8,7 +8,6 @@ use actix_web::dev::Server;
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::middleware::Compress;
 use actix_web::{web, App, HttpRequest, HttpServer};
-use actix_web_prom::PrometheusMetricsBuilder;
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -103,11 +102,8 @@ pub fn api_routes(cfg: &mut web::ServiceConfig) {
 }
 
 /// Starts serving on `listener`. The periodic work runs apart: [`crate::scheduler::start`].
+/// `/metrics` is not served here but by [`run_metrics`], on a listener of its own.
 pub fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
-    let metrics = PrometheusMetricsBuilder::new("sesame")
-        .endpoint("/metrics")
-        .build()
-        .map_err(|e| std::io::Error::other(e.to_string()))?;
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
         let spa_dir = data.settings.spa_dir.clone();
@@ -121,10 +117,17 @@ pub fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
             .app_data(query_config())
             .app_data(path_config())
             .wrap(actix_web::middleware::from_fn(security_headers))
-            .wrap(metrics.clone())
+            .wrap(actix_web::middleware::from_fn(crate::telemetry::record))
             .wrap(Compress::default())
             .wrap(tracing_actix())
             .configure(api_routes)
+            // Metrics moved to their own listener: a scraper still pointed here gets a plain
+            // 404, not the SPA's page with a 200.
+            .route(
+                "/metrics",
+                web::get()
+                    .to(|| async { actix_web::ResponseError::error_response(&ApiError::NotFound) }),
+            )
             .service(
                 SwaggerUi::new("/swagger-ui/{_:.*}")
                     .url("/api-docs/openapi.json", ApiDoc::openapi()),
@@ -143,6 +146,32 @@ pub fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
     })
     .listen(listener)?
     .shutdown_timeout(10)
+    .run();
+    Ok(server)
+}
+
+/// Serves the Prometheus metrics at `/metrics` on `listener` (`SESAME_METRICS_BIND`), apart
+/// from the API: request counts per route are for the operator's scraper, not for whoever
+/// can reach the public port, and the API's routes are not reachable here. One worker: a
+/// scrape every few seconds is all it serves.
+pub fn run_metrics(listener: TcpListener) -> std::io::Result<Server> {
+    let server = HttpServer::new(|| {
+        App::new()
+            .route(
+                "/metrics",
+                web::get().to(|| async {
+                    actix_web::HttpResponse::Ok()
+                        .content_type("text/plain; version=0.0.4; charset=utf-8")
+                        .body(crate::telemetry::metrics().render())
+                }),
+            )
+            .default_service(web::to(|| async {
+                actix_web::ResponseError::error_response(&ApiError::NotFound)
+            }))
+    })
+    .workers(1)
+    .listen(listener)?
+    .shutdown_timeout(5)
     .run();
     Ok(server)
 }

@@ -207,9 +207,25 @@ async fn serve(config: Config, bind: &str, demo: bool) -> anyhow::Result<()> {
         backend = state.store.backend().name(),
         "Sésame is listening: SPA at http://{addr}/, Swagger UI at http://{addr}/swagger-ui/"
     );
+    let metrics = match &config.metrics_bind {
+        Some(metrics_bind) => {
+            let listener = TcpListener::bind(metrics_bind)
+                .with_context(|| format!("binding {metrics_bind} (SESAME_METRICS_BIND)"))?;
+            tracing::info!(address = %listener.local_addr()?, "metrics at /metrics");
+            Some(crate::app::run_metrics(listener)?)
+        }
+        None => None,
+    };
     // actix-web stops gracefully on SIGINT/SIGTERM: in-flight requests finish first.
     let background = crate::scheduler::start(state.clone());
-    crate::app::run(listener, state)?.await?;
+    let api = crate::app::run(listener, state)?;
+    match metrics {
+        // Both servers stop on the same signal; either one failing stops the process.
+        Some(metrics) => {
+            futures_util::future::try_join(api, metrics).await?;
+        }
+        None => api.await?,
+    }
     for task in background {
         task.abort();
     }

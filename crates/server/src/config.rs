@@ -98,6 +98,19 @@ pub struct Config {
     /// Timeout of each SMTP step (connection, command, data), in seconds.
     #[arg(long, env = "SESAME_SMTP_TIMEOUT_SECS", default_value_t = 10)]
     pub smtp_timeout_secs: u64,
+
+    // --- Service edges: metrics listener, webhook delivery timing -----------------------------
+    /// Address of the Prometheus metrics listener (`/metrics`), e.g. `127.0.0.1:9464`. Unset
+    /// (the default): no metrics are served. They are never served on the API's address:
+    /// request counts per route are for the operator's scraper, not for the public.
+    #[arg(long, env = "SESAME_METRICS_BIND")]
+    pub metrics_bind: Option<String>,
+
+    /// Timeout of one webhook delivery (connection and answer), in milliseconds. A delivery is
+    /// leased for twice this (at least this plus a second), so no other replica takes it over
+    /// while it is under way.
+    #[arg(long, env = "SESAME_WEBHOOK_TIMEOUT_MS", default_value_t = 5000)]
+    pub webhook_timeout_ms: u64,
 }
 
 /// Hand-written so that printing a configuration (a panic message, a debug log) can never show

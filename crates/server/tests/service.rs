@@ -15,15 +15,7 @@ http_test! {
     }
 }
 
-http_test! {
-    async fn metrics_are_prometheus_text(app: TestApp) {
-        app.get("/healthz", None).await;
-        let r = app.get("/metrics", None).await;
-        assert_eq!(r.status(), 200);
-        let body = r.text().await.unwrap();
-        assert!(body.contains("sesame_http_requests_total"), "{body}");
-    }
-}
+// Metrics are served on their own listener (`SESAME_METRICS_BIND`): tests/edges.rs.
 
 http_test! {
     async fn openapi_and_swagger_ui_are_served(app: TestApp) {

@@ -40,6 +40,8 @@ pub fn test_config(database_url: String) -> Config {
         smtp_password: None,
         mail_from: sesame_server::mail::DEFAULT_FROM.into(),
         smtp_timeout_secs: 10,
+        metrics_bind: None,
+        webhook_timeout_ms: 5000,
     }
 }
 
