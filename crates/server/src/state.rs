@@ -30,4 +30,6 @@ pub struct Settings {
     pub url_verify_allow_http_loopback: bool,
     pub webhook_retry_base: std::time::Duration,
     pub webhook_poll: std::time::Duration,
+    /// Timeout of one webhook delivery; its lease is derived from it (`webhooks::lease_for`).
+    pub webhook_timeout: std::time::Duration,
 }

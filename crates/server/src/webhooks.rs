@@ -31,41 +31,66 @@ pub fn backoff(base: std::time::Duration, attempts: i32) -> Duration {
     Duration::from_std(delay).unwrap_or(Duration::hours(1))
 }
 
-/// One round: claims the deliveries due now and makes one attempt each.
+/// Most deliveries one replica makes in a round before looking at the clock again.
+const PER_ROUND: usize = 50;
+
+/// How long a claimed delivery stays reserved: the attempt is bounded by the HTTP client's
+/// `timeout`, and the lease adds as much again (at least a second) for the database work around
+/// it, so it never runs out while its holder is still at work.
+pub fn lease_for(timeout: std::time::Duration) -> Duration {
+    let lease = timeout + timeout.max(std::time::Duration::from_secs(1));
+    Duration::from_std(lease).unwrap_or(Duration::minutes(5))
+}
+
+/// One round: claims the deliveries due now one at a time, each right before its attempt, and
+/// records each outcome under its lease.
 pub async fn deliver_due(state: &AppState) {
-    let due = match state
-        .store
-        .claim_due_deliveries(chrono::Utc::now(), 50)
-        .await
-    {
-        Ok(d) => d,
-        Err(e) => {
-            tracing::warn!(error = %e, "cannot read webhook deliveries");
-            return;
+    let timeout = state.settings.webhook_timeout;
+    let mut http = None;
+    for _ in 0..PER_ROUND {
+        let d = match state
+            .store
+            .claim_due_delivery(chrono::Utc::now(), lease_for(timeout))
+            .await
+        {
+            Ok(Some(d)) => d,
+            Ok(None) => return,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read webhook deliveries");
+                return;
+            }
+        };
+        if http.is_none() {
+            match crate::routes::settings::guarded_client(
+                state.settings.url_verify_allow_http_loopback,
+                timeout,
+            ) {
+                Ok(c) => http = Some(c),
+                Err(e) => {
+                    // The claim lapses with its lease; the delivery is tried again then.
+                    tracing::warn!(error = %e, "cannot build the webhook client");
+                    return;
+                }
+            }
         }
-    };
-    if due.is_empty() {
-        return;
-    }
-    let http = match crate::routes::settings::client(state.settings.url_verify_allow_http_loopback)
-    {
-        Ok(c) => c,
-        Err(e) => {
-            tracing::warn!(error = %e, "cannot build the webhook client");
-            return;
-        }
-    };
-    for d in due {
-        let outcome = attempt(state, &http, &d).await;
-        let saved = match outcome {
-            Ok(status) => state.store.delivery_succeeded(&d.id, status).await,
+        let Some(client) = &http else { return };
+        let saved = match attempt(state, client, &d).await {
+            Ok(status) => state.store.delivery_succeeded(&d, status).await,
             Err((status, error)) => {
                 let retry = backoff(state.settings.webhook_retry_base, d.attempts + 1);
                 state.store.delivery_failed(&d, status, &error, retry).await
             }
         };
-        if let Err(e) = saved {
-            tracing::warn!(error = %e, delivery = %d.id, "cannot record a webhook attempt");
+        match saved {
+            Ok(true) => {}
+            // Removed with its webhook meanwhile, or (should the lease ever be too short)
+            // taken over by another replica, whose record stands.
+            Ok(false) => {
+                tracing::info!(delivery = %d.id, "webhook attempt not recorded: no longer held")
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, delivery = %d.id, "cannot record a webhook attempt")
+            }
         }
     }
 }

@@ -23,6 +23,11 @@ struct Receiver {
 }
 
 async fn receiver(failures: usize) -> Receiver {
+    slow_receiver(failures, std::time::Duration::ZERO).await
+}
+
+/// A receiver that takes `delay` to answer each request.
+async fn slow_receiver(failures: usize, delay: std::time::Duration) -> Receiver {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!(
         "http://127.0.0.1:{}/hooks/sesame",
@@ -75,6 +80,7 @@ async fn receiver(failures: usize) -> Receiver {
                     g.push(Received { headers, body });
                     g.len()
                 };
+                tokio::time::sleep(delay).await;
                 let status = if n <= failures {
                     "500 Internal Server Error"
                 } else {
@@ -354,4 +360,219 @@ async fn identifier_changes_and_activations_are_announced_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn identifier_changes_and_activations_are_announced_postgres() {
     identifier_and_activation_events(sesame_store::Backend::Postgres).await
+}
+
+/// A client of the demo collège holding `scopes` there, with a token for them.
+async fn client_with_scopes(app: &TestApp, client_id: &str, scopes: &[Scope]) -> String {
+    let c = app
+        .state
+        .store
+        .create_client(
+            client_id,
+            client_id,
+            app.state.hasher.hash("secret-secret").unwrap(),
+            1000,
+        )
+        .await
+        .unwrap();
+    app.state
+        .store
+        .grant_client(&c.id, PUBLIC_COLLEGE_UAI, scopes)
+        .await
+        .unwrap();
+    let r = app
+        .http
+        .post(app.url("/api/v1/oauth/token"))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", client_id),
+            ("client_secret", "secret-secret"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    r.json::<Value>().await.unwrap()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// Two replicas (two app instances, each with its delivery loop, on one database) deliver a
+/// burst of events to a slow receiver: each event arrives exactly once, although the whole
+/// burst takes several times a lease. Events go only to clients holding an accounts scope at
+/// the establishment: a client granted only `ent:directory` there gets none.
+async fn two_replicas_deliver_each_event_once(backend: sesame_store::Backend) {
+    const EVENTS: usize = 24;
+    // A lease of 1.4 s (400 ms timeout + 1 s); 24 answers of 150 ms take 3.6 s.
+    let first = TestApp::spawn_with(backend, |c| {
+        c.url_verify_allow_http_loopback = true;
+        c.webhook_timeout_ms = 400;
+        c.webhook_poll_ms = 50;
+    })
+    .await;
+    let second = TestApp::spawn_config(backend, &first.config).await;
+    load_demo(&first).await;
+    let accounts = client_with_scopes(&first, "ent-accounts", &[Scope::AccountsReset]).await;
+    let directory = client_with_scopes(&first, "ent-directory", &[Scope::EntDirectory]).await;
+    let rx = slow_receiver(0, std::time::Duration::from_millis(150)).await;
+    let other = receiver(0).await;
+    register(&first, &accounts, &rx.url).await;
+    register(&second, &directory, &other.url).await;
+
+    let head = demo_login(&first, "principal").await;
+    let page: Value = first
+        .get(
+            &format!("/api/v1/establishments/{PUBLIC_COLLEGE_UAI}/students?per_page={EVENTS}&state=activated"),
+            Some(&head),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let ids: Vec<&str> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), EVENTS, "{page}");
+    let r = first
+        .post_json(
+            &format!("/api/v1/establishments/{PUBLIC_COLLEGE_UAI}/students/reset-password"),
+            Some(&accounts),
+            &json!({ "ids": ids }),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+
+    wait_for(&rx.got, EVENTS).await;
+    // Longer than a lease more: a delivery taken over would have been sent again by now.
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    let got = rx.got.lock().unwrap().clone();
+    let mut delivery_ids: Vec<&str> = got.iter().map(|r| r.header("x-sesame-delivery")).collect();
+    delivery_ids.sort();
+    delivery_ids.dedup();
+    assert_eq!(delivery_ids.len(), EVENTS, "one delivery per event");
+    assert_eq!(got.len(), EVENTS, "each delivered exactly once");
+    let d: Value = second
+        .get("/api/v1/integrations/webhook/deliveries", Some(&accounts))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let d = d.as_array().unwrap();
+    assert_eq!(d.len(), EVENTS);
+    for x in d {
+        assert_eq!(x["state"], "delivered", "{x}");
+        assert_eq!(x["attempts"], 1, "{x}");
+    }
+    // The directory-only client was told nothing, and nothing was queued for it.
+    let d: Value = first
+        .get("/api/v1/integrations/webhook/deliveries", Some(&directory))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        d.as_array().unwrap().len(),
+        0,
+        "deliveries queued for ent:directory only"
+    );
+    assert!(other.got.lock().unwrap().is_empty());
+    second.stop().await;
+    first.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_replicas_deliver_each_event_once_sqlite() {
+    two_replicas_deliver_each_event_once(sesame_store::Backend::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_replicas_deliver_each_event_once_postgres() {
+    two_replicas_deliver_each_event_once(sesame_store::Backend::Postgres).await
+}
+
+/// Only the holder of a delivery's current lease records its outcome: a replica whose lease
+/// lapsed and was taken over records neither success nor failure over the new holder's.
+async fn a_lapsed_lease_records_nothing(backend: sesame_store::Backend) {
+    let app = TestApp::spawn_with(backend, |c| c.url_verify_allow_http_loopback = true).await;
+    // No delivery loop: this test claims by hand.
+    for task in &app.background {
+        task.abort();
+    }
+    load_demo(&app).await;
+    let token = client_token(&app).await;
+    let rx = receiver(0).await;
+    register(&app, &token, &rx.url).await;
+    let page: Value = app
+        .get(
+            &format!(
+                "/api/v1/establishments/{PUBLIC_COLLEGE_UAI}/students?per_page=1&state=activated"
+            ),
+            Some(&token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = page["items"][0]["id"].as_str().unwrap().to_owned();
+    let r = app
+        .post_json(
+            &format!("/api/v1/establishments/{PUBLIC_COLLEGE_UAI}/students/reset-password"),
+            Some(&token),
+            &json!({"ids": [id]}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+
+    let store = &app.state.store;
+    let lease = chrono::Duration::seconds(10);
+    let now = chrono::Utc::now() + chrono::Duration::seconds(1);
+    let first = store.claim_due_delivery(now, lease).await.unwrap().unwrap();
+    assert!(
+        store
+            .claim_due_delivery(now, lease)
+            .await
+            .unwrap()
+            .is_none(),
+        "held"
+    );
+    // The first holder's lease lapses; another replica takes the delivery over.
+    let later = now + lease + chrono::Duration::seconds(1);
+    let second = store
+        .claim_due_delivery(later, lease)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(second.id, first.id);
+    assert_ne!(second.lease_token, first.lease_token);
+    assert!(!store.delivery_succeeded(&first, 200).await.unwrap());
+    assert!(!store
+        .delivery_failed(
+            &first,
+            Some(500),
+            "answered 500",
+            chrono::Duration::seconds(1)
+        )
+        .await
+        .unwrap());
+    let rows = store.deliveries(&first.webhook_id, 10).await.unwrap();
+    assert_eq!((rows[0].state.as_str(), rows[0].attempts), ("pending", 0));
+    assert!(store.delivery_succeeded(&second, 200).await.unwrap());
+    let rows = store.deliveries(&first.webhook_id, 10).await.unwrap();
+    assert_eq!((rows[0].state.as_str(), rows[0].attempts), ("delivered", 1));
+    // Recorded once: a late second record by the same holder changes nothing.
+    assert!(!store.delivery_succeeded(&second, 200).await.unwrap());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lapsed_lease_records_nothing_sqlite() {
+    a_lapsed_lease_records_nothing(sesame_store::Backend::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lapsed_lease_records_nothing_postgres() {
+    a_lapsed_lease_records_nothing(sesame_store::Backend::Postgres).await
 }

@@ -478,8 +478,17 @@ impl reqwest::dns::Resolve for GuardedResolver {
 }
 
 /// The outbound HTTP client that refuses private and loopback addresses (redirects and DNS
-/// answers included); webhooks deliver through it too.
+/// answers included).
 pub(crate) fn client(allow_loopback: bool) -> Result<reqwest::Client, String> {
+    guarded_client(allow_loopback, VERIFY_TIMEOUT)
+}
+
+/// The same client with another `timeout`, which bounds a whole request (connection, redirects,
+/// answer): webhooks deliver through it, their lease derived from that bound.
+pub(crate) fn guarded_client(
+    allow_loopback: bool,
+    timeout: Duration,
+) -> Result<reqwest::Client, String> {
     let policy = reqwest::redirect::Policy::custom(move |attempt| {
         if attempt.previous().len() > MAX_REDIRECTS {
             return attempt.error(BadRedirect(format!(
@@ -502,8 +511,8 @@ pub(crate) fn client(allow_loopback: bool) -> Result<reqwest::Client, String> {
     });
     reqwest::Client::builder()
         .redirect(policy)
-        .timeout(VERIFY_TIMEOUT)
-        .connect_timeout(VERIFY_TIMEOUT)
+        .timeout(timeout)
+        .connect_timeout(timeout)
         // A proxy would connect wherever it is told: the address checks above must hold.
         .no_proxy()
         .dns_resolver(Arc::new(GuardedResolver { allow_loopback }))

@@ -30,7 +30,9 @@ fn events() -> Vec<String> {
 }
 
 /// Registers (or replaces) the client's webhook. Events about accounts of the establishments
-/// granted to the client are then POSTed to it, signed (see `WebhookEvent`).
+/// where the client holds an accounts scope (`accounts:read`, `accounts:reset`,
+/// `identifiers:regenerate`; not `ent:directory`) are then POSTed to it, signed (see
+/// `WebhookEvent`).
 #[utoipa::path(put, path = "/api/v1/integrations/webhook", tag = "integrations",
     security(("bearer" = [])),
     request_body = WebhookRequest,

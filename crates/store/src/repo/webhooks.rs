@@ -10,6 +10,8 @@ use sea_orm::{
     QueryOrder, QuerySelect, Set, Statement,
 };
 
+use sesame_core::permissions::Scope;
+
 use crate::entities::{webhook, webhook_delivery};
 use crate::error::Result;
 use crate::ids::new_id;
@@ -18,8 +20,6 @@ use crate::Store;
 pub use webhook::Model as Webhook;
 pub use webhook_delivery::Model as Delivery;
 
-/// How long a claimed delivery is reserved for the replica that claimed it.
-const LEASE_SECS: i64 = 60;
 /// After this many failed attempts a delivery is given up.
 pub const MAX_ATTEMPTS: i32 = 8;
 
@@ -54,8 +54,18 @@ async fn account_uais<C: ConnectionTrait>(conn: &C, account_id: &str) -> Result<
     .collect())
 }
 
-/// Queues `event` about `account_id` for every webhook whose client holds a grant at one of
-/// the account's establishments. Call it inside the transaction of the change.
+/// The scopes that make a client a reader of an establishment's accounts, and so a receiver
+/// of events about them. `ent:directory` (the ENT's own directory) is not one: a platform
+/// granted only that never saw these accounts and must not learn about them by webhook.
+pub const ACCOUNT_SCOPES: [Scope; 3] = [
+    Scope::AccountsRead,
+    Scope::AccountsReset,
+    Scope::IdentifiersRegenerate,
+];
+
+/// Queues `event` about `account_id` for every webhook whose (enabled) client holds an
+/// accounts scope ([`ACCOUNT_SCOPES`]) at one of the account's establishments. Call it inside
+/// the transaction of the change.
 pub async fn enqueue_account_event<C: ConnectionTrait>(
     conn: &C,
     account_id: &str,
@@ -71,25 +81,29 @@ pub async fn enqueue_account_event<C: ConnectionTrait>(
         id: String,
     }
     let backend = conn.get_database_backend();
-    let placeholders: Vec<String> = (1..=uais.len())
-        .map(|n| match backend {
-            sea_orm::DbBackend::Postgres => format!("${n}"),
-            _ => format!("?{n}"),
-        })
-        .collect();
+    let placeholders = |from: usize, count: usize| -> String {
+        (from..from + count)
+            .map(|n| match backend {
+                sea_orm::DbBackend::Postgres => format!("${n}"),
+                _ => format!("?{n}"),
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let sql = format!(
         "SELECT DISTINCT w.id FROM webhooks w JOIN integration_grants g ON g.client_id = w.client_id \
          JOIN integration_clients c ON c.id = w.client_id \
-         WHERE c.disabled = false AND g.uai IN ({})",
-        placeholders.join(", ")
+         WHERE c.disabled = false AND g.uai IN ({}) AND g.scope IN ({})",
+        placeholders(1, uais.len()),
+        placeholders(1 + uais.len(), ACCOUNT_SCOPES.len()),
     );
-    let hooks = Row::find_by_statement(Statement::from_sql_and_values(
-        backend,
-        sql,
-        uais.iter().map(|u| u.clone().into()),
-    ))
-    .all(conn)
-    .await?;
+    let values = uais
+        .iter()
+        .map(|u| u.clone().into())
+        .chain(ACCOUNT_SCOPES.iter().map(|s| s.as_str().into()));
+    let hooks = Row::find_by_statement(Statement::from_sql_and_values(backend, sql, values))
+        .all(conn)
+        .await?;
     let now = Utc::now();
     for h in hooks {
         let id = new_id();
@@ -111,6 +125,7 @@ pub async fn enqueue_account_event<C: ConnectionTrait>(
             last_error: Set(None),
             created_at: Set(now),
             delivered_at: Set(None),
+            lease_token: Set(None),
         }
         .insert(conn)
         .await?;
@@ -191,26 +206,37 @@ impl Store {
             .await?)
     }
 
-    /// Claims up to `limit` deliveries due at `now`: each is leased by a conditional update,
-    /// so two replicas never send the same attempt.
-    pub async fn claim_due_deliveries(
+    /// Claims one delivery due at `now` for `lease`: no other replica takes it before the
+    /// lease ends. Claim one at a time, right before its attempt, with a lease longer than an
+    /// attempt can last (the HTTP timeout and a margin): a lease taken for a whole batch would
+    /// run out while earlier deliveries of the batch are still being made, and another replica
+    /// would send the rest again. The claim is a conditional update (the row must still be as
+    /// read), so two replicas never both win it; the returned delivery carries the lease token
+    /// its outcome must be recorded with.
+    pub async fn claim_due_delivery(
         &self,
         now: DateTime<Utc>,
-        limit: u64,
-    ) -> Result<Vec<Delivery>> {
+        lease: Duration,
+    ) -> Result<Option<Delivery>> {
         let due = webhook_delivery::Entity::find()
             .filter(webhook_delivery::Column::State.eq("pending"))
             .filter(webhook_delivery::Column::NextAttemptAt.lte(now))
             .order_by_asc(webhook_delivery::Column::NextAttemptAt)
-            .limit(limit)
+            .order_by_asc(webhook_delivery::Column::Id)
+            // A few candidates: when another replica wins one, try the next.
+            .limit(4)
             .all(&self.db)
             .await?;
-        let mut claimed = vec![];
-        for d in due {
+        for mut d in due {
+            let token = new_id();
             let res = webhook_delivery::Entity::update_many()
                 .col_expr(
                     webhook_delivery::Column::NextAttemptAt,
-                    Expr::value(now + Duration::seconds(LEASE_SECS)),
+                    Expr::value(now + lease),
+                )
+                .col_expr(
+                    webhook_delivery::Column::LeaseToken,
+                    Expr::value(token.clone()),
                 )
                 .filter(webhook_delivery::Column::Id.eq(d.id.clone()))
                 .filter(webhook_delivery::Column::State.eq("pending"))
@@ -218,14 +244,32 @@ impl Store {
                 .exec(&self.db)
                 .await?;
             if res.rows_affected == 1 {
-                claimed.push(d);
+                d.next_attempt_at = now + lease;
+                d.lease_token = Some(token);
+                return Ok(Some(d));
             }
         }
-        Ok(claimed)
+        Ok(None)
     }
 
-    pub async fn delivery_succeeded(&self, id: &str, status: u16) -> Result<()> {
+    /// The update of a claimed delivery's outcome, made only while `d`'s lease is still the
+    /// current one: a replica whose lease was taken over records nothing.
+    fn outcome_of(d: &Delivery) -> sea_orm::UpdateMany<webhook_delivery::Entity> {
         webhook_delivery::Entity::update_many()
+            .col_expr(
+                webhook_delivery::Column::LeaseToken,
+                Expr::value(Option::<String>::None),
+            )
+            .filter(webhook_delivery::Column::Id.eq(d.id.clone()))
+            .filter(webhook_delivery::Column::State.eq("pending"))
+            .filter(
+                webhook_delivery::Column::LeaseToken.eq(d.lease_token.clone().unwrap_or_default()),
+            )
+    }
+
+    /// Records a successful attempt of a claimed delivery; false when its lease was lost.
+    pub async fn delivery_succeeded(&self, d: &Delivery, status: u16) -> Result<bool> {
+        let res = Self::outcome_of(d)
             .col_expr(webhook_delivery::Column::State, Expr::value("delivered"))
             .col_expr(
                 webhook_delivery::Column::Attempts,
@@ -243,28 +287,27 @@ impl Store {
                 webhook_delivery::Column::DeliveredAt,
                 Expr::value(Utc::now()),
             )
-            .filter(webhook_delivery::Column::Id.eq(id))
             .exec(&self.db)
             .await?;
-        Ok(())
+        Ok(res.rows_affected == 1)
     }
 
-    /// Records a failed attempt; retries after `retry_in`, or gives up after
-    /// [`MAX_ATTEMPTS`].
+    /// Records a failed attempt of a claimed delivery; retries after `retry_in`, or gives up
+    /// after [`MAX_ATTEMPTS`]. False when its lease was lost.
     pub async fn delivery_failed(
         &self,
         d: &Delivery,
         status: Option<u16>,
         error: &str,
         retry_in: Duration,
-    ) -> Result<()> {
+    ) -> Result<bool> {
         let attempts = d.attempts + 1;
         let state = if attempts >= MAX_ATTEMPTS {
             "failed"
         } else {
             "pending"
         };
-        webhook_delivery::Entity::update_many()
+        let res = Self::outcome_of(d)
             .col_expr(webhook_delivery::Column::State, Expr::value(state))
             .col_expr(webhook_delivery::Column::Attempts, Expr::value(attempts))
             .col_expr(
@@ -279,9 +322,8 @@ impl Store {
                 webhook_delivery::Column::NextAttemptAt,
                 Expr::value(Utc::now() + retry_in),
             )
-            .filter(webhook_delivery::Column::Id.eq(d.id.clone()))
             .exec(&self.db)
             .await?;
-        Ok(())
+        Ok(res.rows_affected == 1)
     }
 }
