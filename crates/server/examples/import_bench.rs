@@ -69,9 +69,17 @@ async fn main() -> anyhow::Result<()> {
     ] {
         let audit = NewAuditEvent::new(ActorKind::System, "bench", "import.apply");
         let started = Instant::now();
-        let report = imports::run(&store, UAI, Source::Siecle, files.clone(), dry_run, audit)
-            .await
-            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let report = imports::run(
+            &store,
+            UAI,
+            Source::Siecle,
+            files.clone(),
+            dry_run,
+            false,
+            audit,
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
         println!(
             "{label:>13}: {:.2} s — students +{} ~{} ={} ; guardians +{} ~{} ={} ; links +{} ; peak memory {:.0} MiB",
             started.elapsed().as_secs_f64(),
