@@ -259,12 +259,12 @@ pub fn generate_nomenclature(mefs: usize, uai: &str) -> InputFile {
     xml.push_str("    <MEFS>\n");
     for n in 0..mefs {
         let code = format!("{:011}", 10_000_000_000u64 + n as u64);
-        let _ = write!(
+        let _ = writeln!(
             xml,
             "<MEF CODE_MEF=\"{code}\"><FORMATION>F{n}</FORMATION>\
              <LIBELLE_LONG>FORMATION {n}</LIBELLE_LONG><LIBELLE_EDITION>f{n}</LIBELLE_EDITION>\
              <CODE_MEFSTAT>21110010000</CODE_MEFSTAT>\
-             <RANG>{n}</RANG></MEF>\n"
+             <RANG>{n}</RANG></MEF>"
         );
     }
     xml.push_str("    </MEFS>\n  </DONNEES>\n</BEE_NOMENCLATURES>\n");

@@ -68,8 +68,8 @@ async fn main() -> anyhow::Result<()> {
             format!("sqlite://{}?mode=rwc", path.display())
         }
     };
-    let state = sesame_server::app::build_state(&config(url), PasswordHasher::insecure_fast())
-        .await?;
+    let state =
+        sesame_server::app::build_state(&config(url), PasswordHasher::insecure_fast()).await?;
     let store = state.store.clone();
     store
         .insert_establishment(NewEstablishment {
@@ -113,7 +113,10 @@ async fn main() -> anyhow::Result<()> {
         .await?
         .json()
         .await?;
-    let token = login["access_token"].as_str().unwrap_or_default().to_owned();
+    let token = login["access_token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
 
     let file = generate_nomenclature(codes, UAI);
     println!(
