@@ -1,7 +1,9 @@
 // The head of establishment's administration screens, against a running demo server:
 // « Statistiques » (grouping by class kept in the URL), « Paramétrage » (students' address
 // entered and verified — « Activer » offered only once verified), « Import des données »
-// (preview of a Sésame CSV built from the served template, apply dialog opened and cancelled),
+// (preview of a Sésame CSV built from the served template: it would mark the collège's pupils
+// as left, so the apply dialog asks to confirm them, with their number; Escape cancels, and
+// the confirmed apply sends allow_mass_leave=true — intercepted, the demo data stays as is),
 // « Délégations » (a field error, a grant, a revocation confirmed in a modal dialog),
 // « Journal » (those actions listed, filtered by action); then the delegated agent, who has
 // no « Délégations » tab. axe on every screen.
@@ -21,6 +23,7 @@ import {
   signOut,
   step,
   tabNames,
+  tabTo,
 } from './lib.mjs';
 import { secondsLeft } from './totp.mjs';
 
@@ -190,20 +193,65 @@ async function importPreview(page) {
   }
   await checkScreen(page, 'import-apercu');
 
+  // The demo collège has 600 pupils and this file lists 3: applying it would mark 600 of
+  // them as left, which the server refuses unless confirmed (allow_mass_leave=true).
+  step('the preview states how many pupils would leave');
+  const leaving = panel.locator('.import__leaving');
+  await leaving.waitFor();
+  const leavingText = (await leaving.innerText()).trim();
+  const m = /scolarisés : ([\d\s\u202f\u00a0]+) ; sortis par cet import : ([\d\s\u202f\u00a0]+)\./.exec(leavingText);
+  if (!m) throw new Error(`no leaving count: « ${leavingText} »`);
+  const num = (t) => Number(t.replace(/\D/g, ''));
+  const [current, left] = [num(m[1]), num(m[2])];
+  if (!(left > 5 && left * 10 > current)) throw new Error(`expected a mass leave, got ${left} of ${current}`);
+  await panel.getByRole('cell', { name: 'Confirmation demandée avant d’appliquer' }).waitFor();
+  ok(`preview: ${left} of ${current} pupils would leave, confirmation announced`);
+
   const apply = page.getByRole('button', { name: 'Appliquer l’import' });
-  if (await apply.isVisible()) {
-    step('open the apply dialog and cancel it (the shared demo data stays as is)');
-    await apply.click();
-    const dialog = page.getByRole('dialog', { name: 'Appliquer l’import' });
-    await dialog.waitFor();
-    if (!(await dialog.evaluate((el) => el.contains(document.activeElement)))) {
-      throw new Error('focus did not move into the apply dialog');
-    }
-    await page.keyboard.press('Escape');
-    await dialog.waitFor({ state: 'detached' });
-    if (!(await isFocused(apply))) throw new Error('focus did not come back to « Appliquer l’import »');
-    ok('« Appliquer l’import » asks for a confirmation; Escape cancels and gives the focus back');
+  await apply.waitFor();
+  step('the apply dialog asks to confirm the leaving pupils, with their number; Escape cancels');
+  await apply.click();
+  const dialogName = new RegExp(`^Confirmer la sortie de ${left} élève`);
+  const dialog = page.getByRole('dialog', { name: dialogName });
+  await dialog.waitFor();
+  await dialog.getByText(new RegExp(`Cet import marquerait ${left} élève\\(s\\) sur ${current} comme sorti`)).waitFor();
+  if (!(await dialog.evaluate((el) => el.contains(document.activeElement)))) {
+    throw new Error('focus did not move into the apply dialog');
   }
+  await checkScreen(page, 'import-confirmation-sorties');
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+  if (!(await isFocused(apply))) throw new Error('focus did not come back to « Appliquer l’import »');
+  ok('« Appliquer l’import » asks to confirm the mass leave; Escape cancels and gives the focus back');
+
+  step('confirming with the keyboard sends allow_mass_leave=true (answered here: the shared demo data stays as is)');
+  const sent = [];
+  const pattern = `**/api/v1/establishments/${UAI}/imports?**`;
+  await page.route(pattern, async (route) => {
+    const url = route.request().url();
+    sent.push(url);
+    await route.fulfill({
+      status: 409,
+      contentType: 'application/problem+json',
+      body: JSON.stringify({
+        type: 'https://sesame.example/problems/conflict',
+        title: 'Conflit',
+        status: 409,
+        detail: `E2E : requête interceptée (${url.includes('allow_mass_leave=true') ? 'confirmée' : 'non confirmée'}).`,
+      }),
+    });
+  });
+  await apply.focus();
+  await page.keyboard.press('Enter');
+  await dialog.waitFor();
+  await tabTo(page, dialog.getByRole('button', { name: 'Confirmer les sorties et appliquer l’import' }));
+  await page.keyboard.press('Enter');
+  await panel.locator('[role="alert"].alert--shown', { hasText: 'requête interceptée (confirmée)' }).waitFor();
+  await page.unroute(pattern);
+  if (sent.length !== 1 || !/[?&]allow_mass_leave=true(&|$)/.test(sent[0]) || /dry_run=true/.test(sent[0])) {
+    throw new Error(`the apply sent: ${sent.join(' ; ')}`);
+  }
+  ok(`the confirmed apply sent ${new URL(sent[0]).search}`);
 }
 
 async function delegations(page) {

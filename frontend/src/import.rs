@@ -1,6 +1,10 @@
 //! « Import des données » (in « Paramétrage »): the SIECLE XML exports, the ONDE CSV or
 //! Sésame's own CSV are sent once as a dry run (« Prévisualiser ») — counts, changes and
 //! problems — and then, after a confirmation, for real (« Appliquer l'import »).
+//!
+//! An import that would mark many pupils as left (`mass_leave`: more than 10 % of the
+//! current ones and more than 5) is refused by the server unless confirmed: its confirmation
+//! dialog states the number, and confirming sends `allow_mass_leave=true`.
 
 use leptos::ev::SubmitEvent;
 use leptos::html;
@@ -34,8 +38,9 @@ const SOURCES: [(&str, &str, &str); 3] = [
 
 pub const TEMPLATE_URL: &str = "/api/v1/imports/template.csv";
 
-/// The URL of an import (a dry run unless `apply`).
-pub fn import_url(uai: &str, source: &str, apply: bool) -> String {
+/// The URL of an import (a dry run unless `apply`; `allow_mass_leave` once the administrator
+/// has confirmed that many pupils leave).
+pub fn import_url(uai: &str, source: &str, apply: bool, allow_mass_leave: bool) -> String {
     let mut url = format!(
         "/api/v1/establishments/{}/imports?source={}",
         encode(uai),
@@ -44,7 +49,25 @@ pub fn import_url(uai: &str, source: &str, apply: bool) -> String {
     if !apply {
         url.push_str("&dry_run=true");
     }
+    if allow_mass_leave {
+        url.push_str("&allow_mass_leave=true");
+    }
     url
+}
+
+/// What the mass-leave confirmation says: how many pupils, out of how many.
+pub fn mass_leave_question(report: &ImportReport) -> String {
+    format!(
+        "Cet import marquerait {} élève(s) sur {} comme sorti(s) de l’établissement. Confirmez-vous que ces élèves ont quitté l’établissement ?",
+        count_fr(report.students.left),
+        count_fr(report.students_current)
+    )
+}
+
+/// A report blocks the apply only for a fatal problem other than the mass-leave one, which
+/// a confirmation lifts.
+pub fn blocked(report: &ImportReport) -> bool {
+    report.problems.iter().any(|p| p.fatal) && !report.mass_leave
 }
 
 pub fn kind_label(kind: &str) -> &str {
@@ -138,7 +161,7 @@ pub fn ImportSection(uai: String, session: SessionSignal, notice: Notice) -> imp
         report.set(None);
         failure.set(None);
     };
-    let run = move |apply: bool| {
+    let run = move |apply: bool, allow_mass_leave: bool| {
         if working.get_untracked().is_some() {
             return;
         }
@@ -154,7 +177,7 @@ pub fn ImportSection(uai: String, session: SessionSignal, notice: Notice) -> imp
             return;
         }
         let src = source.get_untracked();
-        let url = import_url(&uai.get_value(), src, apply);
+        let url = import_url(&uai.get_value(), src, apply, allow_mass_leave);
         working.set(Some(if apply {
             "Import en cours : mise à jour des données de l’établissement…"
         } else {
@@ -196,7 +219,7 @@ pub fn ImportSection(uai: String, session: SessionSignal, notice: Notice) -> imp
     };
     let preview = move |ev: SubmitEvent| {
         ev.prevent_default();
-        run(false);
+        run(false, false);
     };
     let open_confirm = move |_| {
         opener.set_value(focused());
@@ -208,7 +231,9 @@ pub fn ImportSection(uai: String, session: SessionSignal, notice: Notice) -> imp
     });
     let confirm = Callback::new(move |_| {
         confirming.set(false);
-        run(true);
+        // Confirming the dialog of a mass leave is the confirmation the server asks for.
+        let mass = report.with_untracked(|r| r.as_ref().is_some_and(|r| r.mass_leave));
+        run(true, mass);
     });
     let hint = move || {
         let s = source.get();
@@ -344,7 +369,7 @@ pub fn ImportSection(uai: String, session: SessionSignal, notice: Notice) -> imp
                     .get()
                     .map(|r| {
                         let applied = r.applied;
-                        let blocked = r.problems.iter().any(|p| p.fatal);
+                        let blocked = blocked(&r);
                         let nothing = r.changes_total == 0 && r.links_created == 0 && r.links_removed == 0;
                         view! {
                             <ReportView report=r />
@@ -368,25 +393,45 @@ pub fn ImportSection(uai: String, session: SessionSignal, notice: Notice) -> imp
                     })
             }}
             {move || {
-                confirming
-                    .get()
-                    .then(|| {
-                        let total = report.with_untracked(|r| r.as_ref().map_or(0, |r| r.changes_total));
-                        view! {
-                            <ConfirmDialog
-                                id="import-dialog"
-                                title="Appliquer l’import".to_owned()
-                                message=format!(
-                                    "Êtes-vous sûr de vouloir appliquer cet import ? {} modification(s) seront enregistrées dans les données de l’établissement.",
-                                    count_fr(total)
-                                )
-                                warning="Les élèves sortis ne sont pas supprimés : leurs comptes restent.".to_owned()
-                                confirm_label="Appliquer l’import"
-                                on_confirm=confirm
-                                on_cancel=cancel
-                            />
-                        }
-                    })
+                if !confirming.get() {
+                    return None;
+                }
+                {
+                        let r = report.get_untracked()?;
+                        let total = r.changes_total;
+                        let view = if r.mass_leave {
+                            view! {
+                                <ConfirmDialog
+                                    id="import-dialog"
+                                    title=format!(
+                                        "Confirmer la sortie de {} élève(s)",
+                                        count_fr(r.students.left)
+                                    )
+                                    message=mass_leave_question(&r)
+                                    warning="Vérifiez que l’export est complet : un export partiel ferait sortir des élèves toujours présents. Les élèves sortis ne sont pas supprimés : leurs comptes restent.".to_owned()
+                                    confirm_label="Confirmer les sorties et appliquer l’import"
+                                    on_confirm=confirm
+                                    on_cancel=cancel
+                                />
+                            }
+                        } else {
+                            view! {
+                                <ConfirmDialog
+                                    id="import-dialog"
+                                    title="Appliquer l’import".to_owned()
+                                    message=format!(
+                                        "Êtes-vous sûr de vouloir appliquer cet import ? {} modification(s) seront enregistrées dans les données de l’établissement.",
+                                        count_fr(total)
+                                    )
+                                    warning="Les élèves sortis ne sont pas supprimés : leurs comptes restent.".to_owned()
+                                    confirm_label="Appliquer l’import"
+                                    on_confirm=confirm
+                                    on_cancel=cancel
+                                />
+                            }
+                        };
+                        Some(view)
+                }
             }}
         </div>
     }
@@ -438,6 +483,7 @@ fn ReportView(report: ImportReport) -> impl IntoView {
     let changes = report.changes.clone();
     let problems = report.problems.clone();
     let fatal = problems.iter().filter(|p| p.fatal).count();
+    let mass_leave = report.mass_leave;
     view! {
         <section class="import__report" aria-labelledby="import-report-title">
             <h4 id="import-report-title">{title}</h4>
@@ -460,12 +506,27 @@ fn ReportView(report: ImportReport) -> impl IntoView {
                     </tbody>
                 </table>
             </div>
+            <p class="import__leaving">
+                {format!(
+                    "Élèves actuellement scolarisés : {} ; sortis par cet import : {}.",
+                    count_fr(report.students_current),
+                    count_fr(report.students.left)
+                )}
+            </p>
             {(report.students.left > 0 && !report.applied).then(|| view! {
                 <p class="modal__warning">
-                    {format!(
-                        "Attention : {} élève(s) absent(s) des fichiers seront marqués comme sortis de l’établissement (leurs comptes restent). Vérifiez que l’export est complet.",
-                        count_fr(report.students.left)
-                    )}
+                    {if report.mass_leave {
+                        format!(
+                            "Attention : {} élève(s) sur {} seront marqués comme sortis de l’établissement. C’est beaucoup : l’import vous demandera de le confirmer. Vérifiez que l’export est complet.",
+                            count_fr(report.students.left),
+                            count_fr(report.students_current)
+                        )
+                    } else {
+                        format!(
+                            "Attention : {} élève(s) absent(s) des fichiers seront marqués comme sortis de l’établissement (leurs comptes restent). Vérifiez que l’export est complet.",
+                            count_fr(report.students.left)
+                        )
+                    }}
                 </p>
             })}
             <p>
@@ -524,7 +585,11 @@ fn ReportView(report: ImportReport) -> impl IntoView {
                                         <th scope="row">{p.file.clone()}</th>
                                         <td>{at}</td>
                                         <td>{p.message.clone()}</td>
-                                        <td>{if p.fatal { "Bloquant : rien ne sera importé" } else { "Donnée ignorée" }}</td>
+                                        <td>{match (p.fatal, mass_leave) {
+                                            (true, true) => "Confirmation demandée avant d’appliquer",
+                                            (true, false) => "Bloquant : rien ne sera importé",
+                                            (false, _) => "Donnée ignorée",
+                                        }}</td>
                                     </tr>
                                 }
                             }).collect_view()}
@@ -544,13 +609,50 @@ mod tests {
     #[test]
     fn the_import_url_names_the_source_and_the_dry_run() {
         assert_eq!(
-            import_url("0451442Y", "csv", false),
+            import_url("0451442Y", "csv", false, false),
             "/api/v1/establishments/0451442Y/imports?source=csv&dry_run=true"
         );
         assert_eq!(
-            import_url("0451442Y", "siecle", true),
+            import_url("0451442Y", "siecle", true, false),
             "/api/v1/establishments/0451442Y/imports?source=siecle"
         );
+        assert_eq!(
+            import_url("0451442Y", "csv", true, true),
+            "/api/v1/establishments/0451442Y/imports?source=csv&allow_mass_leave=true"
+        );
+    }
+
+    #[test]
+    fn a_mass_leave_asks_with_its_number_and_does_not_block() {
+        let mut r = ImportReport {
+            uai: "0451442Y".into(),
+            source: "SESAME".into(),
+            dry_run: true,
+            applied: false,
+            students: ImportCounts {
+                left: 600,
+                ..ImportCounts::default()
+            },
+            guardians: ImportCounts::default(),
+            links_created: 0,
+            links_removed: 0,
+            changes: vec![],
+            changes_total: 600,
+            problems: vec![ImportProblem {
+                file: "eleves.csv".into(),
+                line: None,
+                element: None,
+                message: "Cet import marquerait 600 élèves sur 601…".into(),
+                fatal: true,
+            }],
+            data_updated_at: None,
+            students_current: 601,
+            mass_leave: true,
+        };
+        assert!(!blocked(&r));
+        assert!(mass_leave_question(&r).starts_with("Cet import marquerait 600 élève(s) sur 601 "));
+        r.mass_leave = false;
+        assert!(blocked(&r));
     }
 
     #[test]

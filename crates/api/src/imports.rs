@@ -5,6 +5,8 @@
 //! would do; otherwise the same report says what it did, in one transaction. Files with a
 //! fatal problem (malformed, another establishment's, a required column missing) answer 422
 //! `application/problem+json`, each problem in `errors` (`field` = file and line/element).
+//! An import that would mark more than 10 % of the establishment's current pupils as left
+//! (and more than 5) answers 409 unless `allow_mass_leave=true`; its `detail` says how many.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -70,7 +72,19 @@ pub struct ImportReport {
     pub changes: Vec<ImportChange>,
     /// How many changes there are in all (`changes` may hold fewer).
     pub changes_total: u64,
+    /// Problems of the files, then those found against the database: a row whose INE is a
+    /// pupil's still enrolled in another establishment is not imported (« INE déjà utilisé
+    /// par un élève scolarisé dans un autre établissement »); in a dry run, a fatal problem
+    /// when applying would need `allow_mass_leave=true`.
     pub problems: Vec<ImportProblem>,
     /// The establishment's data refresh date after the import (unchanged by a dry run).
     pub data_updated_at: Option<DateTime<Utc>>,
+    /// The establishment's pupils not yet left before the import (`students.left` of them
+    /// would be marked as left).
+    #[serde(default)]
+    pub students_current: u64,
+    /// True when the import marks more than 10 % of `students_current` as left, and more
+    /// than 5: applying it needs `allow_mass_leave=true` (else 409).
+    #[serde(default)]
+    pub mass_leave: bool,
 }

@@ -15,6 +15,7 @@
 //!   what lists may show of its password;
 //! - [`password`]: provisional passwords and the policy for chosen ones;
 //! - [`identifier`]: name folding, national identifiers and ENT logins;
+//! - [`imports`]: what an import may do without confirmation (mass leave) and its size limits;
 //! - [`regeneration`]: when an identifier may be regenerated, and when the new one takes effect;
 //! - [`permissions`]: roles, modules, actions and who may do what;
 //! - [`csv_cell`], [`list_columns`]: safe CSV cells, French dates, list headers;
@@ -28,6 +29,7 @@ pub mod account;
 pub mod contact;
 pub mod csv_cell;
 pub mod identifier;
+pub mod imports;
 pub mod letter;
 pub mod lifecycle;
 pub mod list_columns;

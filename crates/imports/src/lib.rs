@@ -23,11 +23,15 @@ pub use plan::{
 pub use sesame_csv::{parse_sesame_csv, SESAME_CSV_COLUMNS, SESAME_CSV_TEMPLATE};
 pub use siecle::{parse_siecle, relationship as siecle_relationship, root_element};
 
-/// Parses `files` as exports of `source`.
+/// Parses `files` as exports of `source`; a plan with more distinct divisions, groups or MEFs
+/// than any establishment has ([`sesame_core::imports::MAX_STRUCTURE_CODES`]) gets a fatal
+/// problem.
 pub fn parse(source: Source, files: &[InputFile]) -> ImportPlan {
-    match source {
+    let mut plan = match source {
         Source::Siecle => parse_siecle(files),
         Source::Onde => parse_onde(files),
         Source::SesameCsv => parse_sesame_csv(files),
-    }
+    };
+    plan.check_structure_size(sesame_core::imports::MAX_STRUCTURE_CODES);
+    plan
 }

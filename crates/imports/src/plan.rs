@@ -1,6 +1,7 @@
 //! The import plan: what a set of files says, independent of the format it came in. The engine
 //! compares it with the database; nothing here knows about either.
 
+use std::collections::HashSet;
 use std::fmt;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -231,6 +232,58 @@ impl ImportPlan {
     }
 }
 
+/// Refuses (one fatal problem) a plan that would create more than `limit` distinct classes,
+/// groups or MEFs: no school's export has that many, and each would be a row of the
+/// establishment's structure. Linear in the plan.
+impl ImportPlan {
+    pub fn check_structure_size(&mut self, limit: usize) {
+        let mut classes: HashSet<&str> = HashSet::new();
+        let mut groups: HashSet<&str> = HashSet::new();
+        let mut mefs: HashSet<&str> = self.mefs.iter().map(|m| m.code.as_str()).collect();
+        for s in &self.students {
+            classes.extend(s.class_code.as_deref());
+            groups.extend(s.groups.iter().map(String::as_str));
+            mefs.extend(s.mef_code.as_deref());
+        }
+        let too_many = [
+            (classes.len(), "divisions"),
+            (groups.len(), "groupes"),
+            (mefs.len(), "MEF"),
+        ]
+        .into_iter()
+        .find(|(n, _)| *n > limit);
+        if let Some((n, what)) = too_many {
+            let file = self
+                .students
+                .first()
+                .map(|s| s.location.file.clone())
+                .or_else(|| self.uai_location.as_ref().map(|l| l.file.clone()))
+                .unwrap_or_default();
+            let message = format!(
+                "Le fichier décrit {} {what} distincts ; un établissement en compte au plus {} : \
+                 ce n'est pas l'export d'un établissement.",
+                thousands(n as u64),
+                thousands(limit as u64)
+            );
+            self.problems
+                .push(Problem::fatal(Location::file(&file), message));
+        }
+    }
+}
+
+/// 300000 → « 300 000 » (a narrow no-break space, as French typography writes it).
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('\u{202f}');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// One uploaded or given file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InputFile {
@@ -272,6 +325,38 @@ mod tests {
             assert_eq!(Source::parse(source.as_str()), Some(source));
         }
         assert_eq!(Source::SesameCsv.label(), "CSV Sésame");
+    }
+
+    #[test]
+    fn too_many_structure_codes_is_fatal() {
+        let mut plan = ImportPlan::new(Source::SesameCsv);
+        for i in 0..12 {
+            plan.students.push(StudentRecord {
+                source_id: format!("S{i}"),
+                ine: None,
+                family_name: "A".into(),
+                usage_name: None,
+                first_name: "B".into(),
+                birth_date: None,
+                class_code: Some(format!("C{}", i % 3)),
+                groups: vec![],
+                mef_code: Some(format!("M{i}")),
+                left_on: None,
+                location: Location::line("eleves.csv", i + 2),
+            });
+        }
+        plan.check_structure_size(12);
+        assert!(!plan.has_fatal());
+        plan.check_structure_size(11);
+        assert!(plan.has_fatal());
+        assert_eq!(
+            plan.problems[0].to_string(),
+            "eleves.csv : Le fichier décrit 12 MEF distincts ; un établissement en compte au plus \
+             11 : ce n'est pas l'export d'un établissement."
+        );
+        assert_eq!(thousands(300_000), "300\u{202f}000");
+        assert_eq!(thousands(5_000), "5\u{202f}000");
+        assert_eq!(thousands(999), "999");
     }
 
     #[test]

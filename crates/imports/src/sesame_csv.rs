@@ -185,12 +185,15 @@ fn parse_row(plan: &mut ImportPlan, state: &mut State, columns: &Columns, file: 
     let birth_date = date("date_naissance");
     let left_on = date("date_sortie");
     let mut groups: Vec<String> = Vec::new();
+    // A set beside the list: one cell may hold any number of groups, and a scan of the list
+    // per group would be quadratic in it.
+    let mut distinct = std::collections::HashSet::new();
     for group in get("groupes")
         .unwrap_or_default()
         .split([',', '|'])
         .filter_map(clean)
     {
-        if !groups.contains(&group) {
+        if distinct.insert(group.clone()) {
             groups.push(group);
         }
     }

@@ -743,6 +743,9 @@ pub fn relationship(code: Option<&str>) -> String {
 fn finish(mut g: Gathered) -> ImportPlan {
     let plan = &mut g.plan;
     plan.full_export = g.has_eleves;
+    // (student, group) pairs already given: a scan of the student's groups per STRUCTURE
+    // element would be quadratic for a student with many groups.
+    let mut grouped: HashSet<(usize, String)> = HashSet::new();
     for s in g.structures {
         let Some(&(i, _)) = g.students.get(&s.eleve_id) else {
             if g.has_eleves && !g.skipped_students.contains(&s.eleve_id) {
@@ -770,7 +773,7 @@ fn finish(mut g: Gathered) -> ImportPlan {
                     plan.problems.push(Problem::warning(s.location, message));
                 }
             },
-            "G" if !student.groups.contains(&s.code) => student.groups.push(s.code),
+            "G" if grouped.insert((i, s.code.clone())) => student.groups.push(s.code),
             _ => {}
         }
     }

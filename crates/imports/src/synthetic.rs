@@ -249,3 +249,24 @@ pub fn generate_siecle_export(
         InputFile::new("Nomenclature.xml", latin9(&nomenclature)),
     ]
 }
+
+/// A SIECLE Nomenclature (BEE_NOMENCLATURES) with `mefs` distinct MEF codes, each element
+/// about 210 bytes: 300,000 codes make a 64 MB file. No school has more
+/// than a few hundred; this is what a benchmark of a hostile or broken file sends.
+pub fn generate_nomenclature(mefs: usize, uai: &str) -> InputFile {
+    let mut xml = prolog("BEE_NOMENCLATURES", uai);
+    xml.reserve(mefs * 220);
+    xml.push_str("    <MEFS>\n");
+    for n in 0..mefs {
+        let code = format!("{:011}", 10_000_000_000u64 + n as u64);
+        let _ = writeln!(
+            xml,
+            "<MEF CODE_MEF=\"{code}\"><FORMATION>F{n}</FORMATION>\
+             <LIBELLE_LONG>FORMATION {n}</LIBELLE_LONG><LIBELLE_EDITION>f{n}</LIBELLE_EDITION>\
+             <CODE_MEFSTAT>21110010000</CODE_MEFSTAT>\
+             <RANG>{n}</RANG></MEF>"
+        );
+    }
+    xml.push_str("    </MEFS>\n  </DONNEES>\n</BEE_NOMENCLATURES>\n");
+    InputFile::new("Nomenclature.xml", latin9(&xml))
+}

@@ -74,6 +74,7 @@ async fn main() -> anyhow::Result<()> {
             Source::Siecle,
             files.clone(),
             dry_run,
+            false,
             audit,
         )
         .await

@@ -74,6 +74,10 @@ pub enum Command {
         /// Only say what the import would do.
         #[arg(long)]
         dry_run: bool,
+        /// Apply even though the import marks more than 10 % of the establishment's current
+        /// pupils as left (and more than 5); without it such an import is refused.
+        #[arg(long)]
+        allow_mass_leave: bool,
         /// The export files (SIECLE: ElevesSansAdresses or ElevesAvecAdresses,
         /// ResponsablesAvecAdresses, Nomenclature).
         #[arg(required = true)]
@@ -164,8 +168,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             source,
             uai,
             dry_run,
+            allow_mass_leave,
             files,
-        } => import(config, &source, &uai, dry_run, files).await,
+        } => import(config, &source, &uai, dry_run, allow_mass_leave, files).await,
         Command::ScaleDemo {
             config,
             establishments,
@@ -450,6 +455,7 @@ async fn import(
     source: &str,
     uai: &str,
     dry_run: bool,
+    allow_mass_leave: bool,
     paths: Vec<std::path::PathBuf>,
 ) -> anyhow::Result<()> {
     use crate::imports::{parse_source, ImportError};
@@ -472,8 +478,15 @@ async fn import(
     let started = std::time::Instant::now();
     // The command line acts as the system, for the establishment it names.
     let tenant = state.store.tenant(&uai);
-    let report = match crate::imports::run(&tenant, source, files, dry_run, audit).await {
+    let run = crate::imports::run(&tenant, source, files, dry_run, allow_mass_leave, audit);
+    let report = match run.await {
         Ok(report) => report,
+        Err(ImportError::MassLeave { current, leaving }) => {
+            bail!(
+                "nothing imported: {} (CLI: --allow-mass-leave)",
+                ImportError::mass_leave_message(current, leaving)
+            )
+        }
         Err(ImportError::Refused(problems)) => {
             for p in &problems {
                 eprintln!("{p}");

@@ -1,6 +1,7 @@
 //! Imports as the operator CLI and the REST endpoint both run them: parse the files (off the
 //! async runtime: it is CPU work), refuse them on a fatal problem, then preview or apply the
-//! plan in one transaction.
+//! plan in one transaction. An import that would mark too many pupils as left is refused
+//! unless confirmed (`allow_mass_leave`).
 
 use chrono::{SubsecRound, Utc};
 use sesame_api::imports::{ImportChange, ImportCounts, ImportProblem, ImportReport};
@@ -17,8 +18,21 @@ pub const CHANGES_SHOWN: usize = 500;
 pub enum ImportError {
     /// The files cannot be imported as they are; nothing was changed.
     Refused(Vec<Problem>),
+    /// Applying would mark `leaving` of the `current` pupils as left, and the caller did not
+    /// confirm it; nothing was changed.
+    MassLeave {
+        current: u64,
+        leaving: u64,
+    },
     Store(sesame_store::StoreError),
     Internal(String),
+}
+
+impl ImportError {
+    /// The French sentence of [`ImportError::MassLeave`], naming the field that confirms.
+    pub fn mass_leave_message(current: u64, leaving: u64) -> String {
+        sesame_core::imports::mass_leave_message(current, leaving)
+    }
 }
 
 impl From<sesame_store::StoreError> for ImportError {
@@ -42,6 +56,7 @@ pub async fn run(
     source: Source,
     files: Vec<InputFile>,
     dry_run: bool,
+    allow_mass_leave: bool,
     audit: NewAuditEvent,
 ) -> Result<ImportReport, ImportError> {
     let uai = tenant.uai();
@@ -60,8 +75,22 @@ pub async fn run(
     }
     let outcome = tenant
         // Microseconds: what PostgreSQL keeps, so the report says the date the console will read.
-        .import_plan(&plan, dry_run, Utc::now().trunc_subsecs(6), audit)
+        .import_plan(
+            &plan,
+            dry_run,
+            allow_mass_leave,
+            Utc::now().trunc_subsecs(6),
+            audit,
+        )
         .await?;
+    if !dry_run && !outcome.applied {
+        // The only reason the store does not apply a plan without error.
+        debug_assert!(outcome.mass_leave && !allow_mass_leave);
+        return Err(ImportError::MassLeave {
+            current: outcome.current_students,
+            leaving: outcome.students.left,
+        });
+    }
     Ok(report(uai, source, dry_run, &plan, outcome))
 }
 
@@ -131,7 +160,14 @@ fn report(
             })
             .collect(),
         changes_total,
-        problems: plan.problems.iter().map(problem).collect(),
+        problems: plan
+            .problems
+            .iter()
+            .chain(&outcome.problems)
+            .map(problem)
+            .collect(),
         data_updated_at: outcome.data_updated_at,
+        students_current: outcome.current_students,
+        mass_leave: outcome.mass_leave,
     }
 }

@@ -383,3 +383,290 @@ http_test! {
         assert!(report["problems"].as_array().unwrap().iter().all(|p| p["fatal"] == false));
     }
 }
+
+/// A head for the collège (the basic seed's head is the LP's), TOTP enrolled like her.
+async fn college_head(app: &TestApp) -> String {
+    use sesame_core::permissions::Role;
+    use sesame_store::repo::staff::NewStaff;
+    let store = &app.state.store;
+    let staff = store
+        .create_staff(NewStaff {
+            username: "clg-head",
+            display_name: "M. Louis Perrin",
+            password_hash: app.state.hasher.hash(PASSWORD).unwrap(),
+            totp_secret_enc: None,
+        })
+        .await
+        .unwrap();
+    store
+        .set_staff_totp(
+            &staff.id,
+            Some(app.state.secrets.seal(TOTP_SECRET, &staff.id).unwrap()),
+        )
+        .await
+        .unwrap();
+    store
+        .add_staff_role(&staff.id, COLLEGE, Role::Head)
+        .await
+        .unwrap();
+    login(app, "clg-head").await
+}
+
+/// Every row that belongs to establishment `uai`'s pupils, in full: the students, their
+/// accounts, their guardians and the guardians' accounts, the links and the per-source names.
+/// Equal snapshots mean the import did not touch that establishment's people.
+async fn establishment_rows(app: &TestApp, uai: &str) -> Vec<String> {
+    let db = &app.state.store.db;
+    let students: Vec<student::Model> = student::Entity::find()
+        .order_by_asc(student::Column::Id)
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|s| s.uai == uai)
+        .collect();
+    let student_ids: std::collections::HashSet<String> =
+        students.iter().map(|s| s.id.clone()).collect();
+    let mut links: Vec<guardian_link::Model> = guardian_link::Entity::find()
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|l| student_ids.contains(&l.student_id))
+        .collect();
+    links.sort_by(|a, b| (&a.guardian_id, &a.student_id).cmp(&(&b.guardian_id, &b.student_id)));
+    let guardian_ids: std::collections::HashSet<String> =
+        links.iter().map(|l| l.guardian_id.clone()).collect();
+    let mut rows: Vec<String> = students.iter().map(|r| format!("{r:?}")).collect();
+    rows.extend(links.iter().map(|r| format!("{r:?}")));
+    rows.extend(
+        guardian::Entity::find()
+            .order_by_asc(guardian::Column::Id)
+            .all(db)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|g| guardian_ids.contains(&g.id))
+            .map(|r| format!("{r:?}")),
+    );
+    let people = |id: &String| student_ids.contains(id) || guardian_ids.contains(id);
+    rows.extend(
+        account::Entity::find()
+            .order_by_asc(account::Column::Id)
+            .all(db)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|a| people(&a.id))
+            .map(|r| format!("{r:?}")),
+    );
+    rows.extend(
+        account_source::Entity::find()
+            .order_by_asc(account_source::Column::Id)
+            .all(db)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|s| people(&s.account_id))
+            .map(|r| format!("{r:?}")),
+    );
+    assert!(
+        !students.is_empty(),
+        "no pupil at {uai}: the snapshot would prove nothing"
+    );
+    rows
+}
+
+async fn upload_to(
+    app: &TestApp,
+    token: &str,
+    uai: &str,
+    query: &str,
+    files: &[(String, Vec<u8>)],
+) -> Value {
+    let r = upload(app, token, uai, query, files).await;
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    r.json().await.unwrap()
+}
+
+const ENROLLED_ELSEWHERE: &str =
+    "INE déjà utilisé par un élève scolarisé dans un autre établissement";
+
+http_test! {
+    async fn the_ine_of_a_pupil_enrolled_elsewhere_is_refused_for_that_row(app: TestApp) {
+        seed_basic(&app).await;
+        let lp = login(&app, "head").await;
+        let clg = college_head(&app).await;
+        import_ok(&app, &lp, "source=csv", &csv(&[ANNA, BASILE, CHLOE])).await;
+        let lp_before = establishment_rows(&app, LP).await;
+
+        // The review's attack: Anna's INE (enrolled at the LP), a new name, her father's
+        // guardian id; and beside it an honest new pupil whose guardian happens to carry the
+        // id of a guardian of the LP (ids are per school database).
+        let pirate = "P1;1111111111A;Pirate;;Jean;01/01/2012;6A;;;;;G1;Pirate;;Marc;M.;Père;oui;pirate@example.org;;;;;;;;;;";
+        let nina = "N1;5555555555N;Neuf;;Nina;02/02/2012;6A;;;;;G2;Neuf;;Paul;M.;Père;oui;paul.neuf@example.org;;;;;;;;;;";
+        let files = csv(&[pirate, nina]);
+        for query in ["source=csv&dry_run=true", "source=csv"] {
+            let report = upload_to(&app, &clg, COLLEGE, query, &files).await;
+            let problems = report["problems"].as_array().unwrap();
+            let refused: Vec<&Value> = problems
+                .iter()
+                .filter(|p| p["message"].as_str().unwrap().contains(ENROLLED_ELSEWHERE))
+                .collect();
+            assert_eq!(refused.len(), 1, "{report}");
+            assert_eq!(refused[0]["file"], "eleves.csv");
+            assert_eq!(refused[0]["line"], 2, "{report}");
+            // Only the honest row is imported: one pupil, one guardian of her own.
+            assert_eq!(report["students"]["created"], 1, "{report}");
+            assert_eq!(report["students"]["updated"], 0, "{report}");
+            assert_eq!(report["students"]["left"], 0, "{report}");
+            assert_eq!(report["guardians"]["created"], 1, "{report}");
+            assert_eq!(report["guardians"]["updated"], 0, "{report}");
+            assert_eq!(report["links_created"], 1, "{report}");
+            assert!(!report.to_string().contains("PIRATE"), "{report}");
+            assert!(!report.to_string().contains(LP), "the other school is named: {report}");
+            assert_eq!(establishment_rows(&app, LP).await, lp_before, "the LP's rows changed ({query})");
+        }
+        // The collège got Nina and Paul Neuf, nothing of Anna nor of the LP's guardians.
+        let college: Vec<String> = establishment_rows(&app, COLLEGE).await;
+        assert!(college.iter().any(|r| r.contains("Nina")), "{college:?}");
+        assert!(!college.iter().any(|r| r.contains("Anna") || r.contains("Pirate") || r.contains("N'Diaye")), "{college:?}");
+        let anna = student_by_source(&app, "C1").await;
+        assert_eq!(anna.uai, LP);
+        assert!(anna.left_at.is_none());
+    }
+}
+
+http_test! {
+    async fn a_pupil_who_left_another_school_arrives_with_his_account_and_guardians(app: TestApp) {
+        seed_basic(&app).await;
+        let lp = login(&app, "head").await;
+        let clg = college_head(&app).await;
+        import_ok(&app, &lp, "source=csv", &csv(&[ANNA, BASILE, CHLOE])).await;
+        let anna = student_by_source(&app, "C1").await;
+        let db = &app.state.store.db;
+        let account_before = account::Entity::find_by_id(anna.id.clone()).one(db).await.unwrap().unwrap();
+        let father = guardian_link::Entity::find().all(db).await.unwrap().into_iter()
+            .find(|l| l.student_id == anna.id).expect("Anna's father").guardian_id;
+        // The LP records her as left (absent from its next export).
+        let r = import_ok(&app, &lp, "source=csv", &csv(&[BASILE, CHLOE])).await;
+        assert_eq!(r["students"]["left"], 1, "{r}");
+
+        // The collège's export lists her under its own pupil id, with the same father.
+        let arriving = ANNA.replace("C1;1111111111A;Dubois;;Anna;01/02/2012;5A", "K7;1111111111A;Dubois;;Anna;01/02/2012;4C");
+        let preview = upload_to(&app, &clg, COLLEGE, "source=csv&dry_run=true", &csv(&[&arriving])).await;
+        let applied = upload_to(&app, &clg, COLLEGE, "source=csv", &csv(&[&arriving])).await;
+        assert_eq!(comparable(&applied), comparable(&preview));
+        assert_eq!(applied["students"]["created"], 0, "{applied}");
+        assert_eq!(applied["students"]["updated"], 1, "{applied}");
+        assert_eq!(applied["guardians"]["created"], 0, "{applied}");
+        assert!(applied["changes"][0]["detail"].as_str().unwrap().contains("arrivée depuis l'établissement"), "{applied}");
+        assert!(!applied.to_string().contains(ENROLLED_ELSEWHERE), "{applied}");
+
+        // Same pupil, same account, now the collège's; his father's link came with him.
+        let moved = student_by_source(&app, "K7").await;
+        assert_eq!(moved.id, anna.id);
+        assert_eq!(moved.uai, COLLEGE);
+        assert!(moved.left_at.is_none());
+        let account_after = account::Entity::find_by_id(anna.id.clone()).one(db).await.unwrap().unwrap();
+        assert_eq!(account_after.identifier, account_before.identifier);
+        assert_eq!(account_after.home_uai.as_deref(), Some(COLLEGE));
+        let links: Vec<guardian_link::Model> = guardian_link::Entity::find().all(db).await.unwrap()
+            .into_iter().filter(|l| l.student_id == anna.id).collect();
+        assert_eq!(links.len(), 1, "{links:?}");
+        assert_eq!(links[0].guardian_id, father);
+        // Basile, still at the LP, keeps the same father.
+        let basile = student_by_source(&app, "C2").await;
+        assert!(guardian_link::Entity::find().all(db).await.unwrap().iter()
+            .any(|l| l.student_id == basile.id && l.guardian_id == father));
+    }
+}
+
+/// `n` pupils of the LP, C1…Cn.
+fn roster(n: usize) -> Vec<String> {
+    (1..=n)
+        .map(|i| format!("C{i};{i:010}A;Élève{i};;Prénom;01/02/2012;5A;;;;;;;;;;;;;;;;;;;;;;"))
+        .collect()
+}
+
+fn rows(list: &[String]) -> Vec<&str> {
+    list.iter().map(String::as_str).collect()
+}
+
+http_test! {
+    async fn a_mass_leave_is_refused_unless_confirmed(app: TestApp) {
+        seed_basic(&app).await;
+        let token = login(&app, "head").await;
+        let all = roster(8);
+        import_ok(&app, &token, "source=csv", &csv(&rows(&all))).await;
+
+        // 5 of 8 leave: ordinary, no confirmation (more than 5 are needed).
+        let r = import_ok(&app, &token, "source=csv&dry_run=true", &csv(&rows(&all[..3]))).await;
+        assert_eq!(r["students"]["left"], 5, "{r}");
+        assert_eq!(r["students_current"], 8, "{r}");
+        assert_eq!(r["mass_leave"], false, "{r}");
+        assert!(r["problems"].as_array().unwrap().iter().all(|p| p["fatal"] == false), "{r}");
+
+        // 7 of 8: the preview says so as a fatal problem (still 200)…
+        let one = csv(&rows(&all[..1]));
+        let message = "Cet import marquerait 7 élèves sur 8 comme sortis de l'établissement. Confirmez avec allow_mass_leave=true.";
+        let r = import_ok(&app, &token, "source=csv&dry_run=true", &one).await;
+        assert_eq!(r["students"]["left"], 7, "{r}");
+        assert_eq!(r["mass_leave"], true, "{r}");
+        assert!(r["problems"].as_array().unwrap().iter().any(|p| p["fatal"] == true && p["message"] == message), "{r}");
+        // …applying it is refused, naming the number and the field, and changes nothing…
+        let before = snapshot(&app).await;
+        let r = upload(&app, &token, LP, "source=csv", &one).await;
+        assert_eq!(r.status(), 409);
+        assert!(r.headers()["content-type"].to_str().unwrap().starts_with("application/problem+json"));
+        let p: Value = r.json().await.unwrap();
+        assert_eq!(p["detail"], message, "{p}");
+        assert_eq!(snapshot(&app).await, before, "a refused import changed rows");
+        let r = upload(&app, &token, LP, "source=csv&allow_mass_leave=false", &one).await;
+        assert_eq!(r.status(), 409);
+        // …and applied once confirmed; the preview with the confirmation has no fatal problem.
+        let r = import_ok(&app, &token, "source=csv&dry_run=true&allow_mass_leave=true", &one).await;
+        assert!(r["problems"].as_array().unwrap().iter().all(|p| p["fatal"] == false), "{r}");
+        let r = import_ok(&app, &token, "source=csv&allow_mass_leave=true", &one).await;
+        assert_eq!(r["applied"], true);
+        assert_eq!(r["students"]["left"], 7, "{r}");
+        let left = student::Entity::find().all(&app.state.store.db).await.unwrap()
+            .into_iter().filter(|s| s.left_at.is_some()).count();
+        assert_eq!(left, 7);
+    }
+}
+
+http_test! {
+    async fn the_cli_refuses_a_mass_leave_unless_allow_mass_leave(app: TestApp) {
+        use clap::Parser;
+        seed_basic(&app).await;
+        let token = login(&app, "head").await;
+        let all = roster(8);
+        import_ok(&app, &token, "source=csv", &csv(&rows(&all))).await;
+        let dir = std::env::temp_dir().join(format!("sesame-cli-import-{}-{}", std::process::id(), app.backend.name()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("eleves.csv");
+        std::fs::write(&file, &csv(&rows(&all[..1]))[0].1).unwrap();
+        let key = app.config.secret_key.clone().unwrap();
+        let cli = |extra: &[&str]| {
+            let mut args = vec![
+                "sesame", "import", "csv", "--uai", LP,
+                "--database-url", &app.config.database_url, "--secret-key", &key,
+            ];
+            args.extend_from_slice(extra);
+            args.push(file.to_str().unwrap());
+            sesame_server::cli::Cli::parse_from(args)
+        };
+        let before = snapshot(&app).await;
+        let err = sesame_server::cli::run(cli(&[])).await.expect_err("a mass leave without confirmation");
+        let err = format!("{err:#}");
+        assert!(err.contains("7 élèves sur 8") && err.contains("--allow-mass-leave"), "{err}");
+        assert_eq!(snapshot(&app).await, before, "the refused CLI import changed rows");
+        sesame_server::cli::run(cli(&["--dry-run"])).await.expect("a dry run reports");
+        sesame_server::cli::run(cli(&["--allow-mass-leave"])).await.expect("confirmed");
+        let left = student::Entity::find().all(&app.state.store.db).await.unwrap()
+            .into_iter().filter(|s| s.left_at.is_some()).count();
+        assert_eq!(left, 7);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -274,16 +274,25 @@ impl Tenant {
 
     // --- Imports --------------------------------------------------------------------------
 
-    /// Previews (`dry_run`) or applies an import into this establishment.
+    /// Previews (`dry_run`) or applies an import into this establishment. Pupils enrolled at
+    /// another establishment are never taken over; a mass leave needs `allow_mass_leave`.
     pub async fn import_plan(
         &self,
         plan: &ImportPlan,
         dry_run: bool,
+        allow_mass_leave: bool,
         now: DateTime<Utc>,
         audit: NewAuditEvent,
     ) -> Result<ImportOutcome> {
         self.store
-            .import_plan(&self.uai, plan, dry_run, now, audit.uai(&self.uai))
+            .import_plan(
+                &self.uai,
+                plan,
+                dry_run,
+                allow_mass_leave,
+                now,
+                audit.uai(&self.uai),
+            )
             .await
     }
 

@@ -27,6 +27,10 @@ pub struct ImportQuery {
     /// `true`: say what the import would do, change nothing.
     #[serde(default)]
     pub dry_run: bool,
+    /// `true`: apply even though the import marks more than 10 % of the establishment's
+    /// current pupils as left (and more than 5). Without it such an import answers 409.
+    #[serde(default)]
+    pub allow_mass_leave: bool,
 }
 
 /// The multipart body: one `files` part per file.
@@ -88,7 +92,12 @@ async fn read_files(mut body: Multipart) -> Result<Vec<InputFile>, ApiError> {
 /// date is set. Re-importing the same files changes nothing; students missing from a full
 /// export are marked as left, never deleted. Files with a fatal problem (malformed, another
 /// establishment's, a required column missing) answer 422 with each problem in `errors`
-/// (`field` = file and line or element); other problems are listed in the report.
+/// (`field` = file and line or element); other problems are listed in the report. A row whose
+/// INE is a pupil's still enrolled in another establishment is not imported (a problem of the
+/// report); a pupil who left another establishment arrives with his account. An import that
+/// would mark more than 10 % of the current pupils as left (and more than 5) answers 409,
+/// its `detail` saying how many, unless `allow_mass_leave=true`; a dry run reports it as a
+/// fatal problem (and `mass_leave`) with 200.
 #[utoipa::path(post, path = "/api/v1/establishments/{uai}/imports", tag = "imports", security(("bearer" = [])),
     params(("uai" = String, Path, description = "UAI, e.g. 0450750W"), ImportQuery),
     request_body(content = ImportUpload, content_type = "multipart/form-data"),
@@ -98,6 +107,7 @@ async fn read_files(mut body: Multipart) -> Result<Vec<InputFile>, ApiError> {
         (status = 401, body = Problem, content_type = "application/problem+json"),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The import would mark more than 10 % of the current pupils as left (and more than 5): confirm with allow_mass_leave=true; the detail says how many", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown source, no file, or files with fatal problems", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/api/v1/establishments/{uai}/imports")]
@@ -120,8 +130,12 @@ pub async fn import(
     let audit = scoped
         .audit("import.apply")
         .detail(serde_json::json!({ "files": names }));
-    match imports::run(scoped.store(), source, files, query.dry_run, audit).await {
+    let (dry_run, allow) = (query.dry_run, query.allow_mass_leave);
+    match imports::run(scoped.store(), source, files, dry_run, allow, audit).await {
         Ok(report) => Ok(web::Json(report)),
+        Err(ImportError::MassLeave { current, leaving }) => Err(ApiError::Conflict(
+            ImportError::mass_leave_message(current, leaving),
+        )),
         Err(ImportError::Refused(problems)) => Err(ApiError::Validation(
             problems.iter().map(field_error).collect(),
         )),

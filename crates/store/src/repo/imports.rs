@@ -5,15 +5,25 @@
 //! the INE — never the name. Students missing from a full export are marked as left, never
 //! deleted. Names are kept per source (`account_sources`), which is what identifier
 //! regeneration compares.
+//!
+//! Imports never cross establishments silently: a record whose INE belongs to a pupil still
+//! enrolled in another establishment is refused for that row (a problem of the report), and
+//! nothing of that pupil changes; only a pupil who has left the other establishment (a
+//! leaving date) is re-homed here, with his account and his guardians. An import that would
+//! mark as left more than 10 % of the current pupils (and more than 5) is only applied when
+//! the caller confirms it (`sesame_core::imports`).
 
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use sesame_core::account::{AccountKind, AccountState, Origin};
 use sesame_core::identifier::{fold_name, identifier_base, identifier_candidate};
-use sesame_imports::{GuardianRecord, ImportPlan, LinkRecord, StudentRecord};
+use sesame_core::imports::{mass_leave_message, mass_leave_needs_confirmation};
+use sesame_imports::{GuardianRecord, ImportPlan, LinkRecord, Location, Problem, StudentRecord};
 
 use crate::entities::{
     account, account_source, class, establishment, guardian, guardian_link, mef, student,
@@ -59,6 +69,10 @@ pub struct Change {
     pub detail: String,
 }
 
+/// The problem of a row whose INE is a pupil's still enrolled in another establishment.
+pub const INE_ENROLLED_ELSEWHERE: &str =
+    "INE déjà utilisé par un élève scolarisé dans un autre établissement";
+
 /// What an import did (or, for a dry run, would do).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportOutcome {
@@ -67,8 +81,19 @@ pub struct ImportOutcome {
     pub links_created: u64,
     pub links_removed: u64,
     pub changes: Vec<Change>,
+    /// False for a dry run, and when the mass-leave guard refused the import
+    /// (`mass_leave && !allow_mass_leave`): then nothing changed.
     pub applied: bool,
     pub data_updated_at: Option<DateTime<Utc>>,
+    /// Problems found against the database (the plan's own are in the plan): rows refused
+    /// because they name a pupil of another establishment, and in a dry run the mass-leave
+    /// guard (fatal: applying as is will be refused).
+    pub problems: Vec<Problem>,
+    /// The establishment's pupils not yet left, before the import.
+    pub current_students: u64,
+    /// True when the import marks so many pupils as left that applying it needs
+    /// `allow_mass_leave` ([`mass_leave_needs_confirmation`]).
+    pub mass_leave: bool,
 }
 
 impl ImportOutcome {
@@ -119,11 +144,16 @@ fn day_start(d: NaiveDate) -> DateTime<Utc> {
 impl Store {
     /// Previews (`dry_run`) or applies `plan` to establishment `uai`. The plan must have no
     /// fatal problem (the caller reports those). `audit` is written when applied.
+    ///
+    /// When the import would mark too many pupils as left (`outcome.mass_leave`) and
+    /// `allow_mass_leave` is false, nothing is applied: the outcome comes back with
+    /// `applied == false` (a dry run lists it as a fatal problem instead).
     pub(crate) async fn import_plan(
         &self,
         uai: &str,
         plan: &ImportPlan,
         dry_run: bool,
+        allow_mass_leave: bool,
         now: DateTime<Utc>,
         audit: NewAuditEvent,
     ) -> Result<ImportOutcome> {
@@ -154,14 +184,37 @@ impl Store {
                 changes: Vec::new(),
                 applied: false,
                 data_updated_at: est.data_updated_at,
+                problems: Vec::new(),
+                current_students: 0,
+                mass_leave: false,
             },
             reserved: HashSet::new(),
+            blocked: HashSet::new(),
+            rehomed: HashSet::new(),
         };
         let structure = run.structure(plan).await?;
         let students = run.students(plan, &structure).await?;
         let guardians = run.guardians(plan).await?;
         run.links(plan, &students, &guardians).await?;
         let mut outcome = run.outcome;
+        let leaving = outcome.students.left;
+        outcome.mass_leave = mass_leave_needs_confirmation(outcome.current_students, leaving);
+        if outcome.mass_leave && !allow_mass_leave {
+            if !dry_run {
+                // Refused before anything is committed; the caller says how many would leave.
+                txn.rollback().await?;
+                return Ok(outcome);
+            }
+            let file = plan
+                .students
+                .first()
+                .map(|s| s.location.file.clone())
+                .unwrap_or_default();
+            outcome.problems.push(Problem::fatal(
+                Location::file(&file),
+                mass_leave_message(outcome.current_students, leaving),
+            ));
+        }
         if dry_run {
             txn.rollback().await?;
             return Ok(outcome);
@@ -202,6 +255,11 @@ struct Run<'a> {
     outcome: ImportOutcome,
     /// Identifiers handed out by this import, not yet visible to the uniqueness query.
     reserved: HashSet<String>,
+    /// Source ids of the rows refused because their INE is a pupil's still enrolled in
+    /// another establishment: their guardians and links are left alone too.
+    blocked: HashSet<String>,
+    /// Ids of the pupils who left another establishment and arrive here with this import.
+    rehomed: HashSet<String>,
 }
 
 /// Class and MEF ids of the establishment by code, after the import's additions.
@@ -223,6 +281,9 @@ impl Run<'_> {
             .map(|m| (m.code.clone(), m))
             .collect();
         let mut new_mefs = Vec::new();
+        // Looked up once per code: a search of `plan.mefs` per student (or per MEF) made this
+        // quadratic in the file, minutes of CPU for a file with many codes.
+        let labelled: HashSet<&str> = plan.mefs.iter().map(|m| m.code.as_str()).collect();
         let wanted = plan.mefs.iter().map(|m| {
             (
                 m.code.clone(),
@@ -237,13 +298,13 @@ impl Run<'_> {
             .students
             .iter()
             .filter_map(|s| s.mef_code.clone())
-            .filter(|c| !plan.mefs.iter().any(|m| &m.code == c))
+            .filter(|c| !labelled.contains(c.as_str()))
             .map(|c| (c.clone(), c.clone(), c.clone(), String::new()));
         for (code, short, long, level) in wanted.chain(bare) {
             match mefs.get(&code) {
                 Some(existing) => {
-                    let labelled = !plan.mefs.iter().any(|m| m.code == code);
-                    if !labelled
+                    // A bare code (no nomenclature entry) keeps the labels it has.
+                    if labelled.contains(code.as_str())
                         && (existing.short_label != short
                             || existing.long_label != long
                             || existing.level != level)
@@ -323,9 +384,11 @@ impl Run<'_> {
                 break;
             }
             let mut candidates: Vec<(usize, String)> = Vec::with_capacity(todo.len());
+            // A set, not a scan of `candidates`: one scan per new account was quadratic.
+            let mut proposed: HashSet<String> = HashSet::with_capacity(todo.len());
             for i in todo {
                 let c = identifier_candidate(&bases[i], attempt, &mut rng);
-                if !self.reserved.contains(&c) && !candidates.iter().any(|(_, o)| o == &c) {
+                if !self.reserved.contains(&c) && proposed.insert(c.clone()) {
                     candidates.push((i, c));
                 }
             }
@@ -487,8 +550,14 @@ impl Run<'_> {
                 by_ine.insert(ine.clone(), i);
             }
         }
+        self.outcome.current_students =
+            existing.iter().filter(|s| s.left_at.is_none()).count() as u64;
         // INE is national: a student who moved here from another establishment keeps the
-        // account they have (it follows them), found by INE outside this establishment.
+        // account they have (it follows them), found by INE outside this establishment —
+        // but only once that establishment has recorded him as left. A pupil still enrolled
+        // there is not this establishment's to take: the row is refused (a typo, a stale
+        // file or a malicious one would otherwise move him, his account and his guardians'
+        // accounts out of his school's reach).
         let ines: Vec<String> = plan
             .students
             .iter()
@@ -497,14 +566,27 @@ impl Run<'_> {
             .filter(|ine| !by_ine.contains_key(ine))
             .collect();
         let mut elsewhere: HashMap<String, student::Model> = HashMap::new();
+        // INEs carried by a pupil still enrolled in another establishment.
+        let mut enrolled_elsewhere: HashSet<String> = HashSet::new();
         for chunk in ines.chunks(CHUNK) {
             for s in student::Entity::find()
                 .filter(student::Column::Ine.is_in(chunk.to_vec()))
+                .filter(student::Column::Uai.ne(self.uai))
+                .order_by_asc(student::Column::Id)
                 .all(self.txn)
                 .await?
             {
-                if let Some(ine) = s.ine.clone() {
-                    elsewhere.insert(ine, s);
+                let Some(ine) = s.ine.clone() else { continue };
+                if s.left_at.is_none_or(|left| left > self.now) {
+                    enrolled_elsewhere.insert(ine);
+                    continue;
+                }
+                // Several leavers with one INE (a file error elsewhere): the latest to leave.
+                match elsewhere.get(&ine) {
+                    Some(kept) if kept.left_at >= s.left_at => {}
+                    _ => {
+                        elsewhere.insert(ine, s);
+                    }
                 }
             }
         }
@@ -526,6 +608,21 @@ impl Run<'_> {
                 .get(&r.source_id)
                 .or_else(|| r.ine.as_ref().and_then(|ine| by_ine.get(ine)))
                 .copied();
+            if found.is_none()
+                && r.ine
+                    .as_ref()
+                    .is_some_and(|ine| enrolled_elsewhere.contains(ine))
+            {
+                // Nothing of that pupil changes, and nothing is created in his name: his
+                // guardians' rows and links in this file are left out too (`blocked`).
+                // The message names neither the pupil nor his establishment.
+                self.outcome.problems.push(Problem::warning(
+                    r.location.clone(),
+                    format!("{INE_ENROLLED_ELSEWHERE} : ligne non importée"),
+                ));
+                self.blocked.insert(r.source_id.clone());
+                continue;
+            }
             let current = match found {
                 Some(i) if seen.insert(i) => Some(existing[i].clone()),
                 Some(_) => None,
@@ -550,7 +647,9 @@ impl Run<'_> {
                 .and_then(|c| structure.mefs.get(c))
                 .cloned();
             let mut what = Vec::new();
-            if current.uai != self.uai {
+            let arrives = current.uai != self.uai;
+            if arrives {
+                self.rehomed.insert(current.id.clone());
                 what.push(format!("arrivée depuis l'établissement {}", current.uai));
             }
             if current.family_name != family || current.first_name != r.first_name {
@@ -583,7 +682,9 @@ impl Run<'_> {
             }
             let leaves = left_at.is_some() && current.left_at.is_none();
             let returns = left_at.is_none() && current.left_at.is_some();
-            if returns {
+            // A pupil arriving from another establishment was "left" there: here he is a
+            // newcomer, which the line above already says.
+            if returns && !arrives {
                 what.push("retour dans l'établissement".into());
             }
             let names_changed = self
@@ -746,14 +847,37 @@ impl Run<'_> {
 
     /// Guardians are found by their source id among the guardians of this establishment's
     /// students (source ids are per establishment's database, not national).
+    ///
+    /// So a guardian linked only to other establishments' pupils is never a candidate: a row
+    /// of this file with the same source id is another person of another database, and gets
+    /// a guardian (and account) of its own here; the other school's guardian is not renamed,
+    /// nor its contact data filled. The guardians of a pupil who left another school and
+    /// arrives with this import are linked to a pupil of this establishment by then, so they
+    /// are candidates; when one of them has the same source id as a guardian of a pupil who
+    /// was already here, the latter wins (this file's ids are this establishment's).
+    /// Rows whose every link goes to a refused pupil (`blocked`) are left out: they would
+    /// create or change guardians on the strength of a row that was refused.
     async fn guardians(&mut self, plan: &ImportPlan) -> Result<Ids> {
         let mut account_ids: Ids = HashMap::new();
         if plan.guardians.is_empty() {
             return Ok(account_ids);
         }
-        let linked: Vec<String> = guardian_link::Entity::find()
+        let mut wanted: HashSet<&str> = HashSet::new();
+        let mut only_blocked: HashSet<&str> = HashSet::new();
+        if !self.blocked.is_empty() {
+            for l in &plan.links {
+                if self.blocked.contains(&l.student_source_id) {
+                    only_blocked.insert(&l.guardian_source_id);
+                } else {
+                    wanted.insert(&l.guardian_source_id);
+                }
+            }
+            only_blocked.retain(|g| !wanted.contains(g));
+        }
+        let linked: Vec<(String, String)> = guardian_link::Entity::find()
             .select_only()
             .column(guardian_link::Column::GuardianId)
+            .column(guardian_link::Column::StudentId)
             .filter(
                 guardian_link::Column::StudentId.in_subquery(
                     sea_orm::sea_query::Query::select()
@@ -763,19 +887,32 @@ impl Run<'_> {
                         .to_owned(),
                 ),
             )
-            .distinct()
             .into_tuple()
             .all(self.txn)
             .await?;
+        // Guardian ids, each with whether it is linked to a pupil who was here before.
+        let mut native: HashMap<String, bool> = HashMap::new();
+        for (guardian_id, student_id) in linked {
+            *native.entry(guardian_id).or_default() |= !self.rehomed.contains(&student_id);
+        }
+        let mut candidates: Vec<String> = native.keys().cloned().collect();
+        candidates.sort();
         let mut existing: HashMap<String, guardian::Model> = HashMap::new();
-        for chunk in linked.chunks(CHUNK) {
+        for chunk in candidates.chunks(CHUNK) {
             for g in guardian::Entity::find()
                 .filter(guardian::Column::Id.is_in(chunk.to_vec()))
                 .all(self.txn)
                 .await?
             {
-                if let Some(sid) = g.source_id.clone() {
-                    existing.insert(sid, g);
+                let Some(sid) = g.source_id.clone() else {
+                    continue;
+                };
+                let here = native.get(&g.id).copied().unwrap_or(false);
+                match existing.get(&sid) {
+                    Some(kept) if native.get(&kept.id).copied().unwrap_or(false) || !here => {}
+                    _ => {
+                        existing.insert(sid, g);
+                    }
                 }
             }
         }
@@ -794,7 +931,8 @@ impl Run<'_> {
 
         let mut creations: Vec<&GuardianRecord> = Vec::new();
         for r in &plan.guardians {
-            if account_ids.contains_key(&r.source_id) {
+            if account_ids.contains_key(&r.source_id) || only_blocked.contains(r.source_id.as_str())
+            {
                 continue;
             }
             let Some(current) = existing.get(&r.source_id) else {
