@@ -205,10 +205,13 @@ fn Login(session: SessionSignal, notice: Notice) -> impl IntoView {
     let pending = RwSignal::new(false);
     let totp_input = NodeRef::<html::Input>::new();
 
-    // The code field appears after a round trip: put the cursor where the user must type next.
+    // The code field appears after a round trip: put the cursor where the user must type next
+    // (not when it is shown from the start, before the password is typed).
     Effect::new(move |_| {
         if let Some(input) = totp_input.get() {
-            let _ = input.focus();
+            if !password.get_untracked().is_empty() {
+                let _ = input.focus();
+            }
         }
     });
 
