@@ -404,9 +404,8 @@ fn end_reason_of(e: &ApiError, current: &Session) -> Option<session::EndReason> 
     }
 }
 
-type Renewal = futures::future::Shared<
-    futures::future::LocalBoxFuture<'static, Result<Session, ApiError>>,
->;
+type Renewal =
+    futures::future::Shared<futures::future::LocalBoxFuture<'static, Result<Session, ApiError>>>;
 
 thread_local! {
     // The renewal under way, if any: the wasm console runs on one thread.

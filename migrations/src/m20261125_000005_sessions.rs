@@ -36,7 +36,11 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(index("staff_sessions", "ix_staff_sessions_staff", &["staff_id"]))
+            .create_index(index(
+                "staff_sessions",
+                "ix_staff_sessions_staff",
+                &["staff_id"],
+            ))
             .await?;
         manager
             .alter_table(

@@ -85,8 +85,12 @@ async fn head_session(app: &TestApp) -> (String, String) {
 }
 
 async fn refresh(app: &TestApp, token: &str) -> reqwest::Response {
-    app.post_json("/api/v1/auth/refresh", None, &json!({"refresh_token": token}))
-        .await
+    app.post_json(
+        "/api/v1/auth/refresh",
+        None,
+        &json!({"refresh_token": token}),
+    )
+    .await
 }
 
 /// (status, body) of a refresh.
@@ -220,7 +224,10 @@ session_test!(
         let r = refresh(&app, &next).await;
         assert_eq!(r.status(), 401);
         let body: Value = r.json().await.unwrap();
-        assert!(body["type"].as_str().unwrap().ends_with("session-expired"), "{body}");
+        assert!(
+            body["type"].as_str().unwrap().ends_with("session-expired"),
+            "{body}"
+        );
         assert_eq!(body["detail"], "Votre session a expiré ; reconnectez-vous.");
         // The access token of the session ends too, with the same answer.
         let r = app.get(&statistics(LP), Some(&access)).await;

@@ -1,10 +1,10 @@
 //! Repository behaviour on both engines: what the service relies on from the data layer.
 
 use chrono::{Duration, Utc};
+use sea_orm::EntityTrait;
 use sesame_core::permissions::Role;
 use sesame_store::repo::audit::{ActorKind, AuditFilter, NewAuditEvent};
 use sesame_store::repo::establishments::NewEstablishment;
-use sea_orm::EntityTrait;
 use sesame_store::repo::sessions::{Rotation, SecondFactor, SessionPolicy};
 use sesame_store::repo::staff::{Grant, NewStaff};
 use sesame_store::repo::throttle::ThrottlePolicy;
@@ -177,12 +177,19 @@ test_on_both_backends! {
     }
 }
 
-async fn concurrent_rotations(store: &Store, secrets: &sesame_store::SecretBox, token: &str) -> Vec<String> {
+async fn concurrent_rotations(
+    store: &Store,
+    secrets: &sesame_store::SecretBox,
+    token: &str,
+) -> Vec<String> {
     let mut tasks = Vec::new();
     for _ in 0..8 {
         let (store, secrets, token) = (store.clone(), secrets.clone(), token.to_owned());
         tasks.push(tokio::spawn(async move {
-            store.rotate_refresh_token(&token, &secrets, policy(30)).await.unwrap()
+            store
+                .rotate_refresh_token(&token, &secrets, policy(30))
+                .await
+                .unwrap()
         }));
     }
     let mut out = Vec::new();

@@ -139,10 +139,9 @@ pub async fn login(
         .store
         .open_session(&staff.id, second_factor, state.settings.session_policy())
         .await?;
-    let access =
-        state
-            .tokens
-            .issue_staff(&staff.id, &session.id, state.settings.access_token_ttl);
+    let access = state
+        .tokens
+        .issue_staff(&staff.id, &session.id, state.settings.access_token_ttl);
     state
         .store
         .audit(

@@ -94,7 +94,13 @@ mod tests {
         let c = keys.verify(&t).expect("valid");
         assert_eq!(c.sub, "u1");
         assert_eq!(c.kind, "staff");
-        assert_eq!(keys.verify(&keys.issue_staff("u1", "s1", 60)).unwrap().sid.as_deref(), Some("s1"));
+        assert_eq!(
+            keys.verify(&keys.issue_staff("u1", "s1", 60))
+                .unwrap()
+                .sid
+                .as_deref(),
+            Some("s1")
+        );
         let other = TokenKeys::new(b"another key another key another!");
         assert!(other.verify(&t).is_none());
         let mut bad = t.clone();
