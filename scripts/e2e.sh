@@ -10,18 +10,32 @@ apt_install chromium
 cargo build --locked -p sesame-server
 
 work=$(mktemp -d)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+port=$(free_port)
 DATABASE_URL="sqlite://$work/demo.sqlite?mode=rwc" SESAME_SECRET_KEY_FILE="$work/secret.key" \
     target/debug/sesame serve --demo --bind "127.0.0.1:$port" >"$work/server.log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$work"' EXIT
+# A second demo server whose sessions are short (e2e/session.flow.mjs): access tokens expire
+# every 8 s, and a session ends 90 s after sign-in.
+session_port=$(free_port)
+session_env=(SESAME_ACCESS_TOKEN_TTL=8 SESAME_SESSION_MAX_SECS=90)
+mkdir -p "$work/session"
+env "${session_env[@]}" DATABASE_URL="sqlite://$work/session/demo.sqlite?mode=rwc" \
+    SESAME_SECRET_KEY_FILE="$work/session/secret.key" \
+    target/debug/sesame serve --demo --bind "127.0.0.1:$session_port" >"$work/session.log" 2>&1 &
+session_server=$!
+trap 'kill $server $session_server 2>/dev/null || true; wait $server $session_server 2>/dev/null || true; rm -rf "$work"' EXIT
 
-for _ in $(seq 1 120); do
-    curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
-    kill -0 $server 2>/dev/null || { cat "$work/server.log"; exit 1; }
-    sleep 0.5
-done
-curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null || { cat "$work/server.log"; exit 1; }
+wait_ready() { # port pid log
+    for _ in $(seq 1 120); do
+        curl -fsS "http://127.0.0.1:$1/readyz" >/dev/null 2>&1 && return 0
+        kill -0 "$2" 2>/dev/null || { cat "$3"; exit 1; }
+        sleep 0.5
+    done
+    curl -fsS "http://127.0.0.1:$1/readyz" >/dev/null || { cat "$3"; exit 1; }
+}
+wait_ready "$port" "$server" "$work/server.log"
+wait_ready "$session_port" "$session_server" "$work/session.log"
 curl -fsS "http://127.0.0.1:$port/swagger-ui/" -o "$work/swagger.html"
 grep -qi swagger "$work/swagger.html" || { echo "Swagger UI is not served" >&2; exit 1; }
 
@@ -30,10 +44,16 @@ grep -qi swagger "$work/swagger.html" || { echo "Swagger UI is not served" >&2; 
 failed=0
 for flow in e2e/smoke.mjs e2e/*.flow.mjs; do
     [ -e "$flow" ] || continue
+    if [ "$flow" = e2e/session.flow.mjs ]; then
+        env "${session_env[@]}" SESAME_URL="http://127.0.0.1:$session_port" node "$flow" \
+            || failed=$((failed + 1))
+        continue
+    fi
     SESAME_URL="http://127.0.0.1:$port" node "$flow" || failed=$((failed + 1))
 done
 if [ "$failed" -gt 0 ]; then
     tail -50 "$work/server.log"
+    tail -20 "$work/session.log"
     echo "e2e: $failed flow(s) failed"
     exit 1
 fi

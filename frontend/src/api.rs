@@ -40,6 +40,12 @@ impl ApiError {
             if p.kind.ends_with("totp-required"))
     }
 
+    /// The session reached its absolute lifetime: signing in again is the only way on.
+    pub fn is_session_expired(&self) -> bool {
+        matches!(self, ApiError::Status { status: 401, problem: Some(p), .. }
+            if p.kind.ends_with("session-expired"))
+    }
+
     /// A French sentence for the cases that have no more specific wording where they happen.
     pub fn message(&self) -> String {
         match self {

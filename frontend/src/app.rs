@@ -61,13 +61,23 @@ pub fn follow(route: RouteSignal, to: Route) -> impl Fn(leptos::ev::MouseEvent) 
     }
 }
 
-/// The access token has expired and could not be renewed: back to the sign-in page, which
-/// returns to the same screen afterwards.
+/// The access token has expired and could not be renewed, the session reached its absolute
+/// lifetime, or the admin module asks for the TOTP code: back to the sign-in page (with the
+/// code field when it is needed), which returns to the same screen afterwards.
 pub fn expire(session: SessionSignal, notice: Notice) {
     session::clear();
-    notice.set(Some(
-        "Votre session a expiré. Reconnectez-vous pour continuer.".into(),
-    ));
+    let message = match session::end_reason() {
+        Some(session::EndReason::Expired) => {
+            "Votre session a expiré ; reconnectez-vous.".to_owned()
+        }
+        Some(session::EndReason::SecondFactor { .. }) => {
+            "Le module d’administration demande une connexion avec le code de votre clé OTP : \
+             reconnectez-vous en saisissant votre code."
+                .to_owned()
+        }
+        None => "Votre session a expiré. Reconnectez-vous pour continuer.".to_owned(),
+    };
+    notice.set(Some(message));
     session.set(None);
 }
 
@@ -182,18 +192,26 @@ fn AccountNav(session: SessionSignal, notice: Notice, route: RouteSignal) -> imp
 
 #[component]
 fn Login(session: SessionSignal, notice: Notice) -> impl IntoView {
-    let username = RwSignal::new(String::new());
+    // Sent back here because the admin module needs the code: ask for it at once.
+    let (known_user, code_needed) = match session::end_reason() {
+        Some(session::EndReason::SecondFactor { username }) => (username, true),
+        _ => (String::new(), false),
+    };
+    let username = RwSignal::new(known_user);
     let password = RwSignal::new(String::new());
     let totp = RwSignal::new(String::new());
-    let totp_required = RwSignal::new(false);
+    let totp_required = RwSignal::new(code_needed);
     let error = RwSignal::new(None::<String>);
     let pending = RwSignal::new(false);
     let totp_input = NodeRef::<html::Input>::new();
 
-    // The code field appears after a round trip: put the cursor where the user must type next.
+    // The code field appears after a round trip: put the cursor where the user must type next
+    // (not when it is shown from the start, before the password is typed).
     Effect::new(move |_| {
         if let Some(input) = totp_input.get() {
-            let _ = input.focus();
+            if !password.get_untracked().is_empty() {
+                let _ = input.focus();
+            }
         }
     });
 
@@ -221,6 +239,7 @@ fn Login(session: SessionSignal, notice: Notice) -> impl IntoView {
             match result {
                 Ok(tokens) => {
                     let s = Session::new(name, tokens);
+                    session::clear_end_reason();
                     session::save(&s);
                     session.set(Some(s));
                 }
@@ -334,6 +353,10 @@ enum Load {
 }
 
 /// Calls the API with the access token, renewing it once if it has expired.
+///
+/// A screen fires several calls at once, and all of them meet the same expired token: they
+/// share one renewal ([`renew`]) instead of each presenting the refresh token, which the
+/// server would take, beyond its short grace, for a stolen copy and end the session.
 pub async fn authed<T, F, Fut>(session: SessionSignal, call: F) -> Result<T, ApiError>
 where
     F: Fn(String) -> Fut,
@@ -344,20 +367,92 @@ where
     };
     match call(current.access_token.clone()).await {
         Err(e) if e.status() == Some(401) => {
-            let tokens = api::refresh(&current.refresh_token)
-                .await
-                // A refused refresh token (expired, revoked, reused) means signing in again.
-                .map_err(|e| match e.status() {
-                    Some(400..=499) => unauthorized(),
-                    _ => e,
-                })?;
-            let renewed = Session::new(current.username, tokens);
-            session::save(&renewed);
-            session.set(Some(renewed.clone()));
-            call(renewed.access_token).await
+            if let Some(reason) = end_reason_of(&e, &current) {
+                // Renewing would not help: the session itself is over, or too weak.
+                session::set_end_reason(reason);
+                return Err(e);
+            }
+            // Another call may have renewed the token while this one was under way.
+            let latest = session.get_untracked().ok_or_else(unauthorized)?;
+            let renewed = if latest.access_token != current.access_token {
+                latest
+            } else {
+                renew(session, latest).await?
+            };
+            let result = call(renewed.access_token.clone()).await;
+            if let Err(e) = &result {
+                if let Some(reason) = end_reason_of(e, &renewed) {
+                    session::set_end_reason(reason);
+                }
+            }
+            result
         }
         other => other,
     }
+}
+
+/// What a 401 says about the session, when it is more than an expired access token.
+fn end_reason_of(e: &ApiError, current: &Session) -> Option<session::EndReason> {
+    if e.is_totp_required() {
+        Some(session::EndReason::SecondFactor {
+            username: current.username.clone(),
+        })
+    } else if e.is_session_expired() {
+        Some(session::EndReason::Expired)
+    } else {
+        None
+    }
+}
+
+type Renewal =
+    futures::future::Shared<futures::future::LocalBoxFuture<'static, Result<Session, ApiError>>>;
+
+thread_local! {
+    // The renewal under way, if any: the wasm console runs on one thread.
+    static RENEWAL: std::cell::RefCell<Option<Renewal>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Renews the tokens once for every caller that asks while a renewal is under way.
+async fn renew(session: SessionSignal, current: Session) -> Result<Session, ApiError> {
+    use futures::FutureExt;
+    let renewal = RENEWAL.with(|slot| {
+        let mut slot = slot.borrow_mut();
+        if let Some(under_way) = slot.as_ref() {
+            return under_way.clone();
+        }
+        let started = async move {
+            let result = api::refresh(&current.refresh_token).await;
+            // Done: the next expiry starts a new renewal.
+            RENEWAL.with(|slot| *slot.borrow_mut() = None);
+            match result {
+                Ok(tokens) => {
+                    let renewed = Session::new(current.username, tokens);
+                    // Signed out meanwhile: do not bring the session back.
+                    if session.with_untracked(Option::is_some) {
+                        session::save(&renewed);
+                        session.set(Some(renewed.clone()));
+                    }
+                    Ok(renewed)
+                }
+                Err(e) => {
+                    if e.is_session_expired() {
+                        session::set_end_reason(session::EndReason::Expired);
+                    }
+                    // A refused refresh token (expired, revoked, reused) means signing in
+                    // again.
+                    Err(match e.status() {
+                        Some(400..=499) => unauthorized(),
+                        _ => e,
+                    })
+                }
+            }
+        }
+        .boxed_local()
+        .shared();
+        *slot = Some(started.clone());
+        started
+    });
+    renewal.await
 }
 
 /// Lists the caller's establishments, renewing the access token once if it has expired.

@@ -68,3 +68,31 @@ pub fn choose_establishment(uai: &str) {
         let _ = s.set_item(ESTABLISHMENT, uai);
     }
 }
+
+/// Why the console sends the user back to the sign-in page, when the server said so.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EndReason {
+    /// The session reached its absolute lifetime.
+    Expired,
+    /// The admin module needs a session opened with the TOTP code (a module given after
+    /// sign-in, in a password-only session).
+    SecondFactor { username: String },
+}
+
+thread_local! {
+    // Set by `authed` where the server's answer is known, read by `expire` and the sign-in
+    // form, which only see a 401. One browser tab, one thread: no locking needed.
+    static END_REASON: std::cell::RefCell<Option<EndReason>> = const { std::cell::RefCell::new(None) };
+}
+
+pub fn set_end_reason(reason: EndReason) {
+    END_REASON.with(|r| *r.borrow_mut() = Some(reason));
+}
+
+pub fn end_reason() -> Option<EndReason> {
+    END_REASON.with(|r| r.borrow().clone())
+}
+
+pub fn clear_end_reason() {
+    END_REASON.with(|r| *r.borrow_mut() = None);
+}

@@ -7,6 +7,7 @@ mod m20261122_000001_initial;
 mod m20261123_000002_account_home;
 mod m20261123_000003_rate_counters;
 mod m20261123_000004_webhooks;
+mod m20261125_000005_sessions;
 mod m20261125_000007_webhook_lease;
 
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_account_home::Migration),
             Box::new(m20261123_000003_rate_counters::Migration),
             Box::new(m20261123_000004_webhooks::Migration),
+            Box::new(m20261125_000005_sessions::Migration),
             Box::new(m20261125_000007_webhook_lease::Migration),
         ]
     }

@@ -39,6 +39,8 @@ pub async fn build_state(config: &Config, hasher: PasswordHasher) -> anyhow::Res
         settings: Arc::new(Settings {
             access_token_ttl: config.access_token_ttl,
             refresh_token_ttl: config.refresh_token_ttl,
+            session_max: chrono::Duration::seconds(config.session_max_secs as i64),
+            refresh_reuse_grace: chrono::Duration::seconds(crate::state::REFRESH_REUSE_GRACE_SECS),
             admin_networks: config.admin_networks()?,
             trusted_proxies: config.trusted_proxies()?,
             spa_dir: config.spa_dir.clone(),

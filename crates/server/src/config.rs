@@ -38,6 +38,12 @@ pub struct Config {
     #[arg(long, env = "SESAME_REFRESH_TOKEN_TTL", default_value_t = 8 * 3600)]
     pub refresh_token_ttl: u64,
 
+    /// Absolute lifetime of a staff session, in seconds from sign-in: after it, renewing the
+    /// access token is refused and signing in again is required (a working day by default).
+    #[arg(long, env = "SESAME_SESSION_MAX_SECS", default_value_t = 36000,
+        value_parser = clap::value_parser!(u64).range(1..))]
+    pub session_max_secs: u64,
+
     /// Administrative networks (comma-separated CIDRs) from which the admin module needs no
     /// second factor, as on an establishment's administrative network.
     #[arg(

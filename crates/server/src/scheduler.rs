@@ -23,6 +23,14 @@ pub async fn tick(state: &AppState) {
     if let Err(e) = state.store.purge_expired_documents().await {
         tracing::warn!(error = %e, "purging expired documents failed");
     }
+    // Sealed successors of used refresh tokens serve only during the reuse grace.
+    if let Err(e) = state
+        .store
+        .clear_stale_successors(state.settings.refresh_reuse_grace)
+        .await
+    {
+        tracing::warn!(error = %e, "clearing sealed refresh-token successors failed");
+    }
 }
 
 /// Starts the periodic work and the webhook deliveries; the handles stop them (tests use it

@@ -3,6 +3,8 @@ use std::sync::Arc;
 use ipnet::IpNet;
 use sesame_store::{PasswordHasher, SecretBox, Store};
 
+use sesame_store::repo::sessions::SessionPolicy;
+
 use crate::auth::tokens::TokenKeys;
 use crate::mail::Mailer;
 
@@ -23,6 +25,12 @@ pub struct AppState {
 pub struct Settings {
     pub access_token_ttl: u64,
     pub refresh_token_ttl: u64,
+    /// Absolute lifetime of a staff session, from sign-in (`SESAME_SESSION_MAX_SECS`).
+    pub session_max: chrono::Duration,
+    /// How long a used refresh token is still answered with its successor (two tabs, a
+    /// retry) instead of revoking its family. At most 30 s: a copied token presented later
+    /// must still end the session. Not configurable outside tests.
+    pub refresh_reuse_grace: chrono::Duration,
     pub admin_networks: Vec<IpNet>,
     pub trusted_proxies: Vec<IpNet>,
     pub spa_dir: std::path::PathBuf,
@@ -32,4 +40,17 @@ pub struct Settings {
     pub webhook_poll: std::time::Duration,
     /// Timeout of one webhook delivery; its lease is derived from it (`webhooks::lease_for`).
     pub webhook_timeout: std::time::Duration,
+}
+
+/// The grace of [`Settings::refresh_reuse_grace`] in production.
+pub const REFRESH_REUSE_GRACE_SECS: i64 = 30;
+
+impl Settings {
+    pub fn session_policy(&self) -> SessionPolicy {
+        SessionPolicy {
+            refresh_ttl: chrono::Duration::seconds(self.refresh_token_ttl as i64),
+            max_age: self.session_max,
+            reuse_grace: self.refresh_reuse_grace,
+        }
+    }
 }

@@ -1,10 +1,11 @@
 //! Repository behaviour on both engines: what the service relies on from the data layer.
 
 use chrono::{Duration, Utc};
+use sea_orm::EntityTrait;
 use sesame_core::permissions::Role;
 use sesame_store::repo::audit::{ActorKind, AuditFilter, NewAuditEvent};
 use sesame_store::repo::establishments::NewEstablishment;
-use sesame_store::repo::sessions::Rotation;
+use sesame_store::repo::sessions::{Rotation, SecondFactor, SessionPolicy};
 use sesame_store::repo::staff::{Grant, NewStaff};
 use sesame_store::repo::throttle::ThrottlePolicy;
 use sesame_store::{test_on_both_backends, Store};
@@ -120,33 +121,101 @@ test_on_both_backends! {
     }
 }
 
+fn policy(grace_secs: i64) -> SessionPolicy {
+    SessionPolicy {
+        refresh_ttl: Duration::hours(1),
+        max_age: Duration::hours(10),
+        reuse_grace: Duration::seconds(grace_secs),
+    }
+}
+
+fn key() -> sesame_store::SecretBox {
+    sesame_store::SecretBox::from_base64(&sesame_store::SecretBox::generate_key_base64()).unwrap()
+}
+
 test_on_both_backends! {
     async fn refresh_tokens_rotate_and_reuse_revokes_the_family(store: Store) {
         let id = staff(&store, "principal").await;
-        let ttl = Duration::hours(1);
-        let first = store.issue_refresh_token(&id, ttl).await.unwrap();
-        let second = match store.rotate_refresh_token(&first, ttl).await.unwrap() {
-            Rotation::Rotated { staff_id, token } => {
-                assert_eq!(staff_id, id);
+        let secrets = key();
+        let (session, first) = store.open_session(&id, SecondFactor::Totp, policy(0)).await.unwrap();
+        assert_eq!(session.second_factor, SecondFactor::Totp);
+        let second = match store.rotate_refresh_token(&first, &secrets, policy(0)).await.unwrap() {
+            Rotation::Rotated { session: s, token, replayed: false } => {
+                assert_eq!(s.staff_id, id);
+                assert_eq!(s.id, session.id);
                 token
             }
             other => panic!("expected a rotation, got {other:?}"),
         };
-        // The first token was used: presenting it again is theft, and kills the family.
-        assert_eq!(store.rotate_refresh_token(&first, ttl).await.unwrap(), Rotation::Reused);
-        assert_eq!(store.rotate_refresh_token(&second, ttl).await.unwrap(), Rotation::Invalid);
-        assert_eq!(store.rotate_refresh_token("never issued", ttl).await.unwrap(), Rotation::Invalid);
+        // Without a grace, the first token presented again is theft, and kills the family.
+        assert_eq!(store.rotate_refresh_token(&first, &secrets, policy(0)).await.unwrap(), Rotation::Reused);
+        assert_eq!(store.rotate_refresh_token(&second, &secrets, policy(0)).await.unwrap(), Rotation::Invalid);
+        assert_eq!(store.rotate_refresh_token("never issued", &secrets, policy(0)).await.unwrap(), Rotation::Invalid);
     }
+}
+
+test_on_both_backends! {
+    async fn within_the_grace_a_used_token_answers_its_one_successor(store: Store) {
+        let id = staff(&store, "principal").await;
+        let secrets = key();
+        let (_, first) = store.open_session(&id, SecondFactor::Password, policy(30)).await.unwrap();
+        // Eight concurrent uses of one token: one successor for all, no second branch.
+        let tokens = concurrent_rotations(&store, &secrets, &first).await;
+        assert!(tokens.iter().all(|t| *t == tokens[0]), "{tokens:?}");
+        let live = sesame_store::entities::refresh_token::Entity::find()
+            .all(&store.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|r| r.used_at.is_none() && r.revoked_at.is_none())
+            .count();
+        assert_eq!(live, 1, "exactly one live token in the family");
+        assert!(matches!(
+            store.rotate_refresh_token(&tokens[0], &secrets, policy(30)).await.unwrap(),
+            Rotation::Rotated { replayed: false, .. }
+        ));
+    }
+}
+
+async fn concurrent_rotations(
+    store: &Store,
+    secrets: &sesame_store::SecretBox,
+    token: &str,
+) -> Vec<String> {
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let (store, secrets, token) = (store.clone(), secrets.clone(), token.to_owned());
+        tasks.push(tokio::spawn(async move {
+            store
+                .rotate_refresh_token(&token, &secrets, policy(30))
+                .await
+                .unwrap()
+        }));
+    }
+    let mut out = Vec::new();
+    for t in tasks {
+        match t.await.unwrap() {
+            Rotation::Rotated { token, .. } => out.push(token),
+            other => panic!("expected the successor, got {other:?}"),
+        }
+    }
+    out
 }
 
 test_on_both_backends! {
     async fn logout_revokes_and_expired_tokens_fail(store: Store) {
         let id = staff(&store, "principal").await;
-        let t = store.issue_refresh_token(&id, Duration::hours(1)).await.unwrap();
+        let secrets = key();
+        let (_, t) = store.open_session(&id, SecondFactor::Password, policy(30)).await.unwrap();
         assert_eq!(store.revoke_refresh_token(&t).await.unwrap(), Some(id.clone()));
-        assert_eq!(store.rotate_refresh_token(&t, Duration::hours(1)).await.unwrap(), Rotation::Invalid);
-        let expired = store.issue_refresh_token(&id, Duration::seconds(-1)).await.unwrap();
-        assert_eq!(store.rotate_refresh_token(&expired, Duration::hours(1)).await.unwrap(), Rotation::Invalid);
+        assert_eq!(store.rotate_refresh_token(&t, &secrets, policy(30)).await.unwrap(), Rotation::Invalid);
+        let short = SessionPolicy { refresh_ttl: Duration::seconds(-1), ..policy(30) };
+        let (_, expired) = store.open_session(&id, SecondFactor::Password, short).await.unwrap();
+        assert_eq!(store.rotate_refresh_token(&expired, &secrets, policy(30)).await.unwrap(), Rotation::Invalid);
+        // Past the session's absolute lifetime: refused as such.
+        let (_, old) = store.open_session(&id, SecondFactor::Password, policy(30)).await.unwrap();
+        let ended = SessionPolicy { max_age: Duration::seconds(0), ..policy(30) };
+        assert_eq!(store.rotate_refresh_token(&old, &secrets, ended).await.unwrap(), Rotation::Expired);
     }
 }
 

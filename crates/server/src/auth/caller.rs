@@ -9,10 +9,13 @@ use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest};
 use ipnet::IpNet;
-use sesame_core::permissions::{is_allowed, AccountView, Action, EstablishmentFacts, Role, Scope};
+use sesame_core::permissions::{
+    is_allowed, needs_second_factor, AccountView, Action, EstablishmentFacts, Role, Scope,
+};
 use sesame_store::repo::audit::{ActorKind, NewAuditEvent};
 use sesame_store::repo::clients::{ClientGrant, IntegrationClient};
 use sesame_store::repo::establishments::Establishment;
+use sesame_store::repo::sessions::{SessionState, StaffSession};
 use sesame_store::repo::staff::{Grant, StaffUser};
 use sesame_store::Tenant;
 
@@ -38,6 +41,9 @@ pub struct Caller {
     pub who: Principal,
     /// Staff roles (empty for clients).
     pub grants: Vec<Grant>,
+    /// The staff member's session (how it was opened); `None` for clients, which are not
+    /// sessions and are bound by their scopes instead.
+    pub session: Option<StaffSession>,
     pub address: Option<IpAddr>,
 }
 
@@ -144,8 +150,22 @@ impl Caller {
         }
     }
 
+    /// Whether this session may use `role` now: a role whose module needs the second factor
+    /// only in a session opened with it (or from an administrative network), even when the
+    /// role was granted after sign-in.
+    fn session_allows(&self, role: Role) -> bool {
+        !needs_second_factor(role.module())
+            || self
+                .session
+                .as_ref()
+                .is_some_and(|s| s.second_factor.is_strong())
+    }
+
     /// Every action the caller may perform at `e` (by [`Action::key`]), from the same rules
-    /// [`Caller::authorize`] applies.
+    /// [`Caller::authorize`] applies. The roles a password-only session cannot use yet still
+    /// count here: the console then offers the module the person was given, and using it
+    /// answers `totp-required`, upon which the console asks to sign in again with the code.
+    /// Leaving them out would hide a delegation with no hint of how to reach it.
     pub fn rights_at(&self, e: &Establishment) -> Vec<String> {
         let allowed = |action: &Action| match &self.who {
             Principal::Client {
@@ -231,9 +251,22 @@ impl Caller {
             .await?
             .ok_or(ApiError::NotFound)?;
         let facts = facts_of(&establishment);
-        if roles.iter().any(|g| is_allowed(g.role, facts, action)) {
-            let roles = roles.iter().map(|g| g.role).collect();
-            Ok(self.scoped(state, establishment, roles))
+        // Only the roles this session may use decide, and shape what is shown.
+        let usable: Vec<Role> = roles
+            .iter()
+            .map(|g| g.role)
+            .filter(|r| self.session_allows(*r))
+            .collect();
+        if usable.iter().any(|r| is_allowed(*r, facts, action)) {
+            Ok(self.scoped(state, establishment, usable))
+        } else if roles.iter().any(|g| is_allowed(g.role, facts, action)) {
+            // Held, but through a module this session did not open with the second factor.
+            Err(ApiError::Unauthorized {
+                kind: "totp-required",
+                detail: "Le module d'administration demande une connexion avec le code de \
+                         votre clé OTP : reconnectez-vous avec votre code."
+                    .into(),
+            })
         } else {
             Err(ApiError::Forbidden)
         }
@@ -290,10 +323,23 @@ impl FromRequest for Caller {
                 .await?
                 .filter(|s| !s.disabled)
                 .ok_or_else(unauthorized)?;
+            // The session too: a logout or a revoked family ends its access tokens at once,
+            // and its second factor is what the database recorded at sign-in.
+            let sid = claims.sid.as_deref().ok_or_else(unauthorized)?;
+            let session = match state
+                .store
+                .session_state(sid, &staff.id, state.settings.session_max)
+                .await?
+            {
+                SessionState::Live(s) => s,
+                SessionState::Expired => return Err(crate::routes::auth::session_expired()),
+                SessionState::Gone => return Err(unauthorized()),
+            };
             let grants = state.store.staff_grants(&staff.id).await?;
             Ok(Caller {
                 who: Principal::Staff(staff),
                 grants,
+                session: Some(session),
                 address,
             })
         })
@@ -340,6 +386,7 @@ async fn client_caller(
             grants,
         },
         grants: vec![],
+        session: None,
         address,
     })
 }

@@ -3,10 +3,11 @@
 use std::net::IpAddr;
 use std::sync::OnceLock;
 
-use chrono::{Duration, Utc};
+use chrono::Utc;
 use sesame_api::auth::{LoginRequest, TokenResponse};
 use sesame_core::permissions::{needs_second_factor, Role};
 use sesame_store::repo::audit::{ActorKind, NewAuditEvent};
+use sesame_store::repo::sessions::SecondFactor;
 use sesame_store::repo::staff::StaffUser;
 use sesame_store::repo::throttle::ThrottlePolicy;
 
@@ -113,7 +114,12 @@ pub async fn login(
                 .any(|n| n.contains(&ip))
         })
         .unwrap_or(false);
-    if admin && !on_admin_network {
+    // The session records how it was opened: the admin module needs a session with the
+    // second factor even when the right is granted after sign-in (`Caller::authorize`).
+    // Whoever holds an admin role when signing in is asked for the code, as before.
+    let second_factor = if on_admin_network {
+        SecondFactor::AdminNetwork
+    } else if admin {
         check_second_factor(
             state,
             &staff,
@@ -123,24 +129,25 @@ pub async fn login(
             address,
         )
         .await?;
-    }
+        SecondFactor::Totp
+    } else {
+        SecondFactor::Password
+    };
 
     state.store.clear_login_failures(&user_key).await?;
+    let (session, refresh) = state
+        .store
+        .open_session(&staff.id, second_factor, state.settings.session_policy())
+        .await?;
     let access = state
         .tokens
-        .issue(&staff.id, "staff", state.settings.access_token_ttl, None);
-    let refresh = state
-        .store
-        .issue_refresh_token(
-            &staff.id,
-            Duration::seconds(state.settings.refresh_token_ttl as i64),
-        )
-        .await?;
+        .issue_staff(&staff.id, &session.id, state.settings.access_token_ttl);
     state
         .store
         .audit(
             NewAuditEvent::new(ActorKind::Staff, &staff.username, "auth.login")
-                .address(address.map(|a| a.to_string())),
+                .address(address.map(|a| a.to_string()))
+                .detail(serde_json::json!({ "second_factor": second_factor.as_str() })),
         )
         .await?;
     Ok(TokenResponse {

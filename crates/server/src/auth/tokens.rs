@@ -1,5 +1,10 @@
 //! Short-lived signed access tokens (JWT, HS256). They only say who the caller is; what the
 //! caller may do is read from the database on every request, so revocations apply at once.
+//!
+//! A staff token names its session (`sid`) rather than carrying how the session was opened
+//! (an `amr` claim): the session row is read on every request anyway cheaply (primary key), and
+//! then a logout, a reuse revocation or the absolute lifetime end the access token at once, and
+//! the second factor is the server's record, never a claim minted earlier.
 
 use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
@@ -18,6 +23,9 @@ pub struct Claims {
     /// Scopes of an integration client's token, space-separated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
+    /// The staff session (refresh-token family) the token was issued in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
 }
 
 pub struct TokenKeys {
@@ -34,6 +42,22 @@ impl TokenKeys {
     }
 
     pub fn issue(&self, sub: &str, kind: &str, ttl_secs: u64, scope: Option<String>) -> String {
+        self.sign(sub, kind, ttl_secs, scope, None)
+    }
+
+    /// A staff access token of session `sid`.
+    pub fn issue_staff(&self, staff_id: &str, sid: &str, ttl_secs: u64) -> String {
+        self.sign(staff_id, "staff", ttl_secs, None, Some(sid.to_owned()))
+    }
+
+    fn sign(
+        &self,
+        sub: &str,
+        kind: &str,
+        ttl_secs: u64,
+        scope: Option<String>,
+        sid: Option<String>,
+    ) -> String {
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
             sub: sub.to_owned(),
@@ -42,6 +66,7 @@ impl TokenKeys {
             iat: now,
             exp: now + ttl_secs as i64,
             scope,
+            sid,
         };
         encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .expect("HS256 signing cannot fail")
@@ -69,6 +94,13 @@ mod tests {
         let c = keys.verify(&t).expect("valid");
         assert_eq!(c.sub, "u1");
         assert_eq!(c.kind, "staff");
+        assert_eq!(
+            keys.verify(&keys.issue_staff("u1", "s1", 60))
+                .unwrap()
+                .sid
+                .as_deref(),
+            Some("s1")
+        );
         let other = TokenKeys::new(b"another key another key another!");
         assert!(other.verify(&t).is_none());
         let mut bad = t.clone();
@@ -87,6 +119,7 @@ mod tests {
             iat: now - 120,
             exp: now - 60,
             scope: None,
+            sid: None,
         };
         let t = encode(&Header::new(Algorithm::HS256), &claims, &keys.encoding).unwrap();
         assert!(keys.verify(&t).is_none());

@@ -1,5 +1,4 @@
 use actix_web::{post, web, HttpRequest, HttpResponse};
-use chrono::Duration;
 use sesame_api::auth::{LoginRequest, RefreshRequest, TokenResponse};
 use sesame_api::Problem;
 use sesame_store::repo::audit::{ActorKind, NewAuditEvent};
@@ -32,12 +31,14 @@ pub async fn login_handler(
     ))
 }
 
-/// Exchanges a refresh token for a new pair. Each refresh token works once; reusing one
-/// revokes every token of its login.
+/// Exchanges a refresh token for a new pair. Each refresh token works once; presented again
+/// within a few seconds (two tabs, a retry) it is answered with the same successor, later it
+/// revokes every token of its session. A session ends at its absolute lifetime (`type`
+/// ending in `session-expired`).
 #[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshRequest,
     responses(
         (status = 200, body = TokenResponse),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Refresh token refused, or `type` ending in `session-expired` once the session's absolute lifetime is over", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/api/v1/auth/refresh")]
 pub async fn refresh(
@@ -45,29 +46,31 @@ pub async fn refresh(
     req: HttpRequest,
     body: ApiJson<RefreshRequest>,
 ) -> ApiResult<web::Json<TokenResponse>> {
-    let ttl = Duration::seconds(state.settings.refresh_token_ttl as i64);
     let invalid = || ApiError::Unauthorized {
         kind: "invalid-refresh-token",
         detail: "Session expirée : reconnectez-vous.".into(),
     };
     match state
         .store
-        .rotate_refresh_token(&body.refresh_token, ttl)
+        .rotate_refresh_token(
+            &body.refresh_token,
+            &state.secrets,
+            state.settings.session_policy(),
+        )
         .await?
     {
-        Rotation::Rotated { staff_id, token } => {
+        Rotation::Rotated { session, token, .. } => {
             let staff = state
                 .store
-                .staff_by_id(&staff_id)
+                .staff_by_id(&session.staff_id)
                 .await?
                 .filter(|s| !s.disabled)
                 .ok_or_else(invalid)?;
             Ok(web::Json(TokenResponse {
-                access_token: state.tokens.issue(
+                access_token: state.tokens.issue_staff(
                     &staff.id,
-                    "staff",
+                    &session.id,
                     state.settings.access_token_ttl,
-                    None,
                 ),
                 token_type: "Bearer".into(),
                 expires_in: state.settings.access_token_ttl,
@@ -86,7 +89,16 @@ pub async fn refresh(
                 .await?;
             Err(invalid())
         }
+        Rotation::Expired => Err(session_expired()),
         Rotation::Invalid => Err(invalid()),
+    }
+}
+
+/// The session reached its absolute lifetime (`SESAME_SESSION_MAX_SECS`).
+pub fn session_expired() -> ApiError {
+    ApiError::Unauthorized {
+        kind: "session-expired",
+        detail: "Votre session a expiré ; reconnectez-vous.".into(),
     }
 }
 

@@ -30,6 +30,7 @@ pub fn test_config(database_url: String) -> Config {
         spa_dir: "/nonexistent-spa-dir".into(),
         access_token_ttl: 900,
         refresh_token_ttl: 3600,
+        session_max_secs: 36000,
         admin_networks: vec![],
         trusted_proxies: vec![],
         url_verify_allow_http_loopback: false,

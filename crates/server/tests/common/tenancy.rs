@@ -25,6 +25,10 @@ pub const GLOBAL_TABLES: &[(&str, &str)] = &[
         "staff accounts are global; their rights are staff_roles / delegations (snapshotted)",
     ),
     ("refresh_tokens", "staff sessions"),
+    (
+        "staff_sessions",
+        "staff sessions (how and when each was opened)",
+    ),
     ("totp_used", "staff second-factor replay guard"),
     ("login_throttle", "login failure counters"),
     ("rate_counters", "request rate counters"),

@@ -23,6 +23,7 @@ pub mod notification_setting;
 pub mod rate_counter;
 pub mod refresh_token;
 pub mod staff_role;
+pub mod staff_session;
 pub mod staff_user;
 pub mod student;
 pub mod student_external;

@@ -12,6 +12,9 @@ pub struct Model {
     pub expires_at: DateTimeUtc,
     pub used_at: Option<DateTimeUtc>,
     pub revoked_at: Option<DateTimeUtc>,
+    /// The token that replaced this one, sealed with the AEAD key (context: this row's id);
+    /// kept only during the reuse grace, then cleared.
+    pub successor_sealed: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
