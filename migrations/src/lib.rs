@@ -7,6 +7,7 @@ mod m20261122_000001_initial;
 mod m20261123_000002_account_home;
 mod m20261123_000003_rate_counters;
 mod m20261123_000004_webhooks;
+mod m20261125_000006_secrets_throttle;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_account_home::Migration),
             Box::new(m20261123_000003_rate_counters::Migration),
             Box::new(m20261123_000004_webhooks::Migration),
+            Box::new(m20261125_000006_secrets_throttle::Migration),
         ]
     }
 }

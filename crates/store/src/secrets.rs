@@ -66,32 +66,43 @@ impl SecretBox {
     /// `context` (e.g. the account id) is bound as associated data, so a sealed value copied
     /// onto another row does not open there.
     pub fn seal(&self, plaintext: &str, context: &str) -> Result<String> {
-        let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
-        let ct = self
-            .cipher
-            .encrypt(
-                &nonce,
-                Payload {
-                    msg: plaintext.as_bytes(),
-                    aad: context.as_bytes(),
-                },
-            )
-            .map_err(|_| StoreError::Secret("sealing failed".into()))?;
-        let mut out = nonce.to_vec();
-        out.extend_from_slice(&ct);
-        Ok(B64.encode(out))
+        Ok(B64.encode(self.seal_bytes(plaintext.as_bytes(), context)?))
     }
 
     pub fn open(&self, sealed: &str, context: &str) -> Result<String> {
         let raw = B64
             .decode(sealed)
             .map_err(|_| StoreError::Secret("sealed value is not base64".into()))?;
-        if raw.len() < 24 {
+        let pt = self.open_bytes(&raw, context)?;
+        String::from_utf8(pt).map_err(|_| StoreError::Secret("sealed value is not text".into()))
+    }
+
+    /// Binary form of [`SecretBox::seal`] for large values (documents): nonce then
+    /// ciphertext, no base64.
+    pub fn seal_bytes(&self, plaintext: &[u8], context: &str) -> Result<Vec<u8>> {
+        let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
+        let ct = self
+            .cipher
+            .encrypt(
+                &nonce,
+                Payload {
+                    msg: plaintext,
+                    aad: context.as_bytes(),
+                },
+            )
+            .map_err(|_| StoreError::Secret("sealing failed".into()))?;
+        let mut out = Vec::with_capacity(nonce.len() + ct.len());
+        out.extend_from_slice(&nonce);
+        out.extend_from_slice(&ct);
+        Ok(out)
+    }
+
+    pub fn open_bytes(&self, sealed: &[u8], context: &str) -> Result<Vec<u8>> {
+        if sealed.len() < 24 {
             return Err(StoreError::Secret("sealed value is too short".into()));
         }
-        let (nonce, ct) = raw.split_at(24);
-        let pt = self
-            .cipher
+        let (nonce, ct) = sealed.split_at(24);
+        self.cipher
             .decrypt(
                 XNonce::from_slice(nonce),
                 Payload {
@@ -99,8 +110,7 @@ impl SecretBox {
                     aad: context.as_bytes(),
                 },
             )
-            .map_err(|_| StoreError::Secret("sealed value does not open with this key".into()))?;
-        String::from_utf8(pt).map_err(|_| StoreError::Secret("sealed value is not text".into()))
+            .map_err(|_| StoreError::Secret("sealed value does not open with this key".into()))
     }
 }
 
@@ -190,6 +200,17 @@ mod tests {
         assert!(sb.open(&sealed, "acc-2").is_err());
         let other = SecretBox::from_base64(&SecretBox::generate_key_base64()).unwrap();
         assert!(other.open(&sealed, "acc-1").is_err());
+    }
+
+    #[test]
+    fn sealed_bytes_open_only_with_the_same_context() {
+        let sb = SecretBox::from_base64(&SecretBox::generate_key_base64()).unwrap();
+        let doc = b"nom;mot de passe\nDUPONT;PT4HUMM2\n".to_vec();
+        let sealed = sb.seal_bytes(&doc, "doc-1").unwrap();
+        assert!(!sealed.windows(8).any(|w| w == b"PT4HUMM2"));
+        assert_eq!(sb.open_bytes(&sealed, "doc-1").unwrap(), doc);
+        assert!(sb.open_bytes(&sealed, "doc-2").is_err());
+        assert!(sb.open_bytes(&sealed[..10], "doc-1").is_err());
     }
 
     #[test]
