@@ -148,6 +148,8 @@ impl Store {
             closed += job::Entity::update_many()
                 .col_expr(job::Column::State, Expr::value("failed"))
                 .col_expr(job::Column::Error, Expr::value(message))
+                // Its end is now: it stays readable as long as any finished job.
+                .col_expr(job::Column::UpdatedAt, Expr::value(Utc::now()))
                 .filter(job::Column::State.eq("running"))
                 .filter(job::Column::Committed.eq(committed))
                 .filter(job::Column::UpdatedAt.lt(Utc::now() - chrono::Duration::hours(1)))
