@@ -253,3 +253,109 @@ http_test! {
         assert_eq!(other.status, 200);
     }
 }
+
+/// An app whose argon2 bound is one permit and a 100 ms wait, with the production argon2
+/// parameters, so that a handful of parallel logins saturates it.
+async fn spawn_saturable(backend: sesame_store::Backend) -> TestApp {
+    use sesame_server::auth::hashing::HashGate;
+    let url = sesame_store::testing::fresh_database_url(backend).await;
+    let config = common::test_config(url);
+    let mut state = sesame_server::app::build_state(&config, sesame_store::PasswordHasher::owasp())
+        .await
+        .expect("state");
+    state.hashing = HashGate::new(1, std::time::Duration::from_millis(100));
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let server = sesame_server::app::run(listener, state.clone()).expect("server");
+    let handle = server.handle();
+    tokio::spawn(server);
+    TestApp {
+        handle,
+        background: vec![],
+        config,
+        base,
+        state,
+        http: reqwest::Client::new(),
+        backend,
+    }
+}
+
+/// At capacity, a login waits briefly then gets 503 + Retry-After (problem+json, in French),
+/// never a 500; and an attempt that was not checked does not count against the pupil or the
+/// address.
+async fn saturated_logins_get_503_and_do_not_count(backend: sesame_store::Backend) {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+    use sesame_store::entities::{account, login_throttle};
+    let app = spawn_saturable(backend).await;
+    load_demo(&app).await;
+    // Pupils who chose a password: each check is a real argon2id verification (19 MiB).
+    let identifiers: Vec<String> = account::Entity::find()
+        .filter(account::Column::State.eq("activated"))
+        .filter(account::Column::PasswordHash.is_not_null())
+        .limit(12)
+        .all(&app.state.store.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.identifier)
+        .collect();
+    assert_eq!(identifiers.len(), 12);
+    let client = client_from(71);
+    let answers: Vec<(String, reqwest::Response)> = join_all(identifiers.iter().map(|id| {
+        let req = client
+            .post(app.url("/api/v1/account/login"))
+            .json(&json!({"identifier": id, "password": "Mauvais-mot-2026"}));
+        async move { (id.clone(), req.send().await.unwrap()) }
+    }))
+    .await;
+    let mut refused = vec![];
+    let mut checked = 0;
+    for (id, r) in answers {
+        match r.status().as_u16() {
+            401 => checked += 1,
+            503 => {
+                let retry: u64 = r.headers()["retry-after"]
+                    .to_str()
+                    .unwrap()
+                    .parse()
+                    .unwrap();
+                assert!((1..=5).contains(&retry), "Retry-After {retry}");
+                assert_eq!(r.headers()["content-type"], "application/problem+json");
+                let p: Value = r.json().await.unwrap();
+                assert_eq!(p["status"], 503);
+                assert!(p["detail"].as_str().unwrap().contains("réessayez"), "{p}");
+                refused.push(id);
+            }
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert!(
+        checked >= 1 && !refused.is_empty(),
+        "{checked} checked, {} refused",
+        refused.len()
+    );
+    let rows = login_throttle::Entity::find()
+        .all(&app.state.store.db)
+        .await
+        .unwrap();
+    let failures = |key: &str| rows.iter().find(|r| r.key == key).map_or(0, |r| r.failures);
+    assert_eq!(failures("holder-addr:127.0.0.71"), checked, "{rows:?}");
+    for id in &refused {
+        assert_eq!(
+            failures(&format!("holder:{}", id.to_ascii_lowercase())),
+            0,
+            "{id}"
+        );
+    }
+    app.handle.stop(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn saturated_logins_get_503_and_do_not_count_sqlite() {
+    saturated_logins_get_503_and_do_not_count(sesame_store::Backend::Sqlite).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn saturated_logins_get_503_and_do_not_count_postgres() {
+    saturated_logins_get_503_and_do_not_count(sesame_store::Backend::Postgres).await
+}

@@ -69,10 +69,10 @@ pub async fn login(
         .filter(|s| !s.disabled)
         .map(|s| s.password_hash.clone())
         .unwrap_or_else(|| dummy_hash(state).to_owned());
-    let password_ok = state
-        .hashing
-        .verify(&state.hasher, &password, &hash)
-        .await?;
+    let password_ok = match state.hashing.verify(&state.hasher, &password, &hash).await {
+        Ok(ok) => ok,
+        Err(e) => return Err(attempt.abandoned(state, e).await),
+    };
     let staff = match staff.filter(|s| !s.disabled) {
         Some(s) if password_ok => s,
         _ => {

@@ -114,6 +114,15 @@ impl Attempt {
         Ok(())
     }
 
+    /// The password could not be checked (the server at capacity: 503; an internal error):
+    /// nothing was guessed, so every key gets its attempt back; `error` is what to answer.
+    pub async fn abandoned(self, state: &AppState, error: ApiError) -> ApiError {
+        match self.released(state).await {
+            Ok(()) => error,
+            Err(e) => e,
+        }
+    }
+
     /// Not a guess (e.g. the right password, and the second factor still to be typed): every
     /// key gets its attempt back.
     pub async fn released(self, state: &AppState) -> Result<(), ApiError> {

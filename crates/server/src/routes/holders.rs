@@ -157,7 +157,11 @@ pub async fn login(
     let now = Utc::now();
     let found = state.store.holder_by_identifier(given, now).await?;
     let account = found.map(|(a, _)| a);
-    if !password_matches(&state, account.as_ref(), &body.password).await? {
+    let matched = match password_matches(&state, account.as_ref(), &body.password).await {
+        Ok(m) => m,
+        Err(e) => return Err(attempt.abandoned(&state, e).await),
+    };
+    if !matched {
         // A known account's failures are filed under its establishment (the school can see
         // attempts on a pupil's account); otherwise the identifier as typed, bounded.
         let event = match &account {
@@ -287,7 +291,11 @@ pub async fn change_password(
     let attempt =
         throttle::reserve(&state, Keys::holder(&account.identifier, holder.address)).await?;
     let checked = CheckedCredential::of(account);
-    if !password_matches(&state, Some(account), &body.current_password).await? {
+    let matched = match password_matches(&state, Some(account), &body.current_password).await {
+        Ok(m) => m,
+        Err(e) => return Err(attempt.abandoned(&state, e).await),
+    };
+    if !matched {
         let event = holder_event(&state, account, "account.password_change", holder.address)
             .await?
             .targets(vec![account.id.clone()])
