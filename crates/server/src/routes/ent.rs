@@ -180,11 +180,11 @@ async fn passwords_for(state: &AppState, n: usize) -> Result<Vec<(String, String
         let hasher = state.hasher.clone();
         let chunk = state
             .hashing
-            .run_waiting(BATCH_HASH_WAIT, move || {
+            .run_waiting(BATCH_HASH_WAIT, move |scratch| {
                 (0..k)
                     .map(|_| {
                         let pw = generate_provisional_os();
-                        hasher.hash(&pw).map(|h| (pw, h))
+                        hasher.hash_with(&pw, scratch).map(|h| (pw, h))
                     })
                     .collect::<Result<Vec<_>, _>>()
             })
