@@ -8,6 +8,7 @@ mod m20261123_000002_account_home;
 mod m20261123_000003_rate_counters;
 mod m20261123_000004_webhooks;
 mod m20261125_000005_sessions;
+mod m20261125_000006_secrets_throttle;
 mod m20261125_000007_webhook_lease;
 
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_rate_counters::Migration),
             Box::new(m20261123_000004_webhooks::Migration),
             Box::new(m20261125_000005_sessions::Migration),
+            Box::new(m20261125_000006_secrets_throttle::Migration),
             Box::new(m20261125_000007_webhook_lease::Migration),
         ]
     }

@@ -35,6 +35,7 @@ pub async fn build_state(config: &Config, hasher: PasswordHasher) -> anyhow::Res
         tokens: Arc::new(tokens),
         secrets,
         hasher,
+        hashing: crate::auth::hashing::HashGate::from_cores(),
         mailer,
         settings: Arc::new(Settings {
             access_token_ttl: config.access_token_ttl,

@@ -15,6 +15,42 @@ use crate::auth::Scoped;
 use crate::problem::ApiError;
 use crate::state::AppState;
 
+/// Told when an operation's transaction has committed, so that a job failing afterwards
+/// (documents, e-mails, a restart) reports that the accounts did change.
+#[derive(Clone, Default)]
+pub struct Commit {
+    job: Option<String>,
+    done: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Commit {
+    /// For a request answered directly: its error says what happened by itself.
+    pub fn none() -> Commit {
+        Commit::default()
+    }
+
+    pub fn for_job(id: &str) -> Commit {
+        Commit {
+            job: Some(id.to_owned()),
+            ..Commit::default()
+        }
+    }
+
+    pub fn is_done(&self) -> bool {
+        self.done.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    async fn mark(&self, state: &AppState) {
+        self.done.store(true, std::sync::atomic::Ordering::SeqCst);
+        if let Some(id) = &self.job {
+            // Best effort: the flag in memory still makes this process's message right.
+            if let Err(e) = state.store.mark_job_committed(id).await {
+                tracing::warn!(error = %e, job = %id, "could not record a job's commit");
+            }
+        }
+    }
+}
+
 fn info(e: &Establishment) -> EstablishmentInfo {
     EstablishmentInfo {
         uai: e.uai.clone(),
@@ -50,6 +86,7 @@ pub async fn notify(
     ids: Vec<String>,
     channel: Channel,
     reset_password: bool,
+    commit: &Commit,
 ) -> Result<NotifyResponse, ApiError> {
     let est = &scoped.establishment;
     let outcomes = scoped
@@ -65,6 +102,7 @@ pub async fn notify(
             scoped.audit("account.notify"),
         )
         .await?;
+    commit.mark(state).await;
     let kind = population.kind();
     let url = scoped
         .store()
@@ -107,7 +145,7 @@ pub async fn notify(
         Some(
             state
                 .store
-                .save_document(scoped.owner(), &name, PDF_CONTENT_TYPE, pdf)
+                .save_document(&state.secrets, scoped.owner(), &name, PDF_CONTENT_TYPE, pdf)
                 .await?,
         )
     };
@@ -173,6 +211,7 @@ pub async fn reset(
     scoped: &Scoped,
     population: Population,
     ids: Vec<String>,
+    commit: &Commit,
 ) -> Result<ResetResponse, ApiError> {
     let est = &scoped.establishment;
     let outcomes = scoped
@@ -185,6 +224,7 @@ pub async fn reset(
             scoped.audit("account.reset_password"),
         )
         .await?;
+    commit.mark(state).await;
     let class_of = classes_of(scoped, population, &ids).await?;
     let rows: Vec<CredentialRow> = outcomes
         .iter()
@@ -214,6 +254,7 @@ pub async fn reset(
             state
                 .store
                 .save_document(
+                    &state.secrets,
                     scoped.owner(),
                     &sesame_documents::filename(&base, "pdf", now),
                     PDF_CONTENT_TYPE,
@@ -225,6 +266,7 @@ pub async fn reset(
             state
                 .store
                 .save_document(
+                    &state.secrets,
                     scoped.owner(),
                     &sesame_documents::filename(&base, "csv", now),
                     CSV_CONTENT_TYPE,

@@ -32,6 +32,9 @@ pub enum ApiError {
     PayloadTooLarge,
     #[error("internal error: {0}")]
     Internal(String),
+    /// The server is at capacity for now (password hashing): retry shortly.
+    #[error("service unavailable")]
+    Unavailable { retry_after_secs: u64 },
 }
 
 impl ApiError {
@@ -97,6 +100,14 @@ impl ApiError {
                 "Requête trop volumineuse",
                 None,
             ),
+            ApiError::Unavailable { retry_after_secs } => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "Service momentanément surchargé",
+                Some(format!(
+                    "Trop de connexions simultanées : réessayez dans {retry_after_secs} seconde(s)."
+                )),
+            ),
             ApiError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
@@ -132,7 +143,9 @@ impl ResponseError for ApiError {
         }
         let mut resp = HttpResponse::build(self.status_code());
         resp.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
-        if let ApiError::TooManyRequests { retry_after_secs } = self {
+        if let ApiError::TooManyRequests { retry_after_secs }
+        | ApiError::Unavailable { retry_after_secs } = self
+        {
             resp.insert_header((header::RETRY_AFTER, HeaderValue::from(*retry_after_secs)));
         }
         if let ApiError::Unauthorized { .. } = self {

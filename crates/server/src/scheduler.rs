@@ -1,6 +1,7 @@
-//! Periodic work every replica runs: identifier switches that came due, expired documents,
-//! jobs orphaned by a stopped process. Each task is safe to run concurrently on several
-//! replicas (conditional updates), so no leader election is needed.
+//! Periodic work every replica runs: identifier switches that came due, expired documents and
+//! finished jobs, stale login throttles, jobs orphaned by a stopped process. Each task is safe
+//! to run concurrently on several replicas (conditional updates), so no leader election is
+//! needed.
 
 use std::time::Duration;
 
@@ -30,6 +31,17 @@ pub async fn tick(state: &AppState) {
         .await
     {
         tracing::warn!(error = %e, "clearing sealed refresh-token successors failed");
+    }
+    // A finished job's sealed answer is needed no longer than its documents.
+    if let Err(e) = state.store.purge_finished_jobs(chrono::Utc::now()).await {
+        tracing::warn!(error = %e, "purging finished jobs failed");
+    }
+    if let Err(e) = state
+        .store
+        .purge_stale_login_throttles(chrono::Utc::now(), crate::auth::throttle::longest_window())
+        .await
+    {
+        tracing::warn!(error = %e, "purging stale login throttles failed");
     }
 }
 

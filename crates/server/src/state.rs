@@ -3,6 +3,7 @@ use std::sync::Arc;
 use ipnet::IpNet;
 use sesame_store::{PasswordHasher, SecretBox, Store};
 
+use crate::auth::hashing::HashGate;
 use sesame_store::repo::sessions::SessionPolicy;
 
 use crate::auth::tokens::TokenKeys;
@@ -14,6 +15,8 @@ pub struct AppState {
     pub store: Store,
     pub secrets: SecretBox,
     pub hasher: PasswordHasher,
+    /// Bounds the argon2 work running at once (every hash and verification goes through it).
+    pub hashing: HashGate,
     pub tokens: Arc<TokenKeys>,
     pub settings: Arc<Settings>,
     /// Guardians' e-mails; `is_configured()` is false when no SMTP relay is set.

@@ -14,5 +14,5 @@ pub mod testing;
 
 pub use db::{Backend, Store};
 pub use error::StoreError;
-pub use secrets::{PasswordHasher, SecretBox};
+pub use secrets::{PasswordHasher, Scratch, SecretBox};
 pub use tenant::Tenant;

@@ -2,8 +2,8 @@
 //! an AEAD key from configuration (reversible only with that key); passwords people choose are
 //! only ever stored as argon2id hashes.
 
-use argon2::password_hash::{PasswordHash, PasswordVerifier, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::password_hash::{Output, ParamsString, PasswordHash, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
@@ -66,32 +66,43 @@ impl SecretBox {
     /// `context` (e.g. the account id) is bound as associated data, so a sealed value copied
     /// onto another row does not open there.
     pub fn seal(&self, plaintext: &str, context: &str) -> Result<String> {
-        let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
-        let ct = self
-            .cipher
-            .encrypt(
-                &nonce,
-                Payload {
-                    msg: plaintext.as_bytes(),
-                    aad: context.as_bytes(),
-                },
-            )
-            .map_err(|_| StoreError::Secret("sealing failed".into()))?;
-        let mut out = nonce.to_vec();
-        out.extend_from_slice(&ct);
-        Ok(B64.encode(out))
+        Ok(B64.encode(self.seal_bytes(plaintext.as_bytes(), context)?))
     }
 
     pub fn open(&self, sealed: &str, context: &str) -> Result<String> {
         let raw = B64
             .decode(sealed)
             .map_err(|_| StoreError::Secret("sealed value is not base64".into()))?;
-        if raw.len() < 24 {
+        let pt = self.open_bytes(&raw, context)?;
+        String::from_utf8(pt).map_err(|_| StoreError::Secret("sealed value is not text".into()))
+    }
+
+    /// Binary form of [`SecretBox::seal`] for large values (documents): nonce then
+    /// ciphertext, no base64.
+    pub fn seal_bytes(&self, plaintext: &[u8], context: &str) -> Result<Vec<u8>> {
+        let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
+        let ct = self
+            .cipher
+            .encrypt(
+                &nonce,
+                Payload {
+                    msg: plaintext,
+                    aad: context.as_bytes(),
+                },
+            )
+            .map_err(|_| StoreError::Secret("sealing failed".into()))?;
+        let mut out = Vec::with_capacity(nonce.len() + ct.len());
+        out.extend_from_slice(&nonce);
+        out.extend_from_slice(&ct);
+        Ok(out)
+    }
+
+    pub fn open_bytes(&self, sealed: &[u8], context: &str) -> Result<Vec<u8>> {
+        if sealed.len() < 24 {
             return Err(StoreError::Secret("sealed value is too short".into()));
         }
-        let (nonce, ct) = raw.split_at(24);
-        let pt = self
-            .cipher
+        let (nonce, ct) = sealed.split_at(24);
+        self.cipher
             .decrypt(
                 XNonce::from_slice(nonce),
                 Payload {
@@ -99,8 +110,7 @@ impl SecretBox {
                     aad: context.as_bytes(),
                 },
             )
-            .map_err(|_| StoreError::Secret("sealed value does not open with this key".into()))?;
-        String::from_utf8(pt).map_err(|_| StoreError::Secret("sealed value is not text".into()))
+            .map_err(|_| StoreError::Secret("sealed value does not open with this key".into()))
     }
 }
 
@@ -176,6 +186,101 @@ impl PasswordHasher {
     }
 }
 
+/// Working memory for argon2 (one [`Block`] per KiB of `m_cost`: 19 MiB with the production
+/// parameters), kept and reused from one hash to the next. Allocating it afresh for each
+/// verification let the allocator keep freed 19 MiB blocks around in fragmented heaps: with
+/// only two verifications at a time a login storm still reached 1 GiB. A fixed set of scratch
+/// buffers, one per permitted concurrent hash, bounds that memory by construction.
+#[derive(Default)]
+pub struct Scratch(Vec<Block>);
+
+/// Stored hashes carry their own parameters; refuse to allocate for absurd ones (256 MiB).
+const MAX_SCRATCH_BLOCKS: usize = 256 * 1024;
+
+impl Scratch {
+    pub fn new() -> Scratch {
+        Scratch(Vec::new())
+    }
+
+    fn blocks(&mut self, n: usize) -> Option<&mut [Block]> {
+        if n > MAX_SCRATCH_BLOCKS {
+            return None;
+        }
+        if self.0.len() < n {
+            self.0.resize(n, Block::default());
+        }
+        Some(&mut self.0[..n])
+    }
+}
+
+impl PasswordHasher {
+    /// [`PasswordHasher::hash`] in `scratch`'s memory (same PHC string format).
+    pub fn hash_with(&self, password: &str, scratch: &mut Scratch) -> Result<String> {
+        let failed = || StoreError::Secret("hashing failed".into());
+        let salt = SaltString::generate(&mut OsRng);
+        let mut salt_buf = [0u8; 64];
+        let salt_bytes = salt.decode_b64(&mut salt_buf).map_err(|_| failed())?;
+        let argon2 = self.argon2();
+        let len = self
+            .params
+            .output_len()
+            .unwrap_or(Params::DEFAULT_OUTPUT_LEN);
+        let memory = scratch
+            .blocks(self.params.block_count())
+            .ok_or_else(failed)?;
+        let output = Output::init_with(len, |out| {
+            argon2
+                .hash_password_into_with_memory(password.as_bytes(), salt_bytes, out, &mut *memory)
+                .map_err(|_| argon2::password_hash::Error::Crypto)
+        })
+        .map_err(|_| failed())?;
+        Ok(PasswordHash {
+            algorithm: Algorithm::Argon2id.ident(),
+            version: Some(Version::V0x13.into()),
+            params: ParamsString::try_from(&self.params).map_err(|_| failed())?,
+            salt: Some(salt.as_salt()),
+            hash: Some(output),
+        }
+        .to_string())
+    }
+
+    /// [`PasswordHasher::verify`] in `scratch`'s memory, with the parameters recorded in the
+    /// hash itself.
+    pub fn verify_with(&self, password: &str, phc: &str, scratch: &mut Scratch) -> bool {
+        let Ok(parsed) = PasswordHash::new(phc) else {
+            return false;
+        };
+        let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
+            return false;
+        };
+        let Ok(algorithm) = Algorithm::try_from(parsed.algorithm) else {
+            return false;
+        };
+        let version = match parsed.version.map(Version::try_from).transpose() {
+            Ok(v) => v.unwrap_or_default(),
+            Err(_) => return false,
+        };
+        let Ok(params) = Params::try_from(&parsed) else {
+            return false;
+        };
+        let mut salt_buf = [0u8; 64];
+        let Ok(salt) = salt.decode_b64(&mut salt_buf) else {
+            return false;
+        };
+        let Some(memory) = scratch.blocks(params.block_count()) else {
+            return false;
+        };
+        let argon2 = Argon2::new(algorithm, version, params);
+        let computed = Output::init_with(expected.len(), |out| {
+            argon2
+                .hash_password_into_with_memory(password.as_bytes(), salt, out, &mut *memory)
+                .map_err(|_| argon2::password_hash::Error::Crypto)
+        });
+        // `Output`'s equality is constant-time.
+        matches!(computed, Ok(c) if c == expected)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -190,6 +295,17 @@ mod tests {
         assert!(sb.open(&sealed, "acc-2").is_err());
         let other = SecretBox::from_base64(&SecretBox::generate_key_base64()).unwrap();
         assert!(other.open(&sealed, "acc-1").is_err());
+    }
+
+    #[test]
+    fn sealed_bytes_open_only_with_the_same_context() {
+        let sb = SecretBox::from_base64(&SecretBox::generate_key_base64()).unwrap();
+        let doc = b"nom;mot de passe\nDUPONT;PT4HUMM2\n".to_vec();
+        let sealed = sb.seal_bytes(&doc, "doc-1").unwrap();
+        assert!(!sealed.windows(8).any(|w| w == b"PT4HUMM2"));
+        assert_eq!(sb.open_bytes(&sealed, "doc-1").unwrap(), doc);
+        assert!(sb.open_bytes(&sealed, "doc-2").is_err());
+        assert!(sb.open_bytes(&sealed[..10], "doc-1").is_err());
     }
 
     #[test]
@@ -212,6 +328,29 @@ mod tests {
         assert!(h.verify("correct horse", &phc));
         assert!(!h.verify("wrong horse", &phc));
         assert!(!h.verify("x", "not a hash"));
+    }
+
+    #[test]
+    fn hashes_made_in_scratch_memory_are_ordinary_argon2id_ones() {
+        let h = PasswordHasher::insecure_fast();
+        let mut scratch = Scratch::new();
+        let phc = h.hash_with("correct horse", &mut scratch).unwrap();
+        assert!(phc.starts_with("$argon2id$v=19$m=256,t=1,p=1$"), "{phc}");
+        // Read by the ordinary verifier, and the other way round.
+        assert!(h.verify("correct horse", &phc));
+        assert!(!h.verify("wrong horse", &phc));
+        let ordinary = h.hash("correct horse").unwrap();
+        assert!(h.verify_with("correct horse", &ordinary, &mut scratch));
+        assert!(!h.verify_with("wrong horse", &ordinary, &mut scratch));
+        assert!(h.verify_with("correct horse", &phc, &mut scratch));
+        assert!(!h.verify_with("x", "not a hash", &mut scratch));
+        // Stronger stored parameters than the current ones still verify (the scratch grows).
+        let strong = PasswordHasher {
+            params: Params::new(1024, 1, 1, None).unwrap(),
+        };
+        let strong_phc = strong.hash("correct horse").unwrap();
+        assert!(h.verify_with("correct horse", &strong_phc, &mut scratch));
+        assert_eq!(scratch.0.len(), 1024);
     }
 
     #[test]

@@ -221,16 +221,61 @@ test_on_both_backends! {
 
 test_on_both_backends! {
     async fn throttling_locks_after_repeated_failures_and_clears(store: Store) {
+        use sesame_store::repo::throttle::Reservation::{Admitted, Locked};
         let policy = ThrottlePolicy { max_failures: 3, window: Duration::minutes(15), lockout: Duration::minutes(5) };
         let now = Utc::now();
-        assert!(store.record_login_failure("user:x", now, policy).await.unwrap().is_none());
-        assert!(store.record_login_failure("user:x", now, policy).await.unwrap().is_none());
-        let until = store.record_login_failure("user:x", now, policy).await.unwrap().expect("locked");
-        assert_eq!(store.throttled_until("user:x", now).await.unwrap(), Some(until));
-        assert_eq!(store.throttled_until("user:x", until + Duration::seconds(1)).await.unwrap(), None);
-        assert_eq!(store.throttled_until("user:y", now).await.unwrap(), None, "keys are independent");
+        // Three attempts go through; the third sets the lock, so the fourth is refused.
+        for _ in 0..3 {
+            assert_eq!(store.reserve_login_attempt("user:x", now, policy).await.unwrap(), Admitted);
+        }
+        let Locked { until } = store.reserve_login_attempt("user:x", now, policy).await.unwrap() else {
+            panic!("expected a lock");
+        };
+        assert!(until > now && until <= now + policy.lockout, "{until}");
+        assert_eq!(store.reserve_login_attempt("user:y", now, policy).await.unwrap(), Admitted, "keys are independent");
+        // Once the lock is over, a fresh window starts.
+        let later = until + Duration::seconds(1);
+        for _ in 0..3 {
+            assert_eq!(store.reserve_login_attempt("user:x", later, policy).await.unwrap(), Admitted);
+        }
+        assert!(matches!(store.reserve_login_attempt("user:x", later, policy).await.unwrap(), Locked { .. }));
         store.clear_login_failures("user:x").await.unwrap();
-        assert_eq!(store.throttled_until("user:x", now).await.unwrap(), None);
+        assert_eq!(store.reserve_login_attempt("user:x", now, policy).await.unwrap(), Admitted);
+        // A released attempt does not count: the one that set the lock gives it back.
+        store.clear_login_failures("user:x").await.unwrap();
+        for _ in 0..3 {
+            assert_eq!(store.reserve_login_attempt("user:z", now, policy).await.unwrap(), Admitted);
+        }
+        store.release_login_attempt("user:z", policy).await.unwrap();
+        assert_eq!(store.reserve_login_attempt("user:z", now, policy).await.unwrap(), Admitted);
+        // A window that has ended starts again.
+        let next_window = now + policy.window + Duration::seconds(1);
+        assert_eq!(store.reserve_login_attempt("user:w", now, policy).await.unwrap(), Admitted);
+        assert_eq!(store.reserve_login_attempt("user:w", now, policy).await.unwrap(), Admitted);
+        for _ in 0..3 {
+            assert_eq!(store.reserve_login_attempt("user:w", next_window, policy).await.unwrap(), Admitted);
+        }
+    }
+}
+
+test_on_both_backends! {
+    async fn parallel_reservations_are_counted_one_by_one(store: Store) {
+        use sesame_store::repo::throttle::Reservation::Admitted;
+        let policy = ThrottlePolicy { max_failures: 5, window: Duration::minutes(15), lockout: Duration::minutes(5) };
+        let now = Utc::now();
+        let tasks: Vec<_> = (0..16)
+            .map(|_| {
+                let store = store.clone();
+                tokio::spawn(async move { store.reserve_login_attempt("user:p", now, policy).await.unwrap() })
+            })
+            .collect();
+        let mut admitted = 0;
+        for t in tasks {
+            if t.await.unwrap() == Admitted {
+                admitted += 1;
+            }
+        }
+        assert_eq!(admitted, 5);
     }
 }
 

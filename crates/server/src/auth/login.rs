@@ -9,8 +9,8 @@ use sesame_core::permissions::{needs_second_factor, Role};
 use sesame_store::repo::audit::{ActorKind, NewAuditEvent};
 use sesame_store::repo::sessions::SecondFactor;
 use sesame_store::repo::staff::StaffUser;
-use sesame_store::repo::throttle::ThrottlePolicy;
 
+use crate::auth::throttle::{self, Keys};
 use crate::auth::totp;
 use crate::problem::ApiError;
 use crate::state::AppState;
@@ -61,17 +61,7 @@ pub async fn login(
             "Le mot de passe est obligatoire.",
         ));
     }
-    let now = Utc::now();
-    let user_key = format!("user:{}", username.to_lowercase());
-    let addr_key = address.map(|a| format!("addr:{a}"));
-    for key in std::iter::once(&user_key).chain(addr_key.as_ref()) {
-        if let Some(until) = state.store.throttled_until(key, now).await? {
-            let secs = (until - now).num_seconds().max(1) as u64;
-            return Err(ApiError::TooManyRequests {
-                retry_after_secs: secs,
-            });
-        }
-    }
+    let attempt = throttle::reserve(state, Keys::staff(&username, address)).await?;
 
     let staff = state.store.staff_by_username(&username).await?;
     let password = req.password.clone();
@@ -80,23 +70,14 @@ pub async fn login(
         .filter(|s| !s.disabled)
         .map(|s| s.password_hash.clone())
         .unwrap_or_else(|| dummy_hash(state).to_owned());
-    let hasher = state.hasher.clone();
-    // argon2 is deliberately slow: keep it off the async workers.
-    let password_ok = actix_web::web::block(move || hasher.verify(&password, &hash))
-        .await
-        .map_err(ApiError::internal)?;
+    let password_ok = match state.hashing.verify(&state.hasher, &password, &hash).await {
+        Ok(ok) => ok,
+        Err(e) => return Err(attempt.abandoned(state, e).await),
+    };
     let staff = match staff.filter(|s| !s.disabled) {
         Some(s) if password_ok => s,
         _ => {
-            fail(
-                state,
-                &user_key,
-                addr_key.as_deref(),
-                &username,
-                address,
-                "bad_credentials",
-            )
-            .await?;
+            fail(state, &username, address, "bad_credentials").await?;
             return Err(invalid_credentials());
         }
     };
@@ -120,21 +101,24 @@ pub async fn login(
     let second_factor = if on_admin_network {
         SecondFactor::AdminNetwork
     } else if admin {
-        check_second_factor(
-            state,
-            &staff,
-            req.totp_code.as_deref(),
-            &user_key,
-            addr_key.as_deref(),
-            address,
-        )
-        .await?;
+        let code_given = req
+            .totp_code
+            .as_deref()
+            .is_some_and(|c| !c.trim().is_empty());
+        if let Err(e) = check_second_factor(state, &staff, req.totp_code.as_deref(), address).await
+        {
+            // The right password with the code still to be typed is not a guess.
+            if !code_given {
+                attempt.released(state).await?;
+            }
+            return Err(e);
+        }
         SecondFactor::Totp
     } else {
         SecondFactor::Password
     };
 
-    state.store.clear_login_failures(&user_key).await?;
+    attempt.succeeded(state).await?;
     let (session, refresh) = state
         .store
         .open_session(&staff.id, second_factor, state.settings.session_policy())
@@ -162,8 +146,6 @@ async fn check_second_factor(
     state: &AppState,
     staff: &StaffUser,
     code: Option<&str>,
-    user_key: &str,
-    addr_key: Option<&str>,
     address: Option<IpAddr>,
 ) -> Result<(), ApiError> {
     let Some(code) = code.map(str::trim).filter(|c| !c.is_empty()) else {
@@ -192,15 +174,7 @@ async fn check_second_factor(
         None => false,
     };
     if !accepted {
-        fail(
-            state,
-            user_key,
-            addr_key,
-            &staff.username,
-            address,
-            "bad_totp",
-        )
-        .await?;
+        fail(state, &staff.username, address, "bad_totp").await?;
         return Err(totp_required(
             "Code de vérification incorrect ou déjà utilisé.",
         ));
@@ -208,31 +182,13 @@ async fn check_second_factor(
     Ok(())
 }
 
+/// Audits a failed attempt (its throttling reservation already counts it).
 async fn fail(
     state: &AppState,
-    user_key: &str,
-    addr_key: Option<&str>,
     username: &str,
     address: Option<IpAddr>,
     reason: &str,
 ) -> Result<(), ApiError> {
-    let now = Utc::now();
-    let policy = ThrottlePolicy::default();
-    state
-        .store
-        .record_login_failure(user_key, now, policy)
-        .await?;
-    if let Some(k) = addr_key {
-        // An address may try more users than one user may try passwords.
-        let addr_policy = ThrottlePolicy {
-            max_failures: policy.max_failures * 4,
-            ..policy
-        };
-        state
-            .store
-            .record_login_failure(k, now, addr_policy)
-            .await?;
-    }
     state
         .store
         .audit(

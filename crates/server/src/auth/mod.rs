@@ -1,8 +1,10 @@
 //! Staff authentication and the access-control layer every endpoint goes through.
 
 pub mod caller;
+pub mod hashing;
 pub mod holder;
 pub mod login;
+pub mod throttle;
 pub mod tokens;
 pub mod totp;
 

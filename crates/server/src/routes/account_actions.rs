@@ -13,8 +13,10 @@ use sesame_core::permissions::Action;
 use sesame_core::{AccountKind, Population};
 use sesame_documents::{CSV_CONTENT_TYPE, PDF_CONTENT_TYPE};
 
+use sesame_store::repo::jobs::failure_message;
+
 use crate::auth::Caller;
-use crate::operations;
+use crate::operations::{self, Commit};
 use crate::problem::{ApiError, ApiResult};
 use crate::routes::accounts::PopulationPath;
 use crate::routes::extract::ApiJson;
@@ -24,7 +26,9 @@ use crate::state::AppState;
 /// Above this many accounts, an action answers 202 with a job to follow.
 pub const JOB_THRESHOLD: usize = 300;
 
-/// Runs `work` now, or as a job when the selection is large.
+/// Runs `work` now, or as a job when the selection is large. A job's answer is sealed at rest
+/// (it holds new provisional passwords); a failed job says whether the accounts changed
+/// (`work` reports its commit through the [`Commit`] it is given).
 async fn run_or_job<T, F, Fut>(
     state: &AppState,
     owner: &str,
@@ -34,27 +38,34 @@ async fn run_or_job<T, F, Fut>(
 ) -> ApiResult<HttpResponse>
 where
     T: serde::Serialize + 'static,
-    F: FnOnce(AppState) -> Fut + 'static,
+    F: FnOnce(AppState, Commit) -> Fut + 'static,
     Fut: std::future::Future<Output = Result<T, ApiError>> + 'static,
 {
     if count <= JOB_THRESHOLD {
-        let result = work(state.clone()).await?;
+        let result = work(state.clone(), Commit::none()).await?;
         return Ok(HttpResponse::Ok().json(result));
     }
     let job_id = state.store.create_job(owner, kind, count as u64).await?;
     let st = state.clone();
     let id = job_id.clone();
     actix_web::rt::spawn(async move {
-        let outcome = work(st.clone()).await;
+        let commit = Commit::for_job(&id);
+        let outcome = work(st.clone(), commit.clone()).await;
         let saved = match outcome {
-            Ok(result) => {
-                let value = serde_json::to_value(result).unwrap_or_default();
-                st.store.finish_job(&id, value).await
-            }
+            Ok(result) => match serde_json::to_value(result) {
+                Ok(value) => st.store.finish_job(&st.secrets, &id, value).await,
+                Err(e) => {
+                    tracing::error!(error = %e, job = %id, "could not serialise a job's answer");
+                    st.store
+                        .fail_job(&id, &failure_message(commit.is_done(), ""))
+                        .await
+                }
+            },
             Err(e) => {
                 let problem = e.to_problem();
+                let detail = problem.detail.as_deref().unwrap_or(&problem.title);
                 st.store
-                    .fail_job(&id, problem.detail.as_deref().unwrap_or(&problem.title))
+                    .fail_job(&id, &failure_message(commit.is_done(), detail))
                     .await
             }
         };
@@ -101,9 +112,15 @@ pub async fn notify(
     let ids = resolve(&scoped, population, &body.ids, &body.all_matching).await?;
     let reset = body.reset_password;
     let owner = scoped.owner().to_owned();
-    run_or_job(&state, &owner, "notify", ids.len(), move |st| async move {
-        operations::notify(&st, &scoped, population, ids, channel, reset).await
-    })
+    run_or_job(
+        &state,
+        &owner,
+        "notify",
+        ids.len(),
+        move |st, commit| async move {
+            operations::notify(&st, &scoped, population, ids, channel, reset, &commit).await
+        },
+    )
     .await
 }
 
@@ -141,7 +158,9 @@ pub async fn reset_password(
         &owner,
         "reset-password",
         ids.len(),
-        move |st| async move { operations::reset(&st, &scoped, population, ids).await },
+        move |st, commit| async move {
+            operations::reset(&st, &scoped, population, ids, &commit).await
+        },
     )
     .await
 }

@@ -18,6 +18,7 @@ use crate::state::AppState;
         (status = 401, description = "Bad credentials, or `type` ending in `totp-required`", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Missing field", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many failures; see Retry-After", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "At capacity for password checks; see Retry-After", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/api/v1/auth/login")]
 pub async fn login_handler(

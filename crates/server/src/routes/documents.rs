@@ -26,7 +26,7 @@ pub async fn document(
 ) -> ApiResult<HttpResponse> {
     let doc = state
         .store
-        .document(&id, &caller.owner())
+        .document(&state.secrets, &id, &caller.owner())
         .await?
         .ok_or(ApiError::NotFound)?;
     Ok(attachment(doc.content, &doc.filename, &doc.content_type))
@@ -49,7 +49,7 @@ pub async fn job(
 ) -> ApiResult<web::Json<Job>> {
     let j = state
         .store
-        .job(&id, &caller.owner())
+        .job(&state.secrets, &id, &caller.owner())
         .await?
         .ok_or(ApiError::NotFound)?;
     Ok(web::Json(Job {

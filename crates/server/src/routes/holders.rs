@@ -18,10 +18,10 @@ use sesame_core::{AccountKind, AccountState, Origin};
 use sesame_store::repo::accounts::{pending_change, Account};
 use sesame_store::repo::audit::{ActorKind, NewAuditEvent};
 use sesame_store::repo::holders::CheckedCredential;
-use sesame_store::repo::throttle::ThrottlePolicy;
 
 use crate::auth::caller::client_ip;
 use crate::auth::holder::ACCOUNT_TOKEN_KIND;
+use crate::auth::throttle::{self, Keys};
 use crate::auth::Holder;
 use crate::problem::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -59,10 +59,6 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     diff == 0
 }
 
-fn throttle_key(identifier: &str) -> String {
-    format!("holder:{}", identifier.trim().to_ascii_lowercase())
-}
-
 /// Whether `password` is the account's password: the chosen one (argon2id) if there is one,
 /// else the provisional one. Always costs one argon2 verification.
 async fn password_matches(
@@ -90,27 +86,11 @@ async fn password_matches(
     };
     let has_hash = hash.is_some();
     let hash = hash.unwrap_or_else(|| dummy_hash(state));
-    let hasher = state.hasher.clone();
-    let pw = password.to_owned();
-    // argon2 is deliberately slow: keep it off the async workers.
-    let hash_ok = web::block(move || hasher.verify(&pw, &hash))
-        .await
-        .map_err(ApiError::internal)?;
+    let hash_ok = state.hashing.verify(&state.hasher, password, &hash).await?;
     Ok(match provisional {
         Some(p) => constant_time_eq(p.as_bytes(), password.as_bytes()),
         None => has_hash && hash_ok,
     })
-}
-
-async fn throttled(state: &AppState, key: &str) -> Result<(), ApiError> {
-    let now = Utc::now();
-    if let Some(until) = state.store.throttled_until(key, now).await? {
-        let secs = (until - now).num_seconds().max(1) as u64;
-        return Err(ApiError::TooManyRequests {
-            retry_after_secs: secs,
-        });
-    }
-    Ok(())
 }
 
 /// The identifier to file an account's events under: the one in force now.
@@ -143,13 +123,15 @@ async fn holder_event(
 /// regenerated identifier takes effect (00:00 Europe/Paris the next day) only the new
 /// identifier works; before, only the current one. An unknown identifier, a wrong password and
 /// an account without a password here (FranceConnect, not yet notified) get the same 401.
-/// Repeated failures for an identifier are throttled (429, `Retry-After`).
+/// Repeated failures for an identifier or from an address are throttled (429, `Retry-After`);
+/// when the server is at capacity for password checks it answers 503 with `Retry-After`.
 #[utoipa::path(post, path = "/api/v1/account/login", tag = "account", request_body = HolderLoginRequest,
     responses(
         (status = 200, body = HolderLoginResponse),
         (status = 401, description = "Bad credentials (`type` ending in `invalid-credentials`)", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Missing field", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many failures; see Retry-After", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "At capacity for password checks; see Retry-After", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/api/v1/account/login")]
 pub async fn login(
@@ -171,16 +153,15 @@ pub async fn login(
         ));
     }
     let address = client_ip(&req, &state.settings.trusted_proxies);
-    let key = throttle_key(given);
-    throttled(&state, &key).await?;
+    let attempt = throttle::reserve(&state, Keys::holder(given, address)).await?;
     let now = Utc::now();
     let found = state.store.holder_by_identifier(given, now).await?;
     let account = found.map(|(a, _)| a);
-    if !password_matches(&state, account.as_ref(), &body.password).await? {
-        state
-            .store
-            .record_login_failure(&key, now, ThrottlePolicy::default())
-            .await?;
+    let matched = match password_matches(&state, account.as_ref(), &body.password).await {
+        Ok(m) => m,
+        Err(e) => return Err(attempt.abandoned(&state, e).await),
+    };
+    if !matched {
         // A known account's failures are filed under its establishment (the school can see
         // attempts on a pupil's account); otherwise the identifier as typed, bounded.
         let event = match &account {
@@ -205,7 +186,7 @@ pub async fn login(
         return Err(invalid_credentials());
     }
     let account = account.ok_or_else(invalid_credentials)?;
-    state.store.clear_login_failures(&key).await?;
+    attempt.succeeded(&state).await?;
     let event = holder_event(&state, &account, "account.login", address).await?;
     state
         .store
@@ -284,6 +265,7 @@ pub async fn me(state: web::Data<AppState>, holder: Holder) -> ApiResult<web::Js
         (status = 409, description = "The password was reset meanwhile: log in again", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Wrong `current_password`, or `new_password` refused by the policy (the French message says why)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many wrong current passwords; see Retry-After", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "At capacity for password checks; see Retry-After", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/api/v1/account/password")]
 pub async fn change_password(
@@ -306,14 +288,14 @@ pub async fn change_password(
             "Le nouveau mot de passe doit être différent de l'actuel.",
         ));
     }
-    let key = throttle_key(&account.identifier);
-    throttled(&state, &key).await?;
+    let attempt =
+        throttle::reserve(&state, Keys::holder(&account.identifier, holder.address)).await?;
     let checked = CheckedCredential::of(account);
-    if !password_matches(&state, Some(account), &body.current_password).await? {
-        state
-            .store
-            .record_login_failure(&key, Utc::now(), ThrottlePolicy::default())
-            .await?;
+    let matched = match password_matches(&state, Some(account), &body.current_password).await {
+        Ok(m) => m,
+        Err(e) => return Err(attempt.abandoned(&state, e).await),
+    };
+    if !matched {
         let event = holder_event(&state, account, "account.password_change", holder.address)
             .await?
             .targets(vec![account.id.clone()])
@@ -325,17 +307,17 @@ pub async fn change_password(
             "Le mot de passe actuel est incorrect.",
         ));
     }
-    let hasher = state.hasher.clone();
-    let new_password = body.new_password.clone();
-    let new_hash = web::block(move || hasher.hash(&new_password))
-        .await
-        .map_err(ApiError::internal)??;
+    // The current password was right: whatever happens next, that was not a guess.
+    attempt.succeeded(&state).await?;
+    let new_hash = state
+        .hashing
+        .hash(&state.hasher, &body.new_password)
+        .await?;
     let event = holder_event(&state, account, "account.password_change", holder.address).await?;
     let changed = state
         .store
         .change_holder_password(&account.id, &checked, &new_hash, event)
         .await?;
-    state.store.clear_login_failures(&key).await?;
     Ok(web::Json(PasswordChanged {
         state: changed.activation.state_after.as_str().to_owned(),
         activated_now: changed.activation.first_activation,

@@ -41,6 +41,7 @@ fn dummy_hash(state: &AppState) -> &'static str {
         (status = 200, body = ClientTokenResponse),
         (status = 400, description = "Unsupported grant type or unknown scope", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Unknown client or wrong secret", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "At capacity for secret checks; see Retry-After", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/api/v1/oauth/token")]
 pub async fn token(
@@ -68,11 +69,10 @@ pub async fn token(
         .filter(|c| !c.disabled)
         .map(|c| c.secret_hash.clone())
         .unwrap_or_else(|| dummy_hash(&state).to_owned());
-    let hasher = state.hasher.clone();
-    let secret = form.client_secret.clone();
-    let ok = web::block(move || hasher.verify(&secret, &hash))
-        .await
-        .map_err(ApiError::internal)?;
+    let ok = state
+        .hashing
+        .verify(&state.hasher, &form.client_secret, &hash)
+        .await?;
     let address = client_ip(&req, &state.settings.trusted_proxies).map(|a| a.to_string());
     let client = match client.filter(|c| !c.disabled) {
         Some(c) if ok => c,

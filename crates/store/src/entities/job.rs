@@ -12,6 +12,9 @@ pub struct Model {
     pub total: i64,
     pub result: Option<String>,
     pub error: Option<String>,
+    /// The operation's transaction committed: a failure after it must not say that nothing
+    /// changed.
+    pub committed: bool,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }
