@@ -11,7 +11,6 @@ use sesame_store::entities::{
     student,
 };
 
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../imports/tests/fixtures");
 const SIECLE: [&str; 3] = [
     "ElevesSansAdresses.xml",
     "ResponsablesAvecAdresses.xml",
@@ -21,26 +20,6 @@ const SIECLE: [&str; 3] = [
 fn fixture(name: &str) -> (String, Vec<u8>) {
     let bytes = std::fs::read(format!("{FIXTURES}/{name}")).expect("fixture");
     (name.to_owned(), bytes)
-}
-
-/// A multipart/form-data body with one `files` part per file (built by hand: the test client
-/// has no multipart support, and the format is three lines per part).
-fn multipart(files: &[(String, Vec<u8>)]) -> (String, Vec<u8>) {
-    let boundary = "sesame-test-boundary-7d1f";
-    let mut body = Vec::new();
-    for (name, bytes) in files {
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\n\
-                 Content-Type: application/octet-stream\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
 async fn upload(

@@ -204,26 +204,7 @@ async fn run(backend: sesame_store::Backend) {
     );
 
     // A password reset by the client is announced to it.
-    let page: Value = app
-        .get(
-            &format!(
-                "/api/v1/establishments/{PUBLIC_COLLEGE_UAI}/students?per_page=1&state=activated"
-            ),
-            Some(&token),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let id = page["items"][0]["id"].as_str().unwrap().to_owned();
-    let r = app
-        .post_json(
-            &format!("/api/v1/establishments/{PUBLIC_COLLEGE_UAI}/students/reset-password"),
-            Some(&token),
-            &json!({"ids": [id]}),
-        )
-        .await;
-    assert_eq!(r.status(), 200);
+    let id = reset_one_activated_pupil(&app, &token).await;
 
     // First attempt fails and is recorded; the process then dies before the retry. (A
     // process dying in the middle of an attempt leaves it leased for a minute, then retried.)
@@ -506,26 +487,7 @@ async fn a_lapsed_lease_records_nothing(backend: sesame_store::Backend) {
     let token = client_token(&app).await;
     let rx = receiver(0).await;
     register(&app, &token, &rx.url).await;
-    let page: Value = app
-        .get(
-            &format!(
-                "/api/v1/establishments/{PUBLIC_COLLEGE_UAI}/students?per_page=1&state=activated"
-            ),
-            Some(&token),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let id = page["items"][0]["id"].as_str().unwrap().to_owned();
-    let r = app
-        .post_json(
-            &format!("/api/v1/establishments/{PUBLIC_COLLEGE_UAI}/students/reset-password"),
-            Some(&token),
-            &json!({"ids": [id]}),
-        )
-        .await;
-    assert_eq!(r.status(), 200);
+    reset_one_activated_pupil(&app, &token).await;
 
     let store = &app.state.store;
     let lease = chrono::Duration::seconds(10);
@@ -575,4 +537,30 @@ async fn a_lapsed_lease_records_nothing_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lapsed_lease_records_nothing_postgres() {
     a_lapsed_lease_records_nothing(sesame_store::Backend::Postgres).await
+}
+
+/// The client resets the password of one activated pupil of the collège (one
+/// `account.password_reset` event); the pupil's account id.
+async fn reset_one_activated_pupil(app: &TestApp, token: &str) -> String {
+    let page: Value = app
+        .get(
+            &format!(
+                "/api/v1/establishments/{PUBLIC_COLLEGE_UAI}/students?per_page=1&state=activated"
+            ),
+            Some(token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = page["items"][0]["id"].as_str().unwrap().to_owned();
+    let r = app
+        .post_json(
+            &format!("/api/v1/establishments/{PUBLIC_COLLEGE_UAI}/students/reset-password"),
+            Some(token),
+            &json!({"ids": [id]}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    id
 }

@@ -282,3 +282,26 @@ pub fn pdf_pages(pdf: &[u8]) -> Vec<String> {
 fn tempfile_path(ext: &str) -> std::path::PathBuf {
     std::env::temp_dir().join(format!("sesame-test-{}.{ext}", sesame_store::ids::new_id()))
 }
+
+/// The import parsers' test files, shared with the HTTP import tests.
+pub const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../imports/tests/fixtures");
+
+/// A multipart/form-data body with one `files` part per file (built by hand: the test client
+/// has no multipart support, and the format is three lines per part).
+pub fn multipart(files: &[(String, Vec<u8>)]) -> (String, Vec<u8>) {
+    let boundary = "sesame-test-boundary-7d1f";
+    let mut body = Vec::new();
+    for (name, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\n\
+                 Content-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
