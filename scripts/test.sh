@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every check of the project, as CI runs it (`.ci/run` calls this): formatting, lints, all
-# tests on SQLite and PostgreSQL, the SPA build, and a browser smoke test of the running demo.
+# tests on SQLite and PostgreSQL, the SPA build, a browser smoke test of the running demo, and
+# two replicas behind haproxy (scripts/replicas.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -39,5 +40,9 @@ bash scripts/build-spa.sh --lint
 
 step "browser smoke test of the demo"
 bash scripts/e2e.sh
+
+step "two replicas on one PostgreSQL behind haproxy"
+# The debug server built for the fuzz step; a second replica SIGKILLed under load.
+bash scripts/replicas.sh
 
 step "all checks passed"
