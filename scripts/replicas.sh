@@ -81,6 +81,8 @@ wait_ready "http://127.0.0.1:$port_a" "$pid_a" "$work/a.log"
 "$bin" serve --bind "127.0.0.1:$port_b" >"$work/b.log" 2>&1 &
 pid_b=$!
 pids+=("$pid_b")
+# The scenario SIGKILLs B: no "Killed" job report from bash after the closing line.
+disown "$pid_b"
 wait_ready "http://127.0.0.1:$port_b" "$pid_b" "$work/b.log"
 
 step "haproxy on 127.0.0.1:$port_lb (roundrobin, health check on /readyz)"

@@ -179,7 +179,13 @@ check("6th attempt (on B) is 429 with Retry-After",
 check("7th attempt (on A) is 429 too", statuses[6][1] == 429, f"{statuses[6]}")
 summary.append("throttle: " + " ".join(f"{r}:{s}" for r, s, _ in statuses))
 
-# 4. Load through haproxy, replica B killed with SIGKILL in the middle.
+# 4. Load through haproxy, replica B killed with SIGKILL in the middle. The bound: a request
+# already sent to B when it dies has no answer (haproxy answers 502 or drops the client
+# connection), so at most one per client can fail. After the kill the kernel refuses
+# connections to B's port at once: haproxy retries them (`retries 2`) on A (`option
+# redispatch 1`), and B's health check fails twice within inter x fall (1 s) and takes it out
+# of the rotation. So every failure ends within inter x fall + 1 s of the kill (the second
+# for a request still being answered by B when it died).
 print(f"4. {LOAD_CLIENTS} clients x {LOAD_SECS:.0f} s through haproxy, SIGKILL on B at "
       f"{KILL_AFTER_SECS:.0f} s", flush=True)
 before = haproxy_servers()
