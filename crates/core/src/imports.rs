@@ -20,11 +20,12 @@ pub fn mass_leave_needs_confirmation(current: u64, leaving: u64) -> bool {
         && u128::from(leaving) * 100 > u128::from(current) * u128::from(MASS_LEAVE_PERCENT)
 }
 
-/// What the administrator reads when the guard applies, naming the field that confirms.
+/// What the administrator reads when the guard applies. It names no way to confirm: the
+/// console asks in a dialog, the API and the command line add their own parameter.
 pub fn mass_leave_message(current: u64, leaving: u64) -> String {
     format!(
-        "Cet import marquerait {leaving} élève{} sur {current} comme sorti{} de l'établissement. \
-         Confirmez avec allow_mass_leave=true.",
+        "Cet import marquerait {leaving} élève{} sur {current} comme sorti{} de l'établissement : \
+         vérifiez que l'export est complet avant de confirmer ces sorties.",
         plural(leaving),
         plural(leaving)
     )
@@ -70,11 +71,12 @@ mod tests {
     }
 
     #[test]
-    fn the_message_says_how_many_and_how_to_confirm() {
+    fn the_message_says_how_many() {
         assert_eq!(
             mass_leave_message(601, 600),
-            "Cet import marquerait 600 élèves sur 601 comme sortis de l'établissement. \
-             Confirmez avec allow_mass_leave=true."
+            "Cet import marquerait 600 élèves sur 601 comme sortis de l'établissement : \
+             vérifiez que l'export est complet avant de confirmer ces sorties."
         );
+        assert!(mass_leave_message(8, 1).contains("1 élève sur 8 comme sorti de"));
     }
 }

@@ -483,8 +483,8 @@ async fn import(
         Ok(report) => report,
         Err(ImportError::MassLeave { current, leaving }) => {
             bail!(
-                "nothing imported: {} (CLI: --allow-mass-leave)",
-                ImportError::mass_leave_message(current, leaving)
+                "nothing imported: {} Confirmez avec --allow-mass-leave.",
+                sesame_core::imports::mass_leave_message(current, leaving)
             )
         }
         Err(ImportError::Refused(problems)) => {

@@ -29,9 +29,13 @@ pub enum ImportError {
 }
 
 impl ImportError {
-    /// The French sentence of [`ImportError::MassLeave`], naming the field that confirms.
+    /// The French sentence of [`ImportError::MassLeave`] as the API answers it, naming the
+    /// query parameter that confirms.
     pub fn mass_leave_message(current: u64, leaving: u64) -> String {
-        sesame_core::imports::mass_leave_message(current, leaving)
+        format!(
+            "{} Confirmez avec allow_mass_leave=true.",
+            sesame_core::imports::mass_leave_message(current, leaving)
+        )
     }
 }
 

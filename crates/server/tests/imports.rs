@@ -588,7 +588,7 @@ http_test! {
 
         // 7 of 8: the preview says so as a fatal problem (still 200)…
         let one = csv(&rows(&all[..1]));
-        let message = "Cet import marquerait 7 élèves sur 8 comme sortis de l'établissement. Confirmez avec allow_mass_leave=true.";
+        let message = "Cet import marquerait 7 élèves sur 8 comme sortis de l'établissement : vérifiez que l'export est complet avant de confirmer ces sorties.";
         let r = import_ok(&app, &token, "source=csv&dry_run=true", &one).await;
         assert_eq!(r["students"]["left"], 7, "{r}");
         assert_eq!(r["mass_leave"], true, "{r}");
@@ -599,7 +599,7 @@ http_test! {
         assert_eq!(r.status(), 409);
         assert!(r.headers()["content-type"].to_str().unwrap().starts_with("application/problem+json"));
         let p: Value = r.json().await.unwrap();
-        assert_eq!(p["detail"], message, "{p}");
+        assert_eq!(p["detail"], format!("{message} Confirmez avec allow_mass_leave=true."), "{p}");
         assert_eq!(snapshot(&app).await, before, "a refused import changed rows");
         let r = upload(&app, &token, LP, "source=csv&allow_mass_leave=false", &one).await;
         assert_eq!(r.status(), 409);
@@ -640,6 +640,8 @@ http_test! {
         let err = sesame_server::cli::run(cli(&[])).await.expect_err("a mass leave without confirmation");
         let err = format!("{err:#}");
         assert!(err.contains("7 élèves sur 8") && err.contains("--allow-mass-leave"), "{err}");
+        // The command line names its own flag, not the API's parameter.
+        assert!(!err.contains("allow_mass_leave=true"), "{err}");
         assert_eq!(snapshot(&app).await, before, "the refused CLI import changed rows");
         sesame_server::cli::run(cli(&["--dry-run"])).await.expect("a dry run reports");
         sesame_server::cli::run(cli(&["--allow-mass-leave"])).await.expect("confirmed");
