@@ -353,16 +353,7 @@ async fn upload(
     query: &str,
     files: &[(String, Vec<u8>)],
 ) -> (u16, Value) {
-    let (content_type, body) = multipart(files);
-    let r = app
-        .http
-        .post(app.url(&format!("/api/v1/establishments/{uai}/imports?{query}")))
-        .bearer_auth(token)
-        .header("Content-Type", content_type)
-        .body(body)
-        .send()
-        .await
-        .expect("request");
+    let r = upload_import(app, token, uai, query, files).await;
     let status = r.status().as_u16();
     (status, r.json().await.unwrap_or(Value::Null))
 }

@@ -22,26 +22,8 @@ fn fixture(name: &str) -> (String, Vec<u8>) {
     (name.to_owned(), bytes)
 }
 
-async fn upload(
-    app: &TestApp,
-    token: &str,
-    uai: &str,
-    query: &str,
-    files: &[(String, Vec<u8>)],
-) -> reqwest::Response {
-    let (content_type, body) = multipart(files);
-    app.http
-        .post(app.url(&format!("/api/v1/establishments/{uai}/imports?{query}")))
-        .bearer_auth(token)
-        .header("Content-Type", content_type)
-        .body(body)
-        .send()
-        .await
-        .expect("request")
-}
-
 async fn import_ok(app: &TestApp, token: &str, query: &str, files: &[(String, Vec<u8>)]) -> Value {
-    let r = upload(app, token, LP, query, files).await;
+    let r = upload_import(app, token, LP, query, files).await;
     assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
     r.json().await.unwrap()
 }
@@ -182,7 +164,7 @@ http_test! {
         let before = snapshot(&app).await;
 
         // Truncated XML: refused whole, the file and line named.
-        let r = upload(&app, &token, LP, "source=siecle", &[fixture("ElevesTronque.xml")]).await;
+        let r = upload_import(&app, &token, LP, "source=siecle", &[fixture("ElevesTronque.xml")]).await;
         assert_eq!(r.status(), 422);
         assert!(r.headers()["content-type"].to_str().unwrap().starts_with("application/problem+json"));
         let p: Value = r.json().await.unwrap();
@@ -190,7 +172,7 @@ http_test! {
         assert!(field.starts_with("ElevesTronque.xml, ligne "), "{p}");
 
         // Another establishment's export.
-        let r = upload(&app, &token, LP, "source=siecle", &[fixture("NomenclatureAutreEtablissement.xml")]).await;
+        let r = upload_import(&app, &token, LP, "source=siecle", &[fixture("NomenclatureAutreEtablissement.xml")]).await;
         assert_eq!(r.status(), 422);
         let p: Value = r.json().await.unwrap();
         assert!(p["errors"][0]["message"].as_str().unwrap().contains("0180006J"), "{p}");
@@ -198,14 +180,14 @@ http_test! {
         // A good file next to a bad one: still nothing.
         let mut mixed = siecle_files();
         mixed.push(fixture("ElevesTronque.xml"));
-        assert_eq!(upload(&app, &token, LP, "source=siecle", &mixed).await.status(), 422);
+        assert_eq!(upload_import(&app, &token, LP, "source=siecle", &mixed).await.status(), 422);
 
         // Bad requests name their field.
-        let r = upload(&app, &token, LP, "source=excel", &siecle_files()).await;
+        let r = upload_import(&app, &token, LP, "source=excel", &siecle_files()).await;
         assert_eq!(r.status(), 422);
         let p: Value = r.json().await.unwrap();
         assert_eq!(p["errors"][0]["field"], "source");
-        let r = upload(&app, &token, LP, "source=csv", &[]).await;
+        let r = upload_import(&app, &token, LP, "source=csv", &[]).await;
         assert_eq!(r.status(), 422);
         let p: Value = r.json().await.unwrap();
         assert_eq!(p["errors"][0]["field"], "files");
@@ -332,12 +314,12 @@ http_test! {
         let head = login(&app, "head").await;
         let teacher = login(&app, "teacher").await;
         // The teacher's establishment, but the troubleshooting module: forbidden.
-        let r = upload(&app, &teacher, COLLEGE, "source=csv", &csv(&[ANNA])).await;
+        let r = upload_import(&app, &teacher, COLLEGE, "source=csv", &csv(&[ANNA])).await;
         assert_eq!(r.status(), 403);
         // Another establishment answers like an unknown one.
-        let r = upload(&app, &head, COLLEGE, "source=csv&dry_run=true", &csv(&[ANNA])).await;
+        let r = upload_import(&app, &head, COLLEGE, "source=csv&dry_run=true", &csv(&[ANNA])).await;
         assert_eq!(r.status(), 404);
-        let r = upload(&app, &head, "0000000A", "source=csv&dry_run=true", &csv(&[ANNA])).await;
+        let r = upload_import(&app, &head, "0000000A", "source=csv&dry_run=true", &csv(&[ANNA])).await;
         assert_eq!(r.status(), 404);
         let r = app
             .http
@@ -463,7 +445,7 @@ async fn upload_to(
     query: &str,
     files: &[(String, Vec<u8>)],
 ) -> Value {
-    let r = upload(app, token, uai, query, files).await;
+    let r = upload_import(app, token, uai, query, files).await;
     assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
     r.json().await.unwrap()
 }
@@ -595,13 +577,13 @@ http_test! {
         assert!(r["problems"].as_array().unwrap().iter().any(|p| p["fatal"] == true && p["message"] == message), "{r}");
         // …applying it is refused, naming the number and the field, and changes nothing…
         let before = snapshot(&app).await;
-        let r = upload(&app, &token, LP, "source=csv", &one).await;
+        let r = upload_import(&app, &token, LP, "source=csv", &one).await;
         assert_eq!(r.status(), 409);
         assert!(r.headers()["content-type"].to_str().unwrap().starts_with("application/problem+json"));
         let p: Value = r.json().await.unwrap();
         assert_eq!(p["detail"], format!("{message} Confirmez avec allow_mass_leave=true."), "{p}");
         assert_eq!(snapshot(&app).await, before, "a refused import changed rows");
-        let r = upload(&app, &token, LP, "source=csv&allow_mass_leave=false", &one).await;
+        let r = upload_import(&app, &token, LP, "source=csv&allow_mass_leave=false", &one).await;
         assert_eq!(r.status(), 409);
         // …and applied once confirmed; the preview with the confirmation has no fatal problem.
         let r = import_ok(&app, &token, "source=csv&dry_run=true&allow_mass_leave=true", &one).await;

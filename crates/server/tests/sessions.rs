@@ -3,7 +3,6 @@
 
 mod common;
 
-use std::net::TcpListener;
 use std::sync::Arc;
 
 use common::*;
@@ -27,21 +26,7 @@ async fn spawn_settings(
     let mut settings = (*state.settings).clone();
     adjust(&mut settings);
     state.settings = Arc::new(settings);
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let server = sesame_server::app::run(listener, state.clone()).expect("server");
-    let handle = server.handle();
-    tokio::spawn(server);
-    let background = sesame_server::scheduler::start(state.clone());
-    TestApp {
-        handle,
-        background,
-        config,
-        base,
-        state,
-        http: reqwest::Client::new(),
-        backend,
-    }
+    TestApp::spawn_state(backend, &config, state).await
 }
 
 /// Runs a test on both engines with its own settings.

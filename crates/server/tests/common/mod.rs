@@ -62,6 +62,11 @@ impl TestApp {
         let state = sesame_server::app::build_state(config, PasswordHasher::insecure_fast())
             .await
             .expect("state");
+        Self::spawn_state(backend, config, state).await
+    }
+
+    /// Serves `state` (built from `config`, possibly adjusted after) on a free port.
+    pub async fn spawn_state(backend: Backend, config: &Config, state: AppState) -> TestApp {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let server = sesame_server::app::run(listener, state.clone()).expect("server");
@@ -304,4 +309,23 @@ pub fn multipart(files: &[(String, Vec<u8>)]) -> (String, Vec<u8>) {
     }
     body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
     (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// Posts `files` to the import endpoint of `uai` with `query` (e.g. `source=csv&dry_run=true`).
+pub async fn upload_import(
+    app: &TestApp,
+    token: &str,
+    uai: &str,
+    query: &str,
+    files: &[(String, Vec<u8>)],
+) -> reqwest::Response {
+    let (content_type, body) = multipart(files);
+    app.http
+        .post(app.url(&format!("/api/v1/establishments/{uai}/imports?{query}")))
+        .bearer_auth(token)
+        .header("Content-Type", content_type)
+        .body(body)
+        .send()
+        .await
+        .expect("request")
 }
