@@ -1,16 +1,25 @@
 #!/usr/bin/env bash
 # Benchmarks on the national-scale data set (PostgreSQL): builds in release, generates
-# 1,000 establishments / 1 M accounts into a fresh database, starts the service, and runs
-# `sesame bench` (notify 2,000 + letters, lists, search latency and throughput on loopback).
-# Usage: scripts/bench.sh [ESTABLISHMENTS] [STUDENTS_PER_ESTABLISHMENT]
+# 1,000 establishments / 1 M accounts into a fresh database, starts the service, then
+#  1. the API's overhead: for three searches of the console (a name prefix, a state filter,
+#     the unfiltered first page) API requests/s through `wrk` beside the same data queries
+#     (`sesame search-sql`, the SQL the search runs) through `pgbench`, both at 32 connections,
+#     and the ratio (target ≥ 0.67, i.e. API overhead ≤ 1.5× the database's own work);
+#  2. `sesame bench` (notify 2,000 + letters, lists, search latency — first and deep pages by
+#     cursor — and throughput on loopback).
+# Usage: scripts/bench.sh [ESTABLISHMENTS] [STUDENTS_PER_ESTABLISHMENT] [sesame bench flags…]
+# SESAME_BENCH_KEEP_DB=1 keeps the database (dropped otherwise: 10 M accounts are 8 GB).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 ensure_postgres
+apt_install wrk postgresql-client
 
 est="${1:-1000}"
 per="${2:-500}"
 db=sesame_bench
+conns=32
+secs="${SESAME_BENCH_SECONDS:-10}"
 cargo build --locked --release -p sesame-server
 psql "$PG_ADMIN_URL" -qc "drop database if exists $db with (force)" -c "create database $db"
 base="${PG_ADMIN_URL%/*}"
@@ -18,11 +27,53 @@ export DATABASE_URL="$base/$db"
 export SESAME_SECRET_KEY
 SESAME_SECRET_KEY=$(target/release/sesame generate-key)
 target/release/sesame scale-demo --establishments "$est" --students-per-establishment "$per"
+psql "$DATABASE_URL" -qc "vacuum analyze"
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-# Loopback as the administrative network: the bench user needs no second factor.
-SESAME_ADMIN_NETWORKS=127.0.0.0/8 RUST_LOG=warn target/release/sesame serve --bind "127.0.0.1:$port" &
+# Loopback as the administrative network: the bench user needs no second factor. The default
+# log level: the ratio is measured as production runs.
+SESAME_ADMIN_NETWORKS=127.0.0.0/8 target/release/sesame serve --bind "127.0.0.1:$port" >/tmp/sesame-bench-server.log 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true' EXIT
+cleanup() {
+    kill $server 2>/dev/null || true
+    wait $server 2>/dev/null || true
+    [ "${SESAME_BENCH_KEEP_DB:-0}" = 1 ] || psql "$PG_ADMIN_URL" -qc "drop database if exists $db with (force)" || true
+}
+trap cleanup EXIT
 for _ in $(seq 1 60); do curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.5; done
+
+uai=$(python3 -c "n=999999; print(f'{n:07d}' + 'ABCDEFGHJKLMNPRSTUVWXYZ'[n % 23])")
+token=$(curl -fsS "http://127.0.0.1:$port/api/v1/auth/login" -H 'content-type: application/json' \
+    -d "{\"username\":\"bench\",\"password\":\"${SESAME_BENCH_PASSWORD:-bench-password-123}\"}" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+
+step "API overhead: $conns connections, ${secs} s a run, establishment $uai ($(nproc) cores)"
+printf '%-28s %12s %12s %8s\n' shape "API req/s" "SQL tx/s" ratio
+ratio_fail=0
+shape() {
+    local name="$1" query="$2"
+    shift 2
+    local sqlfile api sql
+    sqlfile=$(mktemp)
+    target/release/sesame search-sql --uai "$uai" "$@" >"$sqlfile"
+    # Same data, same concurrency: the API (auth, search, JSON) against its SQL alone.
+    curl -fsS -H "Authorization: Bearer $token" \
+        "http://127.0.0.1:$port/api/v1/establishments/$uai/students$query" >/dev/null
+    api=$(wrk -t2 -c"$conns" -d"${secs}s" -H "Authorization: Bearer $token" \
+        "http://127.0.0.1:$port/api/v1/establishments/$uai/students$query" |
+        awk '/Requests\/sec/ {print $2}')
+    sql=$(pgbench -n -M prepared -c"$conns" -j2 -T"$secs" -f "$sqlfile" "$DATABASE_URL" 2>/dev/null |
+        awk '/^tps/ {print $3; exit}')
+    rm -f "$sqlfile"
+    local r
+    r=$(python3 -c "print(f'{$api/$sql:.2f}')")
+    printf '%-28s %12.0f %12.0f %7s×\n' "$name" "$api" "$sql" "$r"
+    python3 -c "import sys; sys.exit(0 if $api/$sql >= 0.67 else 1)" || ratio_fail=1
+}
+shape "?q=mar" "?q=mar" --q mar
+shape "?state=not_notified" "?state=not_notified" --state not_notified
+shape "unfiltered first page" ""
+if [ "$ratio_fail" = 0 ]; then echo "every ratio ≥ 0.67× (target)"; else echo "a ratio is below 0.67× (target)"; fi
+
+step "sesame bench"
 target/release/sesame bench --url "http://127.0.0.1:$port" "${@:3}"

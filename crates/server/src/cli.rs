@@ -83,6 +83,27 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<std::path::PathBuf>,
     },
+    /// Print the SQL an account search runs (values inlined, one statement a line): for
+    /// `EXPLAIN`, and for `scripts/bench.sh`, which runs it raw through `pgbench` beside the API.
+    SearchSql {
+        #[command(flatten)]
+        config: Config,
+        #[arg(long)]
+        uai: String,
+        /// `students`, `external-students` or `guardians`.
+        #[arg(long, default_value = "students")]
+        population: String,
+        /// Name prefix, as the console's search box.
+        #[arg(long)]
+        q: Option<String>,
+        /// Account states (`not_notified`, …), repeatable.
+        #[arg(long)]
+        state: Vec<String>,
+        #[arg(long, default_value_t = 1)]
+        page: u64,
+        #[arg(long, default_value_t = sesame_api::page::DEFAULT_PER_PAGE)]
+        per_page: u64,
+    },
     /// Manage integration clients (ENT platforms).
     Client {
         #[command(flatten)]
@@ -186,6 +207,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             .await
         }
         Command::Bench(args) => crate::bench::run(args).await,
+        Command::SearchSql {
+            config,
+            uai,
+            population,
+            q,
+            state,
+            page,
+            per_page,
+        } => search_sql(config, &uai, &population, q, &state, page, per_page).await,
     }
 }
 
@@ -537,5 +567,44 @@ async fn audit(store: &sesame_store::Store, action: &str, username: &str) -> any
             NewAuditEvent::new(ActorKind::System, "cli", action).targets(vec![username.to_owned()]),
         )
         .await?;
+    Ok(())
+}
+
+async fn search_sql(
+    config: Config,
+    uai: &str,
+    population: &str,
+    q: Option<String>,
+    states: &[String],
+    page: u64,
+    per_page: u64,
+) -> anyhow::Result<()> {
+    use sesame_core::{AccountState, Population};
+    use sesame_store::repo::search::{AccountFilter, SortKey};
+    let population = match population {
+        "students" => Population::Students,
+        "external-students" => Population::ExternalStudents,
+        "guardians" => Population::Guardians,
+        other => anyhow::bail!("unknown population {other}"),
+    };
+    let states = states
+        .iter()
+        .map(|s| AccountState::parse(s).ok_or_else(|| anyhow::anyhow!("unknown state {s}")))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let filter = AccountFilter {
+        q,
+        states,
+        ..Default::default()
+    };
+    let store = sesame_store::Store::connect(&config.database_url).await?;
+    for sql in store.tenant(&uai.to_uppercase()).search_sql(
+        population,
+        &filter,
+        (SortKey::default(), false),
+        page,
+        per_page,
+    ) {
+        println!("{sql};");
+    }
     Ok(())
 }

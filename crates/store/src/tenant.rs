@@ -67,6 +67,19 @@ impl Tenant {
             .await
     }
 
+    /// The SQL of [`Tenant::search_accounts`], values inlined (for benchmarks and `EXPLAIN`).
+    pub fn search_sql(
+        &self,
+        population: Population,
+        filter: &AccountFilter,
+        sort: (SortKey, bool),
+        page: u64,
+        per_page: u64,
+    ) -> Vec<String> {
+        self.store
+            .search_sql(&self.uai, population, filter, sort, page, per_page)
+    }
+
     /// The rows of `ids` that are here (others are left out), sorted for documents.
     pub async fn account_rows(
         &self,

@@ -3,7 +3,9 @@
 //! establishment + name index serves the query on both engines.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Cond, Expr, JoinType, Order, Query, SelectStatement};
+use sea_orm::sea_query::{
+    Cond, Expr, JoinType, Order, PostgresQueryBuilder, Query, SelectStatement, SqliteQueryBuilder,
+};
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use sesame_core::identifier::fold_name;
 use sesame_core::{AccountState, Origin, Population};
@@ -327,6 +329,74 @@ fn select_row_columns(q: &mut SelectStatement, population: Population) {
     }
 }
 
+/// The two statements of a search: how many rows match, and the page.
+fn search_statements(
+    uai: &str,
+    population: Population,
+    filter: &AccountFilter,
+    sort: (SortKey, bool),
+    page: u64,
+    per_page: u64,
+) -> (SelectStatement, SelectStatement) {
+    let mut count = base_with(uai, population, filter, false, needs_accounts(filter));
+    count.expr_as(Expr::col((a(person(population)), a("id"))).count(), a("n"));
+
+    let p = person(population);
+    let account_sort = matches!(
+        sort.0,
+        SortKey::State | SortKey::NotifiedAt | SortKey::LastLoginAt
+    );
+    let mut q = base_with(
+        uai,
+        population,
+        filter,
+        true,
+        needs_accounts(filter) || account_sort,
+    );
+    select_row_columns(&mut q, population);
+    let (key, desc) = sort;
+    let order = if desc { Order::Desc } else { Order::Asc };
+    let name_order = |q: &mut SelectStatement| {
+        q.order_by_expr(col(p, "family_key").into(), Order::Asc)
+            .order_by_expr(col(p, "first_key").into(), Order::Asc);
+    };
+    match key {
+        SortKey::FamilyName => {
+            q.order_by_expr(col(p, "family_key").into(), order.clone())
+                .order_by_expr(col(p, "first_key").into(), order);
+        }
+        SortKey::FirstName => {
+            q.order_by_expr(col(p, "first_key").into(), order.clone())
+                .order_by_expr(col(p, "family_key").into(), order);
+        }
+        SortKey::Class if population != Population::Guardians => {
+            q.order_by_expr(col("c", "code").into(), order);
+            name_order(&mut q);
+        }
+        SortKey::Class => name_order(&mut q),
+        SortKey::State => {
+            q.order_by_expr(col("a", "state").into(), order);
+            name_order(&mut q);
+        }
+        SortKey::Identifier => {
+            q.order_by_expr(col("a", "identifier").into(), order);
+        }
+        SortKey::NotifiedAt => {
+            q.order_by_expr(col("a", "notified_at").into(), order);
+            name_order(&mut q);
+        }
+        SortKey::LastLoginAt => {
+            q.order_by_expr(col("a", "last_login_at").into(), order);
+            name_order(&mut q);
+        }
+    }
+    // A total order, so that pages never overlap or skip a row.
+    q.order_by_expr(col("a", "id").into(), Order::Asc)
+        .limit(per_page)
+        .offset(page.saturating_sub(1).saturating_mul(per_page));
+    (count, q)
+}
+
 impl Store {
     /// One page of accounts matching `filter`, and how many match in all.
     pub(crate) async fn search_accounts(
@@ -339,8 +409,7 @@ impl Store {
         per_page: u64,
     ) -> Result<(Vec<AccountRow>, u64)> {
         let backend = self.db.get_database_backend();
-        let mut count = base_with(uai, population, filter, false, needs_accounts(filter));
-        count.expr_as(Expr::col((a(person(population)), a("id"))).count(), a("n"));
+        let (count, q) = search_statements(uai, population, filter, sort, page, per_page);
         let total = self
             .db
             .query_one(build(backend, &count))
@@ -348,64 +417,32 @@ impl Store {
             .map(|r| r.try_get::<i64>("", "n"))
             .transpose()?
             .unwrap_or(0) as u64;
-
-        let p = person(population);
-        let account_sort = matches!(
-            sort.0,
-            SortKey::State | SortKey::NotifiedAt | SortKey::LastLoginAt
-        );
-        let mut q = base_with(
-            uai,
-            population,
-            filter,
-            true,
-            needs_accounts(filter) || account_sort,
-        );
-        select_row_columns(&mut q, population);
-        let (key, desc) = sort;
-        let order = if desc { Order::Desc } else { Order::Asc };
-        let name_order = |q: &mut SelectStatement| {
-            q.order_by_expr(col(p, "family_key").into(), Order::Asc)
-                .order_by_expr(col(p, "first_key").into(), Order::Asc);
-        };
-        match key {
-            SortKey::FamilyName => {
-                q.order_by_expr(col(p, "family_key").into(), order.clone())
-                    .order_by_expr(col(p, "first_key").into(), order);
-            }
-            SortKey::FirstName => {
-                q.order_by_expr(col(p, "first_key").into(), order.clone())
-                    .order_by_expr(col(p, "family_key").into(), order);
-            }
-            SortKey::Class if population != Population::Guardians => {
-                q.order_by_expr(col("c", "code").into(), order);
-                name_order(&mut q);
-            }
-            SortKey::Class => name_order(&mut q),
-            SortKey::State => {
-                q.order_by_expr(col("a", "state").into(), order);
-                name_order(&mut q);
-            }
-            SortKey::Identifier => {
-                q.order_by_expr(col("a", "identifier").into(), order);
-            }
-            SortKey::NotifiedAt => {
-                q.order_by_expr(col("a", "notified_at").into(), order);
-                name_order(&mut q);
-            }
-            SortKey::LastLoginAt => {
-                q.order_by_expr(col("a", "last_login_at").into(), order);
-                name_order(&mut q);
-            }
-        }
-        // A total order, so that pages never overlap or skip a row.
-        q.order_by_expr(col("a", "id").into(), Order::Asc)
-            .limit(per_page)
-            .offset(page.saturating_sub(1).saturating_mul(per_page));
         let rows = AccountRow::find_by_statement(build(backend, &q))
             .all(&self.db)
             .await?;
         Ok((rows, total))
+    }
+
+    /// The SQL a search runs, values inlined, in the engine's dialect: what `scripts/bench.sh`
+    /// hands to `pgbench` to measure the database's own share of a search, and what a DBA
+    /// reads with `EXPLAIN`.
+    pub(crate) fn search_sql(
+        &self,
+        uai: &str,
+        population: Population,
+        filter: &AccountFilter,
+        sort: (SortKey, bool),
+        page: u64,
+        per_page: u64,
+    ) -> Vec<String> {
+        let (count, q) = search_statements(uai, population, filter, sort, page, per_page);
+        [count, q]
+            .iter()
+            .map(|s| match self.db.get_database_backend() {
+                sea_orm::DbBackend::Postgres => s.to_string(PostgresQueryBuilder),
+                _ => s.to_string(SqliteQueryBuilder),
+            })
+            .collect()
     }
 
     /// The rows of `ids` (already in scope), sorted by name, for lists and documents.
