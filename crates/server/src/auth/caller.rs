@@ -12,10 +12,11 @@ use ipnet::IpNet;
 use sesame_core::permissions::{
     is_allowed, needs_second_factor, AccountView, Action, EstablishmentFacts, Role, Scope,
 };
+use sesame_store::repo::access::{LiveAccess, StaffAccess};
 use sesame_store::repo::audit::{ActorKind, NewAuditEvent};
 use sesame_store::repo::clients::{ClientGrant, IntegrationClient};
 use sesame_store::repo::establishments::Establishment;
-use sesame_store::repo::sessions::{SessionState, StaffSession};
+use sesame_store::repo::sessions::StaffSession;
 use sesame_store::repo::staff::{Grant, StaffUser};
 use sesame_store::Tenant;
 
@@ -41,6 +42,9 @@ pub struct Caller {
     pub who: Principal,
     /// Staff roles (empty for clients).
     pub grants: Vec<Grant>,
+    /// The establishments of `grants`, read with them (staff; empty for clients, whose
+    /// establishment is read when they reach it).
+    pub establishments: Vec<Establishment>,
     /// The staff member's session (how it was opened); `None` for clients, which are not
     /// sessions and are bound by their scopes instead.
     pub session: Option<StaffSession>,
@@ -245,11 +249,14 @@ impl Caller {
         if roles.is_empty() {
             return Err(ApiError::NotFound);
         }
-        let establishment = state
-            .store
-            .establishment(&uai)
-            .await?
-            .ok_or(ApiError::NotFound)?;
+        let establishment = match self.establishments.iter().find(|e| e.uai == uai) {
+            Some(e) => e.clone(),
+            None => state
+                .store
+                .establishment(&uai)
+                .await?
+                .ok_or(ApiError::NotFound)?,
+        };
         let facts = facts_of(&establishment);
         // Only the roles this session may use decide, and shape what is shown.
         let usable: Vec<Role> = roles
@@ -316,32 +323,33 @@ impl FromRequest for Caller {
             if claims.kind != "staff" {
                 return Err(unauthorized());
             }
-            // Re-read on every request: a disabled user or a revoked delegation loses access now.
-            let staff = state
-                .store
-                .staff_by_id(&claims.sub)
-                .await?
-                .filter(|s| !s.disabled)
-                .ok_or_else(unauthorized)?;
-            // The session too: a logout or a revoked family ends its access tokens at once,
-            // and its second factor is what the database recorded at sign-in.
+            // Re-read on every request, in one round trip: a disabled user, a revoked
+            // delegation, a logout or a revoked session family loses access at once, and the
+            // session's second factor is what the database recorded at sign-in.
             let sid = claims.sid.as_deref().ok_or_else(unauthorized)?;
-            let session = match state
+            match state
                 .store
-                .session_state(sid, &staff.id, state.settings.session_max)
+                .staff_access(&claims.sub, sid, state.settings.session_max)
                 .await?
             {
-                SessionState::Live(s) => s,
-                SessionState::Expired => return Err(crate::routes::auth::session_expired()),
-                SessionState::Gone => return Err(unauthorized()),
-            };
-            let grants = state.store.staff_grants(&staff.id).await?;
-            Ok(Caller {
-                who: Principal::Staff(staff),
-                grants,
-                session: Some(session),
-                address,
-            })
+                StaffAccess::Live(live) => {
+                    let LiveAccess {
+                        staff,
+                        session,
+                        grants,
+                        establishments,
+                    } = *live;
+                    Ok(Caller {
+                        who: Principal::Staff(staff),
+                        grants,
+                        establishments,
+                        session: Some(session),
+                        address,
+                    })
+                }
+                StaffAccess::Expired => Err(crate::routes::auth::session_expired()),
+                StaffAccess::Gone => Err(unauthorized()),
+            }
         })
     }
 }
@@ -386,6 +394,7 @@ async fn client_caller(
             grants,
         },
         grants: vec![],
+        establishments: vec![],
         session: None,
         address,
     })

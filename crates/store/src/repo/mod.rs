@@ -1,10 +1,12 @@
 //! The repository layer: what the service asks of the database, one module per concern.
 //! Handlers never build queries; they call these functions.
 
+pub mod access;
 pub mod accounts;
 pub mod audit;
 pub mod clients;
 pub mod credentials;
+pub mod cursor;
 pub mod delegations;
 pub mod documents;
 pub mod ent;

@@ -16,6 +16,40 @@ pub struct Grant {
     pub role: Role,
 }
 
+/// What a role row (`origin` = `role`) or a live delegation (`delegation`, by module) gives.
+pub(crate) fn grant_of(origin: &str, value: &str, uai: String) -> Option<Grant> {
+    let role = match (origin, value) {
+        ("role", v) => Role::parse(v),
+        (_, "admin") => Some(Role::Agent),
+        (_, "troubleshooting") => Some(Role::Teacher),
+        _ => None,
+    }?;
+    Some(Grant { uai, role })
+}
+
+/// `uai`, `value`, `origin` of every role and live delegation of `staff_id`.
+pub(crate) fn grants_query(staff_id: &str) -> sea_orm::sea_query::SelectStatement {
+    use sea_orm::sea_query::{Alias, Expr, Query, UnionType};
+    Query::select()
+        .column(staff_role::Column::Uai)
+        .expr_as(Expr::col(staff_role::Column::Role), Alias::new("value"))
+        .expr_as(Expr::val("role"), Alias::new("origin"))
+        .from(staff_role::Entity)
+        .and_where(Expr::col(staff_role::Column::StaffId).eq(staff_id))
+        .union(
+            UnionType::All,
+            Query::select()
+                .column(delegation::Column::Uai)
+                .expr_as(Expr::col(delegation::Column::Module), Alias::new("value"))
+                .expr_as(Expr::val("delegation"), Alias::new("origin"))
+                .from(delegation::Entity)
+                .and_where(Expr::col(delegation::Column::StaffId).eq(staff_id))
+                .and_where(Expr::col(delegation::Column::RevokedAt).is_null())
+                .to_owned(),
+        )
+        .to_owned()
+}
+
 pub struct NewStaff<'a> {
     pub username: &'a str,
     pub display_name: &'a str,
@@ -72,7 +106,6 @@ impl Store {
     /// each request (one round trip), so a revoked delegation takes effect at once, not at
     /// token expiry.
     pub async fn staff_grants(&self, staff_id: &str) -> Result<Vec<Grant>> {
-        use sea_orm::sea_query::{Alias, Expr, Query, UnionType};
         use sea_orm::{ConnectionTrait, FromQueryResult};
 
         #[derive(FromQueryResult)]
@@ -81,37 +114,14 @@ impl Store {
             value: String,
             origin: String,
         }
-        let mut q = Query::select();
-        q.column(staff_role::Column::Uai)
-            .expr_as(Expr::col(staff_role::Column::Role), Alias::new("value"))
-            .expr_as(Expr::val("role"), Alias::new("origin"))
-            .from(staff_role::Entity)
-            .and_where(Expr::col(staff_role::Column::StaffId).eq(staff_id))
-            .union(
-                UnionType::All,
-                Query::select()
-                    .column(delegation::Column::Uai)
-                    .expr_as(Expr::col(delegation::Column::Module), Alias::new("value"))
-                    .expr_as(Expr::val("delegation"), Alias::new("origin"))
-                    .from(delegation::Entity)
-                    .and_where(Expr::col(delegation::Column::StaffId).eq(staff_id))
-                    .and_where(Expr::col(delegation::Column::RevokedAt).is_null())
-                    .to_owned(),
-            );
+        let q = grants_query(staff_id);
         let backend = self.db.get_database_backend();
         let rows = Row::find_by_statement(backend.build(&q))
             .all(&self.db)
             .await?;
         let mut grants: Vec<Grant> = Vec::with_capacity(rows.len());
         for r in rows {
-            let role = match (r.origin.as_str(), r.value.as_str()) {
-                ("role", v) => Role::parse(v),
-                (_, "admin") => Some(Role::Agent),
-                (_, "troubleshooting") => Some(Role::Teacher),
-                _ => None,
-            };
-            if let Some(role) = role {
-                let g = Grant { uai: r.uai, role };
+            if let Some(g) = grant_of(&r.origin, &r.value, r.uai) {
                 if !grants.contains(&g) {
                     grants.push(g);
                 }
