@@ -45,6 +45,24 @@ async function run(page) {
   await tabs.getByRole('link', { name: 'Élèves', exact: true }).click();
   await page.getByRole('heading', { name: 'Gestion des comptes élèves' }).waitFor();
   await resultsCount(page, 'élève(s)');
+
+  step('« Suivant » continues by cursor');
+  const firstRow = await page.locator('table tbody tr').first().innerText();
+  const nextRequest = page.waitForRequest((r) => r.url().includes('/students?') && r.url().includes('after='));
+  await page.getByRole('navigation', { name: 'Pagination des résultats' }).getByRole('button', { name: 'Suivant' }).click();
+  const asked = new URL((await nextRequest).url());
+  await page.waitForURL((u) => u.searchParams.get('after') === asked.searchParams.get('after'));
+  await page.waitForFunction((before) => {
+    const row = document.querySelector('table tbody tr');
+    return row && row.innerText !== before;
+  }, firstRow, { timeout: STEP_TIMEOUT_MS });
+  const where = await page.locator('.pagination__where').first().innerText();
+  if (!/\b2\b/.test(where)) throw new Error(`after « Suivant »: ${where}`);
+  ok(`« Suivant » asks the API for the rows after the cursor (${asked.searchParams.get('after').slice(0, 12)}…) and shows page 2`);
+  await page.goBack();
+  await resultsCount(page, 'élève(s)');
+
+  step('search by class and state');
   await page.getByLabel('Classe(s)').selectOption([CLASS]);
   await page.getByLabel('Notifié et non activé', { exact: true }).check();
   await page.getByRole('button', { name: 'Rechercher', exact: true }).click();

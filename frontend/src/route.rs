@@ -30,6 +30,9 @@ pub struct AccountSearch {
     pub sort: String,
     /// 1-based.
     pub page: u64,
+    /// The API's cursor (`next` of the page before): « Suivant » continues right after the
+    /// last row shown instead of counting rows again. Empty when paging by number.
+    pub after: String,
 }
 
 /// The student search: the same search, kept under its first name.
@@ -180,6 +183,9 @@ impl AccountSearch {
         if self.page() > 1 {
             pairs.push(("page", self.page().to_string()));
         }
+        if !self.after.is_empty() {
+            pairs.push(("after", self.after.clone()));
+        }
         pairs
     }
 
@@ -246,6 +252,7 @@ impl AccountSearch {
                 "home_uai" => s.home_uai = value,
                 "sort" => s.sort = value,
                 "page" => s.page = value.parse().unwrap_or(1),
+                "after" => s.after = value,
                 _ => {}
             }
         }
@@ -461,6 +468,22 @@ mod tests {
             Route::tab_of("0451442Y", Tab::Journal).url(),
             "/etablissements/0451442Y/journal"
         );
+    }
+
+    #[test]
+    fn a_cursor_rides_in_the_url_and_reaches_the_api() {
+        let search = StudentSearch {
+            q: "mar".into(),
+            page: 2,
+            after: "WyJmYW1pbHlfbmFtZSJd".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            search.url_query(),
+            "?q=mar&page=2&after=WyJmYW1pbHlfbmFtZSJd"
+        );
+        assert_eq!(StudentSearch::parse(&search.url_query()), search);
+        assert!(search.api_query().contains("after=WyJmYW1pbHlfbmFtZSJd"));
     }
 
     #[test]

@@ -10,6 +10,11 @@ pub struct Page<T> {
     /// 1-based page number.
     pub page: u64,
     pub per_page: u64,
+    /// Account searches: where the next page starts, to pass back as `after` (absent on the
+    /// last page). Seeking by cursor costs the same at any depth and never repeats or skips
+    /// a row when accounts change between two pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
 }
 
 /// Largest page the API serves, whatever the client asks for.

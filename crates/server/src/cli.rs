@@ -83,8 +83,10 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<std::path::PathBuf>,
     },
-    /// Print the SQL an account search runs (values inlined, one statement a line): for
-    /// `EXPLAIN`, and for `scripts/bench.sh`, which runs it raw through `pgbench` beside the API.
+    /// Print the SQL an account search runs (values inlined): for `EXPLAIN`, and for
+    /// `scripts/bench.sh`, which runs it raw through `pgbench` beside the API. With
+    /// `--pgbench`, the statement as the service prepares it, its parameters written `:p1`,
+    /// `:p2`… and their values on a first comment line (`-- pgbench -D p1=… -D p2=…`).
     SearchSql {
         #[command(flatten)]
         config: Config,
@@ -103,6 +105,8 @@ pub enum Command {
         page: u64,
         #[arg(long, default_value_t = sesame_api::page::DEFAULT_PER_PAGE)]
         per_page: u64,
+        #[arg(long)]
+        pgbench: bool,
     },
     /// Manage integration clients (ENT platforms).
     Client {
@@ -215,7 +219,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             state,
             page,
             per_page,
-        } => search_sql(config, &uai, &population, q, &state, page, per_page).await,
+            pgbench,
+        } => {
+            search_sql(
+                config,
+                &uai,
+                &population,
+                q,
+                &state,
+                (page, per_page),
+                pgbench,
+            )
+            .await
+        }
     }
 }
 
@@ -576,11 +592,11 @@ async fn search_sql(
     population: &str,
     q: Option<String>,
     states: &[String],
-    page: u64,
-    per_page: u64,
+    (page, per_page): (u64, u64),
+    pgbench: bool,
 ) -> anyhow::Result<()> {
     use sesame_core::{AccountState, Population};
-    use sesame_store::repo::search::{AccountFilter, SortKey};
+    use sesame_store::repo::search::{AccountFilter, PageStart, Search, SortKey};
     let population = match population {
         "students" => Population::Students,
         "external-students" => Population::ExternalStudents,
@@ -597,13 +613,32 @@ async fn search_sql(
         ..Default::default()
     };
     let store = sesame_store::Store::connect(&config.database_url).await?;
-    for sql in store.tenant(&uai.to_uppercase()).search_sql(
-        population,
-        &filter,
-        (SortKey::default(), false),
-        page,
-        per_page,
-    ) {
+    let (sql, values) = store
+        .tenant(&uai.to_uppercase())
+        .search_sql(
+            &Search {
+                population,
+                filter,
+                sort: (SortKey::default(), false),
+                start: PageStart::Page(page),
+                per_page,
+            },
+            !pgbench,
+        )
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    if pgbench {
+        let defines: Vec<String> = (1..=values.len())
+            .zip(&values)
+            .map(|(i, v)| format!("-D p{i}={v}"))
+            .collect();
+        println!("-- pgbench {}", defines.join(" "));
+        // `$12` before `$1`: longer numbers first, so that `$1` does not eat `$12`'s prefix.
+        let mut text = sql;
+        for i in (1..=values.len()).rev() {
+            text = text.replace(&format!("${i}"), &format!(":p{i}"));
+        }
+        println!("{text};");
+    } else {
         println!("{sql};");
     }
     Ok(())

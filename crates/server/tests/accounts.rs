@@ -201,3 +201,115 @@ http_test! {
         assert_eq!(audit["total"], 2);
     }
 }
+
+/// Every id of a search, page after page: by page number, or by following `next`.
+async fn walk(app: &TestApp, token: &str, base: &str, by_cursor: bool) -> Vec<(u64, String)> {
+    let mut seen = Vec::new();
+    let mut url = base.to_owned();
+    for number in 1.. {
+        let page = get_json(app, &url, token).await;
+        assert_eq!(page["page"], number, "{url}: {page}");
+        for item in page["items"].as_array().unwrap() {
+            seen.push((number, item["id"].as_str().unwrap().to_owned()));
+        }
+        let next = page.get("next").and_then(Value::as_str).map(str::to_owned);
+        let last = seen.len() as u64 >= page["total"].as_u64().unwrap();
+        assert_eq!(
+            next.is_none(),
+            last,
+            "`next` is there exactly when more rows follow: {url}"
+        );
+        match next {
+            None => break,
+            Some(_) if !by_cursor => url = format!("{base}&page={}", number + 1),
+            Some(c) => url = format!("{base}&after={c}"),
+        }
+    }
+    seen
+}
+
+http_test! {
+    async fn cursor_pages_are_the_numbered_pages_for_every_sort(app: TestApp) {
+        load_demo(&app).await;
+        let head = demo_login(&app, "principal").await;
+        for (population, sorts) in [
+            ("students", &[
+                "family_name", "-family_name", "first_name", "-first_name", "class", "-class",
+                "state", "-state", "identifier", "-identifier", "notified_at", "-notified_at",
+                "last_login_at", "-last_login_at",
+            ][..]),
+            ("guardians", &["family_name", "-state", "-notified_at"][..]),
+        ] {
+            for sort in sorts {
+                let base = format!("/api/v1/establishments/{LP_UAI}/{population}?per_page=100&sort={sort}");
+                let numbered = walk(&app, &head, &base, false).await;
+                let by_cursor = walk(&app, &head, &base, true).await;
+                assert_eq!(by_cursor, numbered, "{population} sorted by {sort}");
+                let unique: std::collections::HashSet<_> = by_cursor.iter().map(|(_, id)| id).collect();
+                assert_eq!(unique.len(), by_cursor.len(), "{population} {sort}: a row twice");
+            }
+        }
+        // With a filter: the cursor keeps to it.
+        let base = format!("/api/v1/establishments/{LP_UAI}/students?per_page=2&state=notified_not_activated&state=not_notified");
+        assert_eq!(walk(&app, &head, &base, true).await.len(), 7);
+    }
+}
+
+http_test! {
+    async fn the_next_page_by_cursor_repeats_nobody_when_a_notification_moves_a_row(app: TestApp) {
+        load_demo(&app).await;
+        let head = demo_login(&app, "principal").await;
+        let base = format!("/api/v1/establishments/{LP_UAI}/students?per_page=50&sort=-notified_at");
+        let first = get_json(&app, &base, &head).await;
+        let first_ids: Vec<&str> = first["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap()).collect();
+        // A not-notified pupil (last: never notified) is notified now: the newest of all, so
+        // every row moves one place down the order.
+        let newcomer = ids_in_state(&app, &head, LP_UAI, "students", "not_notified", 1).await;
+        let r = app.post_json(&format!("/api/v1/establishments/{LP_UAI}/students/notify"), Some(&head), &json!({"ids": newcomer, "channel": "letter"})).await;
+        assert_eq!(r.status(), 200);
+        // By number, page 2 now starts with page 1's last row again; by cursor it does not.
+        let by_number = get_json(&app, &format!("{base}&page=2"), &head).await;
+        assert_eq!(by_number["items"][0]["id"], first["items"][49]["id"], "the shift the cursor avoids");
+        let next = first["next"].as_str().unwrap();
+        let by_cursor = get_json(&app, &format!("{base}&after={next}"), &head).await;
+        let second: Vec<&str> = by_cursor["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap()).collect();
+        assert_eq!(second.len(), 50);
+        assert!(second.iter().all(|id| !first_ids.contains(id)), "a row of page 1 came again");
+        assert!(!second.contains(&newcomer[0].as_str()), "the newly notified pupil sorts before the cursor");
+    }
+}
+
+http_test! {
+    async fn a_cursor_that_cannot_continue_the_search_is_a_problem_naming_after(app: TestApp) {
+        load_demo(&app).await;
+        let head = demo_login(&app, "principal").await;
+        let base = format!("/api/v1/establishments/{LP_UAI}/students?per_page=10");
+        let next = get_json(&app, &base, &head).await["next"].as_str().unwrap().to_owned();
+        // Another sort; not base64; base64 of something else; a cursor whose date is not one.
+        let forged_date = {
+            use base64::Engine;
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .encode(br#"["-notified_at",["yesterday","a","b","c"]]"#)
+        };
+        for query in [
+            format!("sort=first_name&after={next}"),
+            "after=%25%25%25".to_owned(),
+            "after=bm90IGEgY3Vyc29y".to_owned(),
+            format!("sort=-notified_at&after={forged_date}"),
+        ] {
+            let r = app.get(&format!("{base}&{query}"), Some(&head)).await;
+            assert_eq!(r.status(), 422, "{query}");
+            assert_eq!(r.headers()["content-type"], "application/problem+json");
+            let p: Value = r.json().await.unwrap();
+            assert_eq!(p["errors"][0]["field"], "after", "{query}: {p}");
+        }
+        // A cursor carries no right: at another establishment it pages that one's own rows.
+        let r = app.get(&format!("/api/v1/establishments/{PUBLIC_COLLEGE_UAI}/students?per_page=10&after={next}"), Some(&head)).await;
+        assert_eq!(r.status(), 200);
+        let other: Value = r.json().await.unwrap();
+        let college = get_json(&app, &format!("/api/v1/establishments/{PUBLIC_COLLEGE_UAI}/students?per_page=500"), &head).await;
+        let college_ids: Vec<&Value> = college["items"].as_array().unwrap().iter().map(|i| &i["id"]).collect();
+        assert!(!other["items"].as_array().unwrap().is_empty());
+        assert!(other["items"].as_array().unwrap().iter().all(|i| college_ids.contains(&&i["id"])));
+    }
+}

@@ -21,7 +21,9 @@ use crate::repo::delegations::DelegationView;
 use crate::repo::ent::{EntFilter, EntGroup, EntUserRow, NewEntUser};
 use crate::repo::identifiers::{ScheduleError, ScheduledChange};
 use crate::repo::imports::ImportOutcome;
-use crate::repo::search::{AccountFilter, AccountRow, LinkedStudent, SortKey};
+use crate::repo::search::{
+    AccountFilter, AccountRow, CursorError, LinkedStudent, Search, SearchPage,
+};
 use crate::repo::settings::{NotificationSetting, SettingChange};
 use crate::repo::statistics::{Grouping, Statistics};
 use crate::{SecretBox, Store};
@@ -53,31 +55,23 @@ impl Tenant {
 
     // --- Accounts -------------------------------------------------------------------------
 
-    /// A page of the console's search.
+    /// A page of the console's search, by number or after a cursor; `Err(CursorError)` when
+    /// the cursor cannot continue this search.
     pub async fn search_accounts(
         &self,
-        population: Population,
-        filter: &AccountFilter,
-        sort: (SortKey, bool),
-        page: u64,
-        per_page: u64,
-    ) -> Result<(Vec<AccountRow>, u64)> {
-        self.store
-            .search_accounts(&self.uai, population, filter, sort, page, per_page)
-            .await
+        search: &Search,
+    ) -> Result<std::result::Result<SearchPage, CursorError>> {
+        self.store.search_accounts(&self.uai, search).await
     }
 
-    /// The SQL of [`Tenant::search_accounts`], values inlined (for benchmarks and `EXPLAIN`).
+    /// The SQL of [`Tenant::search_accounts`] (for benchmarks and `EXPLAIN`): with `inline`,
+    /// values in the text; without, the prepared statement and its values.
     pub fn search_sql(
         &self,
-        population: Population,
-        filter: &AccountFilter,
-        sort: (SortKey, bool),
-        page: u64,
-        per_page: u64,
-    ) -> Vec<String> {
-        self.store
-            .search_sql(&self.uai, population, filter, sort, page, per_page)
+        search: &Search,
+        inline: bool,
+    ) -> std::result::Result<(String, Vec<String>), CursorError> {
+        self.store.search_sql(&self.uai, search, inline)
     }
 
     /// The rows of `ids` that are here (others are left out), sorted for documents.

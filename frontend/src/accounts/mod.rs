@@ -229,6 +229,7 @@ pub fn AccountsView(
             home_uai: home_uai.get_untracked(),
             sort: search.get_untracked().sort,
             page: 1,
+            after: String::new(),
         });
     };
     let reset_form = move |_| {
@@ -236,6 +237,13 @@ pub fn AccountsView(
     };
     let to_page = move |page: u64| {
         let mut s = search.get_untracked();
+        // « Suivant » continues after the last row shown (the API's cursor): no row is
+        // repeated or skipped when accounts change between two pages, and a deep page costs
+        // what the first does. Other pages go by number.
+        s.after = results.with_untracked(|r| match r {
+            Results::Loaded(p) if p.page + 1 == page => p.next.clone().unwrap_or_default(),
+            _ => String::new(),
+        });
         s.page = page;
         go(s);
     };
@@ -243,6 +251,7 @@ pub fn AccountsView(
         let mut s = search.get_untracked();
         s.sort = next_sort(&s.sort, key);
         s.page = 1;
+        s.after.clear();
         go(s);
     };
 

@@ -12,7 +12,9 @@ use sesame_core::lifecycle::visible_provisional_password;
 use sesame_core::permissions::Action;
 use sesame_core::{AccountState, Population};
 use sesame_store::repo::accounts::{pending_change, ContactChange};
-use sesame_store::repo::search::{AccountRow, SortKey};
+use sesame_store::repo::search::{
+    AccountRow, Cursor, CursorError, PageStart, Search, SearchPage, SortKey,
+};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{Caller, Scoped};
@@ -68,8 +70,11 @@ pub struct SearchQuery {
     pub link_reported: Option<bool>,
     /// External students: home establishment.
     pub home_uai: Option<String>,
-    /// 1-based page.
+    /// 1-based page (ignored with `after`).
     pub page: Option<u64>,
+    /// The `next` of the previous page: this page starts right after it (same filters and
+    /// sort). The answer's `page` then says where it falls.
+    pub after: Option<String>,
     /// At most 500.
     pub per_page: Option<u64>,
     /// `family_name` (default), `first_name`, `class`, `state`, `identifier`, `notified_at`,
@@ -176,10 +181,39 @@ pub async fn search(
             .ok_or_else(|| ApiError::field("sort", format!("Tri inconnu : {s}")))?,
         None => (SortKey::default(), false),
     };
-    let (rows, total) = scoped
+    let start = match query.after.as_deref().filter(|s| !s.is_empty()) {
+        Some(after) => PageStart::After(Cursor::decode(after).ok_or_else(|| {
+            ApiError::field("after", "Curseur de page invalide : reprenez la recherche.")
+        })?),
+        None => PageStart::Page(page),
+    };
+    let found = scoped
         .store()
-        .search_accounts(population, &filter, sort, page, per_page)
-        .await?;
+        .search_accounts(&Search {
+            population,
+            filter,
+            sort,
+            start,
+            per_page,
+        })
+        .await?
+        .map_err(|e| {
+            ApiError::field(
+                "after",
+                match e {
+                    CursorError::OtherSort => {
+                        "Ce curseur suit un autre tri : reprenez la recherche."
+                    }
+                    CursorError::Malformed => "Curseur de page invalide : reprenez la recherche.",
+                },
+            )
+        })?;
+    let SearchPage {
+        rows,
+        total,
+        page,
+        next,
+    } = found;
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
     let mut items = rows
         .into_iter()
@@ -209,6 +243,7 @@ pub async fn search(
         total,
         page,
         per_page,
+        next: next.map(|c| c.encode()),
     }))
 }
 

@@ -82,5 +82,6 @@ pub async fn list(
         total,
         page,
         per_page,
+        next: None,
     }))
 }

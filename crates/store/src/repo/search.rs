@@ -4,13 +4,15 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{
-    Cond, Expr, JoinType, Order, PostgresQueryBuilder, Query, SelectStatement, SqliteQueryBuilder,
+    Cond, Expr, JoinType, NullOrdering, Order, PostgresQueryBuilder, Query, SelectStatement,
+    SqliteQueryBuilder,
 };
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use sesame_core::identifier::fold_name;
 use sesame_core::{AccountState, Origin, Population};
 
 use crate::error::Result;
+pub use crate::repo::cursor::Cursor;
 use crate::repo::sql::{a, build, col, join_structure, linked_here};
 use crate::Store;
 
@@ -49,6 +51,24 @@ pub enum SortKey {
 }
 
 impl SortKey {
+    /// The request's spelling of this sort, `-` first when descending.
+    pub fn name(self, desc: bool) -> String {
+        let name = match self {
+            SortKey::FamilyName => "family_name",
+            SortKey::FirstName => "first_name",
+            SortKey::Class => "class",
+            SortKey::State => "state",
+            SortKey::Identifier => "identifier",
+            SortKey::NotifiedAt => "notified_at",
+            SortKey::LastLoginAt => "last_login_at",
+        };
+        if desc {
+            format!("-{name}")
+        } else {
+            name.to_owned()
+        }
+    }
+
     /// `family_name`, `-notified_at`, …: the key and whether it is descending.
     pub fn parse(s: &str) -> Option<(SortKey, bool)> {
         let (desc, name) = match s.strip_prefix('-') {
@@ -70,7 +90,7 @@ impl SortKey {
 }
 
 /// One row of a result table.
-#[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccountRow {
     pub id: String,
     pub kind: String,
@@ -89,6 +109,37 @@ pub struct AccountRow {
     /// External students: the home establishment's UAI and name.
     pub home_uai: Option<String>,
     pub home_name: Option<String>,
+    /// The folded names the order uses (a cursor carries them).
+    pub family_key: String,
+    pub first_key: String,
+}
+
+/// Read by position, in the order of [`select_row_columns`]: a search decodes thousands of
+/// cells, and by name each one was a hash look-up (and each NULL a formatted error message
+/// inside sea-orm) — a sixth of the server's CPU on a search.
+impl FromQueryResult for AccountRow {
+    fn from_query_result(r: &sea_orm::QueryResult, _pre: &str) -> Result<Self, sea_orm::DbErr> {
+        Ok(AccountRow {
+            id: r.try_get_by_index(0)?,
+            kind: r.try_get_by_index(1)?,
+            family_name: r.try_get_by_index(2)?,
+            first_name: r.try_get_by_index(3)?,
+            family_key: r.try_get_by_index(4)?,
+            first_key: r.try_get_by_index(5)?,
+            identifier: r.try_get_by_index(6)?,
+            state: r.try_get_by_index(7)?,
+            origin: r.try_get_by_index(8)?,
+            notified_at: r.try_get_by_index(9)?,
+            last_login_at: r.try_get_by_index(10)?,
+            email: r.try_get_by_index(11)?,
+            provisional_password_enc: r.try_get_by_index(12)?,
+            class: r.try_get_by_index(13)?,
+            mef: r.try_get_by_index(14)?,
+            mef_label: r.try_get_by_index(15)?,
+            home_uai: r.try_get_by_index(16)?,
+            home_name: r.try_get_by_index(17)?,
+        })
+    }
 }
 
 /// A student linked to a guardian, as the guardians table shows it.
@@ -294,13 +345,15 @@ fn person(population: Population) -> &'static str {
     }
 }
 
-/// The columns of an [`AccountRow`].
+/// The columns of an [`AccountRow`], in the order its decoding reads them.
 fn select_row_columns(q: &mut SelectStatement, population: Population) {
     let p = person(population);
     q.expr_as(col("a", "id"), a("id"))
         .expr_as(col("a", "kind"), a("kind"))
         .expr_as(col(p, "family_name"), a("family_name"))
         .expr_as(col(p, "first_name"), a("first_name"))
+        .expr_as(col(p, "family_key"), a("family_key"))
+        .expr_as(col(p, "first_key"), a("first_key"))
         .expr_as(col("a", "identifier"), a("identifier"))
         .expr_as(col("a", "state"), a("state"))
         .expr_as(col("a", "origin"), a("origin"))
@@ -311,6 +364,7 @@ fn select_row_columns(q: &mut SelectStatement, population: Population) {
             col("a", "provisional_password_enc"),
             a("provisional_password_enc"),
         );
+    // Columns 13 to 17: class, mef, mef_label, home_uai, home_name.
     if population == Population::Guardians {
         for c in ["class", "mef", "mef_label", "home_uai", "home_name"] {
             q.expr_as(Expr::cust("NULL"), a(c));
@@ -329,23 +383,252 @@ fn select_row_columns(q: &mut SelectStatement, population: Population) {
     }
 }
 
-/// The two statements of a search: how many rows match, and the page.
+/// A column of a search's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    FamilyKey,
+    FirstKey,
+    Id,
+    Class,
+    State,
+    Identifier,
+    NotifiedAt,
+    LastLoginAt,
+}
+
+impl Field {
+    fn column(self, population: Population) -> Expr {
+        let p = person(population);
+        match self {
+            Field::FamilyKey => col(p, "family_key"),
+            Field::FirstKey => col(p, "first_key"),
+            Field::Id => col(p, "id"),
+            Field::Class => col("c", "code"),
+            Field::State => col("a", "state"),
+            Field::Identifier => col("a", "identifier"),
+            Field::NotifiedAt => col("a", "notified_at"),
+            Field::LastLoginAt => col("a", "last_login_at"),
+        }
+    }
+
+    /// Read from the account row or the class join (not only the person row).
+    fn beyond_person(self) -> bool {
+        !matches!(self, Field::FamilyKey | Field::FirstKey | Field::Id)
+    }
+
+    /// May be NULL: such a column is ordered NULLS LAST on both engines (their defaults
+    /// differ), and a cursor's NULL is a position like any other.
+    fn nullable(self) -> bool {
+        matches!(self, Field::Class | Field::NotifiedAt | Field::LastLoginAt)
+    }
+
+    fn value_of(self, row: &AccountRow) -> Option<String> {
+        match self {
+            Field::FamilyKey => Some(row.family_key.clone()),
+            Field::FirstKey => Some(row.first_key.clone()),
+            Field::Id => Some(row.id.clone()),
+            Field::Class => row.class.clone(),
+            Field::State => Some(row.state.clone()),
+            Field::Identifier => Some(row.identifier.clone()),
+            Field::NotifiedAt => row.notified_at.map(|t| t.to_rfc3339()),
+            Field::LastLoginAt => row.last_login_at.map(|t| t.to_rfc3339()),
+        }
+    }
+
+    /// A cursor's value as a query value of this column's type; `None` if it is not one.
+    fn bind(self, value: &str) -> Option<sea_orm::sea_query::SimpleExpr> {
+        match self {
+            Field::NotifiedAt | Field::LastLoginAt => DateTime::parse_from_rfc3339(value)
+                .ok()
+                .map(|t| Expr::val(t.with_timezone(&Utc)).into()),
+            _ => Some(Expr::val(value.to_owned()).into()),
+        }
+    }
+}
+
+/// The order of a search: its columns and directions, always ending with the id so that the
+/// order is total (pages never overlap or skip a row, and a cursor names one position).
+fn order_keys(population: Population, (key, desc): (SortKey, bool)) -> Vec<(Field, bool)> {
+    use Field::*;
+    let by_name = [(FamilyKey, false), (FirstKey, false), (Id, false)];
+    let then_name = |first: Field| {
+        let mut keys = vec![(first, desc)];
+        keys.extend(by_name);
+        keys
+    };
+    match key {
+        SortKey::FamilyName => vec![(FamilyKey, desc), (FirstKey, desc), (Id, desc)],
+        SortKey::FirstName => vec![(FirstKey, desc), (FamilyKey, desc), (Id, desc)],
+        SortKey::Class if population != Population::Guardians => then_name(Class),
+        SortKey::Class => by_name.to_vec(),
+        SortKey::State => then_name(State),
+        SortKey::Identifier => vec![(Identifier, desc), (Id, desc)],
+        SortKey::NotifiedAt => then_name(NotifiedAt),
+        SortKey::LastLoginAt => then_name(LastLoginAt),
+    }
+}
+
+/// One search of the console: whom, how filtered and sorted, which page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Search {
+    pub population: Population,
+    pub filter: AccountFilter,
+    pub sort: (SortKey, bool),
+    pub start: PageStart,
+    pub per_page: u64,
+}
+
+/// Where a page of a search starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PageStart {
+    /// The 1-based page number.
+    Page(u64),
+    /// Right after the row a cursor names (the `next` of the previous page).
+    After(Cursor),
+}
+
+/// A page of a search.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchPage {
+    pub rows: Vec<AccountRow>,
+    /// Rows matching, over all pages.
+    pub total: u64,
+    /// The 1-based number of this page (for a cursor: where its first row falls).
+    pub page: u64,
+    /// Where the next page starts, if there is one.
+    pub next: Option<Cursor>,
+}
+
+/// Why a cursor cannot continue a search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CursorError {
+    /// Not a cursor of this service, or of another population.
+    Malformed,
+    /// A cursor of another sort.
+    OtherSort,
+}
+
+/// "Comes after `values` in the order `keys`": for each column in turn, either strictly past
+/// its value, or equal to it and after on the columns that follow. A NULL sorts last. `None`
+/// when a value is not one of its column (a forged or foreign cursor).
+fn after_cond(
+    population: Population,
+    keys: &[(Field, bool)],
+    values: &[Option<String>],
+) -> Option<Cond> {
+    let ((field, desc), rest) = keys.split_first()?;
+    let value = values.first()?;
+    // The last column is the id: past it is strictly past.
+    let tail = || after_cond(population, rest, &values[1..]);
+    let column = field.column(population);
+    match value {
+        Some(v) => {
+            let v = field.bind(v)?;
+            let past = if *desc {
+                column.clone().lt(v.clone())
+            } else {
+                column.clone().gt(v.clone())
+            };
+            let mut any = Cond::any().add(past);
+            if field.nullable() {
+                any = any.add(column.clone().is_null());
+            }
+            if !rest.is_empty() {
+                any = any.add(Cond::all().add(column.eq(v)).add(tail()?));
+            }
+            Some(any)
+        }
+        None if field.nullable() && !rest.is_empty() => {
+            Some(Cond::all().add(column.is_null()).add(tail()?))
+        }
+        None => None,
+    }
+}
+
+/// The seek condition of a cursor. When every column goes one way and none is NULL, one row
+/// comparison `(a, b, id) > (x, y, z)`, which both engines serve as a range of the order's
+/// index; otherwise the expanded form of [`after_cond`].
+fn seek_cond(
+    population: Population,
+    keys: &[(Field, bool)],
+    cursor: &Cursor,
+) -> Result<Cond, CursorError> {
+    if cursor.values.len() != keys.len() {
+        return Err(CursorError::Malformed);
+    }
+    let uniform = keys.iter().all(|(f, d)| !f.nullable() && *d == keys[0].1)
+        && cursor.values.iter().all(Option::is_some);
+    if uniform {
+        let mut columns = Vec::with_capacity(keys.len());
+        let mut values = Vec::with_capacity(keys.len());
+        for ((field, _), v) in keys.iter().zip(&cursor.values) {
+            columns.push(sea_orm::sea_query::SimpleExpr::from(
+                field.column(population),
+            ));
+            values.push(
+                field
+                    .bind(v.as_deref().unwrap_or_default())
+                    .ok_or(CursorError::Malformed)?,
+            );
+        }
+        let (left, right) = (Expr::tuple(columns), Expr::tuple(values));
+        return Ok(Cond::all().add(if keys[0].1 {
+            left.lt(right)
+        } else {
+            left.gt(right)
+        }));
+    }
+    after_cond(population, keys, &cursor.values).ok_or(CursorError::Malformed)
+}
+
+/// The statements of a search: the page (its rows, each carrying the total — and for a
+/// cursor the rows before it — so that one round trip answers), and the same counts alone,
+/// for when the page is empty.
 fn search_statements(
     uai: &str,
-    population: Population,
-    filter: &AccountFilter,
-    sort: (SortKey, bool),
-    page: u64,
-    per_page: u64,
-) -> (SelectStatement, SelectStatement) {
+    search: &Search,
+) -> Result<(SelectStatement, SelectStatement), CursorError> {
+    let Search {
+        population,
+        filter,
+        sort,
+        start,
+        per_page,
+    } = search;
+    let (population, sort, per_page) = (*population, *sort, *per_page);
+    let keys = order_keys(population, sort);
+    let sort_name = sort.0.name(sort.1);
+    let seek = match start {
+        PageStart::Page(_) => None,
+        PageStart::After(c) if c.sort != sort_name => return Err(CursorError::OtherSort),
+        PageStart::After(c) => Some(seek_cond(population, &keys, c)?),
+    };
+
     let mut count = base_with(uai, population, filter, false, needs_accounts(filter));
     count.expr_as(Expr::col((a(person(population)), a("id"))).count(), a("n"));
+    let subquery = |q: SelectStatement| {
+        sea_orm::sea_query::SimpleExpr::SubQuery(None, Box::new(q.into_sub_query_statement()))
+    };
+    let mut count_exprs = vec![(subquery(count), "total")];
+    if let Some(seek) = &seek {
+        // The rows before the page: matching, and not after the cursor.
+        let beyond = keys.iter().any(|(f, _)| f.beyond_person());
+        let mut before = base_with(
+            uai,
+            population,
+            filter,
+            beyond,
+            needs_accounts(filter) || beyond,
+        );
+        before
+            .expr_as(Expr::col((a(person(population)), a("id"))).count(), a("n"))
+            .cond_where(seek.clone().not());
+        count_exprs.push((subquery(before), "before"));
+    }
 
-    let p = person(population);
-    let account_sort = matches!(
-        sort.0,
-        SortKey::State | SortKey::NotifiedAt | SortKey::LastLoginAt
-    );
+    let account_sort = keys
+        .iter()
+        .any(|(f, _)| matches!(f, Field::State | Field::NotifiedAt | Field::LastLoginAt));
     let mut q = base_with(
         uai,
         population,
@@ -354,95 +637,123 @@ fn search_statements(
         needs_accounts(filter) || account_sort,
     );
     select_row_columns(&mut q, population);
-    let (key, desc) = sort;
-    let order = if desc { Order::Desc } else { Order::Asc };
-    let name_order = |q: &mut SelectStatement| {
-        q.order_by_expr(col(p, "family_key").into(), Order::Asc)
-            .order_by_expr(col(p, "first_key").into(), Order::Asc);
-    };
-    match key {
-        SortKey::FamilyName => {
-            q.order_by_expr(col(p, "family_key").into(), order.clone())
-                .order_by_expr(col(p, "first_key").into(), order);
-        }
-        SortKey::FirstName => {
-            q.order_by_expr(col(p, "first_key").into(), order.clone())
-                .order_by_expr(col(p, "family_key").into(), order);
-        }
-        SortKey::Class if population != Population::Guardians => {
-            q.order_by_expr(col("c", "code").into(), order);
-            name_order(&mut q);
-        }
-        SortKey::Class => name_order(&mut q),
-        SortKey::State => {
-            q.order_by_expr(col("a", "state").into(), order);
-            name_order(&mut q);
-        }
-        SortKey::Identifier => {
-            q.order_by_expr(col("a", "identifier").into(), order);
-        }
-        SortKey::NotifiedAt => {
-            q.order_by_expr(col("a", "notified_at").into(), order);
-            name_order(&mut q);
-        }
-        SortKey::LastLoginAt => {
-            q.order_by_expr(col("a", "last_login_at").into(), order);
-            name_order(&mut q);
+    for (field, desc) in &keys {
+        let order = if *desc { Order::Desc } else { Order::Asc };
+        if field.nullable() {
+            q.order_by_expr_with_nulls(field.column(population).into(), order, NullOrdering::Last);
+        } else {
+            q.order_by_expr(field.column(population).into(), order);
         }
     }
-    // A total order, so that pages never overlap or skip a row.
-    q.order_by_expr(col("a", "id").into(), Order::Asc)
-        .limit(per_page)
-        .offset(page.saturating_sub(1).saturating_mul(per_page));
-    (count, q)
+    let mut counts = Query::select();
+    for (expr, name) in count_exprs {
+        q.expr_as(expr.clone(), a(name));
+        counts.expr_as(expr, a(name));
+    }
+    // One more row than the page: whether there is a next page, without counting.
+    q.limit(per_page + 1);
+    match (start, seek) {
+        (_, Some(seek)) => {
+            q.cond_where(seek);
+        }
+        (PageStart::Page(page), None) => {
+            q.offset(page.saturating_sub(1).saturating_mul(per_page));
+        }
+        (PageStart::After(_), None) => unreachable!("a cursor always has its seek"),
+    }
+    Ok((q, counts))
 }
 
 impl Store {
-    /// One page of accounts matching `filter`, and how many match in all.
+    /// One page of accounts matching `filter`, how many match in all, and where the next page
+    /// starts.
     pub(crate) async fn search_accounts(
         &self,
         uai: &str,
-        population: Population,
-        filter: &AccountFilter,
-        sort: (SortKey, bool),
-        page: u64,
-        per_page: u64,
-    ) -> Result<(Vec<AccountRow>, u64)> {
+        search: &Search,
+    ) -> Result<std::result::Result<SearchPage, CursorError>> {
+        let Search {
+            population,
+            sort,
+            start,
+            per_page,
+            ..
+        } = search;
+        let (population, sort, per_page) = (*population, *sort, *per_page);
         let backend = self.db.get_database_backend();
-        let (count, q) = search_statements(uai, population, filter, sort, page, per_page);
-        let total = self
-            .db
-            .query_one(build(backend, &count))
-            .await?
-            .map(|r| r.try_get::<i64>("", "n"))
-            .transpose()?
-            .unwrap_or(0) as u64;
-        let rows = AccountRow::find_by_statement(build(backend, &q))
-            .all(&self.db)
-            .await?;
-        Ok((rows, total))
+        let (q, counts) = match search_statements(uai, search) {
+            Ok(s) => s,
+            Err(e) => return Ok(Err(e)),
+        };
+        let results = self.db.query_all(build(backend, &q)).await?;
+        let count_of = |r: &sea_orm::QueryResult, name: &str| -> Result<u64> {
+            Ok(r.try_get::<Option<i64>>("", name)?.unwrap_or(0).max(0) as u64)
+        };
+        // The counts ride on every row; an empty page asks for them alone.
+        let counts_of = |r: &sea_orm::QueryResult| -> Result<(u64, u64)> {
+            let before = match start {
+                PageStart::Page(_) => 0,
+                PageStart::After(_) => count_of(r, "before")?,
+            };
+            Ok((count_of(r, "total")?, before))
+        };
+        let (total, before) = match results.first() {
+            Some(r) => counts_of(r)?,
+            None => match self.db.query_one(build(backend, &counts)).await? {
+                Some(r) => counts_of(&r)?,
+                None => (0, 0),
+            },
+        };
+        let page = match start {
+            PageStart::Page(p) => *p,
+            PageStart::After(_) => before / per_page.max(1) + 1,
+        };
+        let mut rows = results
+            .iter()
+            .map(|r| AccountRow::from_query_result(r, ""))
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        let next = if rows.len() as u64 > per_page {
+            rows.truncate(per_page as usize);
+            let keys = order_keys(population, sort);
+            rows.last().map(|last| Cursor {
+                sort: sort.0.name(sort.1),
+                values: keys.iter().map(|(f, _)| f.value_of(last)).collect(),
+            })
+        } else {
+            None
+        };
+        Ok(Ok(SearchPage {
+            rows,
+            total,
+            page,
+            next,
+        }))
     }
 
-    /// The SQL a search runs, values inlined, in the engine's dialect: what `scripts/bench.sh`
-    /// hands to `pgbench` to measure the database's own share of a search, and what a DBA
-    /// reads with `EXPLAIN`.
+    /// The SQL a search runs, in the engine's dialect: what `scripts/bench.sh` hands to
+    /// `pgbench` to measure the database's own share of a search, and what a DBA reads with
+    /// `EXPLAIN`. With `inline`, values are written into the text; without, the statement is
+    /// the one the service prepares, with its values apart (as text, in order).
     pub(crate) fn search_sql(
         &self,
         uai: &str,
-        population: Population,
-        filter: &AccountFilter,
-        sort: (SortKey, bool),
-        page: u64,
-        per_page: u64,
-    ) -> Vec<String> {
-        let (count, q) = search_statements(uai, population, filter, sort, page, per_page);
-        [count, q]
-            .iter()
-            .map(|s| match self.db.get_database_backend() {
-                sea_orm::DbBackend::Postgres => s.to_string(PostgresQueryBuilder),
-                _ => s.to_string(SqliteQueryBuilder),
-            })
-            .collect()
+        search: &Search,
+        inline: bool,
+    ) -> std::result::Result<(String, Vec<String>), CursorError> {
+        let (q, _) = search_statements(uai, search)?;
+        let postgres = self.db.get_database_backend() == sea_orm::DbBackend::Postgres;
+        Ok(match (inline, postgres) {
+            (true, true) => (q.to_string(PostgresQueryBuilder), vec![]),
+            (true, false) => (q.to_string(SqliteQueryBuilder), vec![]),
+            (false, true) => {
+                let (sql, values) = q.build(PostgresQueryBuilder);
+                (sql, values.iter().map(value_text).collect())
+            }
+            (false, false) => {
+                let (sql, values) = q.build(SqliteQueryBuilder);
+                (sql, values.iter().map(value_text).collect())
+            }
+        })
     }
 
     /// The rows of `ids` (already in scope), sorted by name, for lists and documents.
@@ -599,5 +910,20 @@ pub(crate) async fn require_in_scope<C: ConnectionTrait>(
         Ok(())
     } else {
         Err(crate::error::StoreError::NotFound)
+    }
+}
+
+/// A bound value as the text a client would send for it.
+fn value_text(v: &sea_orm::Value) -> String {
+    use sea_orm::Value;
+    match v {
+        Value::String(Some(s)) => (**s).clone(),
+        Value::BigUnsigned(Some(n)) => n.to_string(),
+        Value::BigInt(Some(n)) => n.to_string(),
+        Value::Int(Some(n)) => n.to_string(),
+        Value::Unsigned(Some(n)) => n.to_string(),
+        Value::Bool(Some(b)) => b.to_string(),
+        Value::ChronoDateTimeUtc(Some(t)) => t.to_rfc3339(),
+        other => format!("{other:?}"),
     }
 }
