@@ -123,7 +123,6 @@ pub fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
             .wrap(actix_web::middleware::from_fn(security_headers))
             .wrap(actix_web::middleware::from_fn(crate::telemetry::record))
             .wrap(Compress::default())
-            .wrap(tracing_actix())
             .configure(api_routes)
             // Metrics moved to their own listener: a scraper still pointed here gets a plain
             // 404, not the SPA's page with a 200.
@@ -209,11 +208,6 @@ async fn security_headers(
         set("cache-control", "no-cache");
     }
     Ok(res)
-}
-
-fn tracing_actix() -> actix_web::middleware::Logger {
-    // Paths only, never query strings: searches carry pupils' names, which logs must not keep.
-    actix_web::middleware::Logger::new("%a %U %s %b %Dms").exclude("/healthz")
 }
 
 fn json_config() -> web::JsonConfig {

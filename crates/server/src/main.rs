@@ -1,5 +1,9 @@
 use clap::Parser;
 
+// See Cargo.toml: allocation-heavy request handling under load.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     sesame_server::telemetry::init();
