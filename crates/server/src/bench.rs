@@ -175,6 +175,41 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         ms(percentile(&times, 0.99))
     );
 
+    // (c') the unfiltered first page, and the deepest page reached by cursor (`after=`, the
+    // console's « Suivant »): a page's cost must not grow with its depth.
+    let mut cursor: Option<String> = None;
+    let mut deepest: Option<(u32, String)> = None;
+    for depth in 1.. {
+        let mut request = http.get(&base).bearer_auth(&token);
+        if let Some(c) = &cursor {
+            request = request.query(&[("after", c)]);
+        }
+        let page: Value = request.send().await?.error_for_status()?.json().await?;
+        if let Some(c) = &cursor {
+            deepest = Some((depth, c.clone()));
+        }
+        match page["next"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => break,
+        }
+    }
+    let rounds = (args.searches / 2).max(1);
+    let first = timed(&http, &token, &base, &[], rounds).await?;
+    println!(
+        "(c') first page over {rounds} requests: {}",
+        summary(&first)
+    );
+    match deepest {
+        Some((depth, after)) => {
+            let deep = timed(&http, &token, &base, &[("after", after.as_str())], rounds).await?;
+            println!(
+                "(c') page {depth} by cursor over {rounds} requests: {}",
+                summary(&deep)
+            );
+        }
+        None => println!("(c') one page only: no cursor to follow"),
+    }
+
     // (d) throughput of authenticated searches.
     let deadline = Instant::now() + Duration::from_secs(args.seconds);
     let mut workers = Vec::new();
@@ -217,4 +252,38 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
         args.concurrency
     );
     Ok(())
+}
+
+/// `rounds` requests of `url` with `query`, one after another: their sorted durations.
+async fn timed(
+    http: &reqwest::Client,
+    token: &str,
+    url: &str,
+    query: &[(&str, &str)],
+    rounds: usize,
+) -> anyhow::Result<Vec<Duration>> {
+    let mut times = Vec::with_capacity(rounds);
+    for _ in 0..rounds {
+        let start = Instant::now();
+        http.get(url)
+            .bearer_auth(token)
+            .query(query)
+            .send()
+            .await?
+            .error_for_status()?
+            .bytes()
+            .await?;
+        times.push(start.elapsed());
+    }
+    times.sort();
+    Ok(times)
+}
+
+fn summary(sorted: &[Duration]) -> String {
+    format!(
+        "p50 {:.2} ms, p95 {:.2} ms, p99 {:.2} ms",
+        ms(percentile(sorted, 0.50)),
+        ms(percentile(sorted, 0.95)),
+        ms(percentile(sorted, 0.99))
+    )
 }
