@@ -75,9 +75,15 @@ shape() {
     local prepared literal apis="" sqls="" lits="" url defines
     prepared=$(mktemp)
     literal=$(mktemp)
-    "$bin" search-sql --uai "$uai" "$@" --pgbench >"$prepared"
     "$bin" search-sql --uai "$uai" "$@" >"$literal"
-    read -r -a defines <<<"$(head -1 "$prepared" | sed 's/^-- pgbench //')"
+    # A build older than `--pgbench` (measuring a previous commit): the literal SQL only, and
+    # the ratio against it.
+    if "$bin" search-sql --uai "$uai" "$@" --pgbench >"$prepared" 2>/dev/null; then
+        read -r -a defines <<<"$(head -1 "$prepared" | sed 's/^-- pgbench //')"
+    else
+        cp "$literal" "$prepared"
+        defines=()
+    fi
     url="http://127.0.0.1:$port/api/v1/establishments/$uai/students$query"
     curl -fsS -H "Authorization: Bearer $token" "$url" >/dev/null
     for _ in $(seq 1 "$rounds"); do
