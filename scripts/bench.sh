@@ -28,10 +28,15 @@ bin="${SESAME_BENCH_BIN:-target/release/sesame}"
 base="${PG_ADMIN_URL%/*}"
 export DATABASE_URL="$base/$db"
 export SESAME_SECRET_KEY
-SESAME_SECRET_KEY=$("$bin" generate-key)
-if [ "${SESAME_BENCH_REUSE_DB:-0}" = 1 ] && psql "$DATABASE_URL" -Atqc 'select 1' >/dev/null 2>&1; then
+# A kept database keeps its key beside it: what it sealed (provisional passwords) must open.
+keyfile="${TMPDIR:-/tmp}/$db.key"
+if [ "${SESAME_BENCH_REUSE_DB:-0}" = 1 ] && [ -s "$keyfile" ] &&
+    psql "$DATABASE_URL" -Atqc 'select 1' >/dev/null 2>&1; then
+    SESAME_SECRET_KEY=$(cat "$keyfile")
     echo "reusing database $db: $(psql "$DATABASE_URL" -Atqc 'select count(*) from accounts') accounts"
 else
+    SESAME_SECRET_KEY=$("$bin" generate-key)
+    (umask 077 && printf '%s' "$SESAME_SECRET_KEY" >"$keyfile")
     psql "$PG_ADMIN_URL" -qc "drop database if exists $db with (force)" -c "create database $db"
     "$bin" scale-demo --establishments "$est" --students-per-establishment "$per"
     psql "$DATABASE_URL" -qc "vacuum analyze"
@@ -45,7 +50,10 @@ server=$!
 cleanup() {
     kill $server 2>/dev/null || true
     wait $server 2>/dev/null || true
-    [ "${SESAME_BENCH_KEEP_DB:-0}" = 1 ] || psql "$PG_ADMIN_URL" -qc "drop database if exists $db with (force)" || true
+    if [ "${SESAME_BENCH_KEEP_DB:-0}" != 1 ]; then
+        psql "$PG_ADMIN_URL" -qc "drop database if exists $db with (force)" || true
+        rm -f "$keyfile"
+    fi
 }
 trap cleanup EXIT
 for _ in $(seq 1 60); do curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break; sleep 0.5; done
