@@ -259,21 +259,26 @@ http_test! {
     async fn the_next_page_by_cursor_repeats_nobody_when_a_notification_moves_a_row(app: TestApp) {
         load_demo(&app).await;
         let head = demo_login(&app, "principal").await;
-        let base = format!("/api/v1/establishments/{LP_UAI}/students?per_page=50&sort=-notified_at");
+        // Seed §6: the LP has 5 notified-not-activated pupils and 2 not notified. By state,
+        // descending, the first page of 6 holds the 5, then the first not-notified one.
+        let base = format!("/api/v1/establishments/{LP_UAI}/students?per_page=6&sort=-state");
         let first = get_json(&app, &base, &head).await;
         let first_ids: Vec<&str> = first["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap()).collect();
-        // A not-notified pupil (last: never notified) is notified now: the newest of all, so
-        // every row moves one place down the order.
-        let newcomer = ids_in_state(&app, &head, LP_UAI, "students", "not_notified", 1).await;
+        assert_eq!(first["items"][5]["state"], "not_notified");
+        // The other not-notified pupil, on no page yet, is notified: it joins the first
+        // group, before the cursor, and every row after it moves one place down.
+        let waiting = ids_in_state(&app, &head, LP_UAI, "students", "not_notified", 2).await;
+        let newcomer: Vec<String> = waiting.into_iter().filter(|id| !first_ids.contains(&id.as_str())).collect();
+        assert_eq!(newcomer.len(), 1);
         let r = app.post_json(&format!("/api/v1/establishments/{LP_UAI}/students/notify"), Some(&head), &json!({"ids": newcomer, "channel": "letter"})).await;
         assert_eq!(r.status(), 200);
         // By number, page 2 now starts with page 1's last row again; by cursor it does not.
         let by_number = get_json(&app, &format!("{base}&page=2"), &head).await;
-        assert_eq!(by_number["items"][0]["id"], first["items"][49]["id"], "the shift the cursor avoids");
+        assert_eq!(by_number["items"][0]["id"], first["items"][5]["id"], "the shift the cursor avoids");
         let next = first["next"].as_str().unwrap();
         let by_cursor = get_json(&app, &format!("{base}&after={next}"), &head).await;
         let second: Vec<&str> = by_cursor["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap()).collect();
-        assert_eq!(second.len(), 50);
+        assert_eq!(second.len(), 6);
         assert!(second.iter().all(|id| !first_ids.contains(id)), "a row of page 1 came again");
         assert!(!second.contains(&newcomer[0].as_str()), "the newly notified pupil sorts before the cursor");
     }
