@@ -154,7 +154,17 @@ export async function chooseEstablishment(page, uai) {
 /** The names of the tabs the establishment screen offers. */
 export async function tabNames(page) {
   const nav = page.getByRole('navigation', { name: 'Rubriques de l’établissement' });
-  return (await nav.getByRole('link').allInnerTexts()).map((t) => t.trim());
+  // The tabs come with the caller's rights, after the bar itself: wait for them, then for
+  // their number to settle (a loaded machine showed the bar empty for a moment).
+  await nav.getByRole('link').first().waitFor({ timeout: STEP_TIMEOUT_MS });
+  let names = [];
+  for (let stable = 0; stable < 2; ) {
+    const now = (await nav.getByRole('link').allInnerTexts()).map((t) => t.trim());
+    stable = now.join('|') === names.join('|') ? stable + 1 : 0;
+    names = now;
+    if (stable < 2) await page.waitForTimeout(150);
+  }
+  return names;
 }
 
 export async function signOut(page) {
