@@ -194,7 +194,7 @@ runFlow('ent', async (page) => {
 
   step('keyboard only: « Tout sélectionner » selects the page');
   const selectAll = page.getByRole('checkbox', { name: 'Tout sélectionner', exact: true });
-  const action = page.getByRole('combobox', { name: 'Action pour la sélection' });
+  const action = page.getByRole('combobox', { name: 'Pour la sélection…' });
   const okButton = page.getByRole('button', { name: 'ok', exact: true });
   const count = page.locator('#directory-selected-count');
   await advanced.getByRole('button', { name: 'Rechercher', exact: true }).focus();
@@ -210,7 +210,7 @@ runFlow('ent', async (page) => {
   step('keyboard only: « ok » without an action is refused, with the reason');
   await page.keyboard.press('Tab');
   expect(await isFocused(action), 'Tab should reach « Pour la sélection… »');
-  expect((await action.locator('option:checked').innerText()) === 'Pour la sélection…', 'menu should start empty');
+  expect((await action.locator('option:checked').innerText()) === 'Choisir une action', 'menu should start empty');
   await page.keyboard.press('Tab');
   expect(await isFocused(okButton), 'Tab should reach « ok »');
   await page.keyboard.press('Enter');

@@ -85,15 +85,13 @@ pub(super) fn SelectionBar(
                 <label for="directory-select-all">"Tout sélectionner"</label>
             </div>
             <div class="directory__for-selection">
-                <label for="directory-selection-action" class="visually-hidden">
-                    "Action pour la sélection"
-                </label>
+                <label for="directory-selection-action">"Pour la sélection…"</label>
                 <select
                     id="directory-selection-action"
                     prop:value=move || action.get()
                     on:change=move |ev| action.set(event_target_value(&ev))
                 >
-                    <option value="">"Pour la sélection…"</option>
+                    <option value="">"Choisir une action"</option>
                     <option value=REGENERATE>"Régénérer le mot de passe"</option>
                 </select>
                 <button
