@@ -58,9 +58,20 @@ pub struct EntUserFilters {
     /// Exact login.
     #[serde(default)]
     pub login: Option<String>,
+    /// Exact user id (« recherche technique »).
+    #[serde(default)]
+    pub id: Option<String>,
     /// « Opérationnel » or « Bloqué ».
     #[serde(default)]
     pub state: Option<String>,
+}
+
+/// The subjects taught in the establishment's directory, for « Matière enseignée ».
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EntSubjects {
+    /// Each subject once, in alphabetical order (accents and case ignored).
+    pub subjects: Vec<String>,
 }
 
 /// A node of the group tree: the establishment at the root, then folders, classes and groups.

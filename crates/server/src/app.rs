@@ -99,6 +99,7 @@ pub fn api_routes(cfg: &mut web::ServiceConfig) {
         .service(routes::identifiers::cancel)
         .service(routes::ent::search)
         .service(routes::ent::group_tree)
+        .service(routes::ent::subjects)
         .service(routes::ent::regenerate_password)
         .service(routes::ent::create)
         .service(routes::ent::block)

@@ -4,7 +4,7 @@ mod common;
 
 use common::*;
 use serde_json::{json, Value};
-use sesame_store::demo::{LP_UAI, PRIMARY_SCHOOL_UAI};
+use sesame_store::demo::{LP_UAI, PRIMARY_SCHOOL_UAI, PUBLIC_COLLEGE_UAI};
 
 fn users_path(query: &str) -> String {
     format!("/api/v1/ent/establishments/{PRIMARY_SCHOOL_UAI}/users{query}")
@@ -415,5 +415,154 @@ http_test! {
         // Ids of another school are unknown here.
         let page = get_json(&app, &users_path(""), &ent).await;
         assert_eq!(page["total"], 441);
+    }
+}
+
+/// An ENT administrator of `uai` only (demo password, no second factor), logged in.
+async fn ent_admin_of(app: &TestApp, username: &str, uai: &str) -> String {
+    let store = &app.state.store;
+    let s = store
+        .create_staff(sesame_store::repo::staff::NewStaff {
+            username,
+            display_name: username,
+            password_hash: app
+                .state
+                .hasher
+                .hash(sesame_store::demo::DEMO_PASSWORD)
+                .unwrap(),
+            totp_secret_enc: None,
+        })
+        .await
+        .unwrap();
+    store
+        .add_staff_role(&s.id, uai, sesame_core::permissions::Role::EntAdmin)
+        .await
+        .unwrap();
+    demo_login(app, username).await
+}
+
+async fn subjects(app: &TestApp, uai: &str, token: &str) -> Vec<String> {
+    let body = get_json(
+        app,
+        &format!("/api/v1/ent/establishments/{uai}/subjects"),
+        token,
+    )
+    .await;
+    serde_json::from_value(body["subjects"].clone()).unwrap()
+}
+
+async fn create_user(app: &TestApp, uai: &str, token: &str, body: Value) -> Value {
+    let r = app
+        .post_json(
+            &format!("/api/v1/ent/establishments/{uai}/users"),
+            Some(token),
+            &body,
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    r.json().await.unwrap()
+}
+
+http_test! {
+    /// « Matière enseignée » lists the subjects of this directory only, each once, in the
+    /// order a French reader expects (accents and case ignored).
+    async fn subjects_are_the_schools_own(app: TestApp) {
+        load_demo(&app).await;
+        let ent = demo_login(&app, "ent-admin").await;
+        assert_eq!(subjects(&app, PRIMARY_SCHOOL_UAI, &ent).await, vec!["Anglais", "Polyvalent"]);
+
+        // Another school's directory, with its own subjects.
+        let other = ent_admin_of(&app, "ent-clg", PUBLIC_COLLEGE_UAI).await;
+        let latinist = create_user(&app, PUBLIC_COLLEGE_UAI, &other, json!({
+            "family_name": "Varron", "first_name": "Marc", "profile": "Personnel de l'Éducation nationale",
+            "subject": "Latin"})).await;
+        assert_eq!(subjects(&app, PUBLIC_COLLEGE_UAI, &other).await, vec!["Latin"]);
+
+        // New subjects here: sorted without regard to accents and case, duplicates once.
+        for (family, subject) in [("Matisse", "arts plastiques"), ("Ravel", "Éducation musicale"), ("Shakespeare", "Anglais")] {
+            create_user(&app, PRIMARY_SCHOOL_UAI, &ent, json!({
+                "family_name": family, "first_name": "Test", "profile": "Personnel de l'Éducation nationale",
+                "subject": subject})).await;
+        }
+        assert_eq!(
+            subjects(&app, PRIMARY_SCHOOL_UAI, &ent).await,
+            vec!["Anglais", "arts plastiques", "Éducation musicale", "Polyvalent"]
+        );
+        // The other school's subject is not here, nor its teacher behind that subject or id.
+        let latin = get_json(&app, &users_path("?subject=Latin"), &ent).await;
+        assert_eq!(latin["total"], 0);
+        let q = format!("?id={}", latinist["user"]["id"].as_str().unwrap());
+        assert_eq!(get_json(&app, &users_path(&q), &ent).await["total"], 0);
+        let music = get_json(&app, &users_path("?subject=%C3%89ducation%20musicale"), &ent).await;
+        assert_eq!(logins(&music), vec!["test.ravel"]);
+
+        // 404 for an establishment the caller holds no role at, 403 without the ENT module.
+        let at = |uai: &str| format!("/api/v1/ent/establishments/{uai}/subjects");
+        assert_eq!(app.get(&at(LP_UAI), Some(&ent)).await.status(), 404);
+        assert_eq!(app.get(&at(PUBLIC_COLLEGE_UAI), Some(&ent)).await.status(), 404);
+        assert_eq!(app.get(&at("9999999Z"), Some(&ent)).await.status(), 404);
+        let head = demo_login(&app, "principal").await;
+        assert_eq!(app.get(&at(PRIMARY_SCHOOL_UAI), Some(&head)).await.status(), 404);
+        let r = app.get(&at(LP_UAI), Some(&head)).await;
+        assert_eq!(r.status(), 403);
+        assert_eq!(r.headers()["content-type"].to_str().unwrap(), "application/problem+json");
+        assert_eq!(app.get(&at(PRIMARY_SCHOOL_UAI), None).await.status(), 401);
+    }
+}
+
+http_test! {
+    /// « Recherche technique » by id: exact, this school's users only, bad input named.
+    async fn technical_search_by_id(app: TestApp) {
+        load_demo(&app).await;
+        let ent = demo_login(&app, "ent-admin").await;
+        let page = get_json(&app, &users_path("?family_name=caverot"), &ent).await;
+        let id = page["items"][0]["id"].as_str().unwrap().to_owned();
+        let found = get_json(&app, &users_path(&format!("?id={id}")), &ent).await;
+        assert_eq!(found["total"], 1);
+        assert_eq!(found["items"][0]["id"], id.as_str());
+        assert_eq!(found["items"][0]["establishment"], "E.E.PU-FOURIER I-BESANCON");
+        // Blank means no criterion; a prefix finds nothing (exact match only).
+        assert_eq!(get_json(&app, &users_path("?id=%20"), &ent).await["total"], 441);
+        let q = format!("?id={}", &id[..id.len() - 1]);
+        assert_eq!(get_json(&app, &users_path(&q), &ent).await["total"], 0);
+        // Combined with the login: both must hold.
+        let login = found["items"][0]["login"].as_str().unwrap();
+        let both = get_json(&app, &users_path(&format!("?id={id}&login={login}")), &ent).await;
+        assert_eq!(both["total"], 1);
+        let q = format!("?id={id}&login=someone.else");
+        assert_eq!(get_json(&app, &users_path(&q), &ent).await["total"], 0);
+
+        // Another school's user is unknown here, by id as by login.
+        let other = ent_admin_of(&app, "ent-clg", PUBLIC_COLLEGE_UAI).await;
+        let theirs = create_user(&app, PUBLIC_COLLEGE_UAI, &other, json!({
+            "family_name": "Ailleurs", "first_name": "Léon", "profile": "Élève"})).await;
+        let q = format!("?id={}", theirs["user"]["id"].as_str().unwrap());
+        assert_eq!(get_json(&app, &users_path(&q), &ent).await["total"], 0);
+        let q = format!("?login={}", theirs["user"]["login"].as_str().unwrap());
+        assert_eq!(get_json(&app, &users_path(&q), &ent).await["total"], 0);
+
+        // Too long: 422 naming the field, as problem+json; the same in a bulk selection.
+        let r = app.get(&users_path(&format!("?id={}", "x".repeat(101))), Some(&ent)).await;
+        assert_eq!(r.status(), 422);
+        assert_eq!(r.headers()["content-type"].to_str().unwrap(), "application/problem+json");
+        assert_eq!(field_errors(&r.json().await.unwrap()), vec!["id"]);
+        let r = app
+            .post_json(
+                &users_path("/regenerate-password"),
+                Some(&ent),
+                &json!({"all_matching": {"id": "y".repeat(101)}}),
+            )
+            .await;
+        assert_eq!(r.status(), 422);
+        assert_eq!(field_errors(&r.json().await.unwrap()), vec!["all_matching.id"]);
+        // A whole search by id regenerates that one user only.
+        let r = app
+            .post_json(&users_path("/regenerate-password"), Some(&ent), &json!({"all_matching": {"id": id}}))
+            .await;
+        assert_eq!(r.status(), 200);
+        let body: Value = r.json().await.unwrap();
+        let results = body["results"].as_array().unwrap();
+        assert_eq!(results.len(), 1);
+        password_works(&app, &id, results[0]["password"].as_str().unwrap()).await;
     }
 }

@@ -313,6 +313,10 @@ impl Tenant {
         self.store.ent_memberships(&self.uai).await
     }
 
+    pub async fn ent_subjects(&self) -> Result<Vec<String>> {
+        self.store.ent_subjects(&self.uai).await
+    }
+
     pub async fn count_ent_users(&self) -> Result<u64> {
         self.store.count_ent_users(&self.uai).await
     }

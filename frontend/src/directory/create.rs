@@ -3,7 +3,7 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use sesame_api::ent::{EntGroupNode, EntUserCreated, NewEntUser};
+use sesame_api::ent::{EntGroupNode, EntSubjects, EntUserCreated, NewEntUser};
 use sesame_api::FieldError;
 use wasm_bindgen::JsCast;
 
@@ -43,6 +43,8 @@ pub(super) fn CreateUser(
     session: SessionSignal,
     notice: Notice,
     tree: RwSignal<Option<EntGroupNode>>,
+    /// The directory's subjects, suggested for « Matière enseignée ».
+    subjects: RwSignal<Option<EntSubjects>>,
     on_created: impl Fn() + Copy + Send + Sync + 'static,
     on_close: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -185,7 +187,8 @@ pub(super) fn CreateUser(
                            label: &'static str,
                            value: RwSignal<String>,
                            kind: &'static str,
-                           hint: Option<(&'static str, &'static str)>| {
+                           hint: Option<(&'static str, &'static str)>,
+                           list: Option<&'static str>| {
         let input_id = format!("directory-new-{field}");
         let hint_id = hint.map(|(id, _)| id);
         view! {
@@ -195,6 +198,7 @@ pub(super) fn CreateUser(
                     id=input_id
                     name=field
                     type=kind
+                    list=list
                     autocomplete="off"
                     aria-invalid=move || invalid(field)
                     aria-describedby=move || described(field, hint_id)
@@ -246,22 +250,37 @@ pub(super) fn CreateUser(
                         </select>
                         {error_line("profile")}
                     </div>
-                    {text_input("family_name", "Nom *", family_name, "text", None)}
-                    {text_input("first_name", "Prénom *", first_name, "text", None)}
+                    {text_input("family_name", "Nom *", family_name, "text", None, None)}
+                    {text_input("first_name", "Prénom *", first_name, "text", None, None)}
                     {text_input(
                         "email",
                         "Adresse électronique",
                         email,
                         "email",
                         Some(("directory-new-email-hint", "Facultative, par exemple prenom.nom@example.fr.")),
+                        None,
                     )}
                     {text_input(
                         "subject",
                         "Matière enseignée",
                         subject,
                         "text",
-                        Some(("directory-new-subject-hint", "Facultative, pour les enseignants.")),
+                        Some((
+                            "directory-new-subject-hint",
+                            "Facultative, pour les enseignants : une matière de l’annuaire, ou une nouvelle.",
+                        )),
+                        Some("directory-new-subjects"),
                     )}
+                    // The subjects already taught here, offered as the field is typed in.
+                    <datalist id="directory-new-subjects">
+                        {move || {
+                            subjects
+                                .with(|s| s.as_ref().map(|s| s.subjects.clone()).unwrap_or_default())
+                                .into_iter()
+                                .map(|v| view! { <option value=v></option> })
+                                .collect_view()
+                        }}
+                    </datalist>
                 </div>
                 <fieldset
                     class="directory__groups"

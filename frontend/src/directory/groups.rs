@@ -139,6 +139,99 @@ pub(super) fn group_node(
     .into_any()
 }
 
+/// « Groupe … Parcourir ✕ »: the group chosen in the advanced search's form, the browser of
+/// the establishment's tree (« école → Groupes pédagogiques → Classes »), and a way to clear it.
+/// Choosing closes the browser and gives the focus back to « Parcourir ».
+#[component]
+pub(super) fn GroupPicker(
+    tree: RwSignal<Option<EntGroupNode>>,
+    tree_error: RwSignal<Option<String>>,
+    /// The form's group id, empty for every group.
+    group: RwSignal<String>,
+) -> impl IntoView {
+    let browsing = RwSignal::new(false);
+    let expanded = RwSignal::new(HashSet::<String>::new());
+    let browse_button = NodeRef::<leptos::html::Button>::new();
+    let name = move || {
+        let id = group.get();
+        if id.is_empty() {
+            return "Tous les groupes".to_owned();
+        }
+        tree.with(|t| {
+            t.as_ref()
+                .and_then(|t| find_group(t, &id))
+                .map(|g| g.name.clone())
+        })
+        .unwrap_or(id)
+    };
+    let toggle_browse = move |_| {
+        let open = !browsing.get_untracked();
+        if open {
+            // Unfolded down to the group in force, if any.
+            let id = group.get_untracked();
+            if let Some(path) = tree.with_untracked(|t| t.as_ref().and_then(|t| path_to(t, &id))) {
+                expanded.update(|e| e.extend(path));
+            }
+        }
+        browsing.set(open);
+    };
+    let choose = move |id: Option<String>| {
+        group.set(id.unwrap_or_default());
+        browsing.set(false);
+        if let Some(b) = browse_button.get_untracked() {
+            let _ = b.focus();
+        }
+    };
+    view! {
+        <div class="directory__group" role="group" aria-labelledby="directory-group-label">
+            <p class="directory__group-line">
+                <span id="directory-group-label" class="directory__group-label">"Groupe"</span>
+                " "
+                <span class="directory__group-name" aria-live="polite">{name}</span>
+            </p>
+            <div class="directory__group-actions">
+                <button
+                    type="button"
+                    class="button button--secondary"
+                    node_ref=browse_button
+                    aria-expanded=move || browsing.get().to_string()
+                    aria-controls="directory-tree"
+                    on:click=toggle_browse
+                >
+                    "Parcourir"
+                    <span class="visually-hidden">" les groupes"</span>
+                </button>
+                <Show when=move || group.with(|g| !g.is_empty())>
+                    <button
+                        type="button"
+                        class="button button--secondary"
+                        on:click=move |_| choose(None)
+                    >
+                        <span aria-hidden="true">"✕ "</span>
+                        "Retirer le groupe"
+                    </button>
+                </Show>
+            </div>
+            <div id="directory-tree" class="directory__tree" hidden=move || !browsing.get()>
+                <p class="alert" class:alert--shown=move || tree_error.with(Option::is_some) role="alert">
+                    {move || tree_error.get()}
+                </p>
+                {move || {
+                    tree.get()
+                        .map(|t| {
+                            let chosen = Signal::derive(move || group.get());
+                            view! {
+                                <ul class="tree" aria-label="Groupes de l’établissement">
+                                    {group_node(t, 0, expanded, chosen, choose)}
+                                </ul>
+                            }
+                        })
+                }}
+            </div>
+        </div>
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -58,7 +58,6 @@ pub(super) fn UserRow(
             </th>
             <td id=first_id>{u.first_name.clone()}</td>
             <td>{u.profile.clone()}</td>
-            <td class="table__id">{u.login.clone()}</td>
             <td class="table__state">
                 <span
                     class=if blocked { "dot dot--ent-blocked" } else { "dot dot--ent-operational" }
@@ -66,7 +65,8 @@ pub(super) fn UserRow(
                 ></span>
                 {u.state.clone()}
             </td>
-            <td>{u.groups.join(", ")}</td>
+            <td>{u.establishment.clone()}</td>
+            <td class="table__id">{u.login.clone()}</td>
             <Show when=move || can_write.get()>
                 <td>
                     <div class="directory__row-actions">{

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use actix_web::{get, post, web, HttpResponse};
 use serde::Deserialize;
 use sesame_api::ent::{
-    EntCredentials, EntGroupNode, EntRegenerateRequest, EntRegenerateResponse, EntUser,
-    EntUserCreated, EntUserFilters, EntUserPage, NewEntUser,
+    EntCredentials, EntGroupNode, EntRegenerateRequest, EntRegenerateResponse, EntSubjects,
+    EntUser, EntUserCreated, EntUserFilters, EntUserPage, NewEntUser,
 };
 use sesame_api::Problem;
 use sesame_core::identifier::ent_login;
@@ -55,6 +55,8 @@ pub struct EntSearchQuery {
     pub group: Option<String>,
     /// Exact login (technical search).
     pub login: Option<String>,
+    /// Exact user id (technical search).
+    pub id: Option<String>,
     /// « Opérationnel » or « Bloqué ».
     pub state: Option<String>,
     /// 1-based page (default 1).
@@ -129,6 +131,7 @@ async fn to_filter(
         subject: bounded(&f.subject, &name("subject"))?,
         groups,
         login: bounded(&f.login, &name("login"))?,
+        id: bounded(&f.id, &name("id"))?,
         state: match trimmed(&f.state) {
             None => None,
             Some(s) if s == STATE_OPERATIONAL || s == STATE_BLOCKED => Some(s),
@@ -237,6 +240,7 @@ pub async fn search(
         subject: q.subject,
         group: q.group,
         login: q.login,
+        id: q.id,
         state: q.state,
     };
     let filter = to_filter(&scoped, &filters, "").await?;
@@ -325,6 +329,30 @@ pub async fn group_tree(
         kind: "establishment".into(),
         member_count: scoped.store().count_ent_users().await?,
         children: roots,
+    }))
+}
+
+/// The subjects taught in the directory (« Matière enseignée »): only this establishment's.
+#[utoipa::path(get, path = "/api/v1/ent/establishments/{uai}/subjects", tag = "ent",
+    security(("bearer" = [])),
+    params(("uai" = String, Path, description = "UAI", example = "0251233E")),
+    responses(
+        (status = 200, body = EntSubjects),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+    ))]
+#[get("/api/v1/ent/establishments/{uai}/subjects")]
+pub async fn subjects(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+) -> ApiResult<web::Json<EntSubjects>> {
+    let scoped = caller
+        .authorize(&state, &path.into_inner(), Action::EntDirectoryRead)
+        .await?;
+    Ok(web::Json(EntSubjects {
+        subjects: scoped.store().ent_subjects().await?,
     }))
 }
 

@@ -69,6 +69,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
     e("deactivate notification URL", "POST", "/api/v1/establishments/{uai}/settings/notification-urls/students/deactivate", [200, 200, 403, 403], "null"),
     e("ENT users", "GET", "/api/v1/ent/establishments/{uai}/users", [403, 403, 403, 200], "null"),
     e("ENT groups", "GET", "/api/v1/ent/establishments/{uai}/groups", [403, 403, 403, 200], "null"),
+    e("ENT subjects", "GET", "/api/v1/ent/establishments/{uai}/subjects", [403, 403, 403, 200], "null"),
     e("ENT create user", "POST", "/api/v1/ent/establishments/{uai}/users", [403, 403, 403, 201], r#"{"family_name": "Durand", "first_name": "Léa", "profile": "Élève"}"#),
     e("ENT regenerate", "POST", "/api/v1/ent/establishments/{uai}/users/regenerate-password", [403, 403, 403, 200], r#"{"ids": ["{ent_user}"]}"#),
     e("ENT block", "POST", "/api/v1/ent/establishments/{uai}/users/{ent_user}/block", [403, 403, 403, 200], "null"),

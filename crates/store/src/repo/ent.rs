@@ -46,6 +46,8 @@ pub struct EntFilter {
     pub groups: Option<Vec<String>>,
     /// Exact login (technical search).
     pub login: Option<String>,
+    /// Exact user id (technical search).
+    pub id: Option<String>,
     /// `Opérationnel` or `Bloqué`.
     pub state: Option<String>,
 }
@@ -86,6 +88,9 @@ fn condition(uai: &str, f: &EntFilter) -> Condition {
     }
     if let Some(l) = &f.login {
         cond = cond.add(ent_user::Column::Login.eq(l.clone()));
+    }
+    if let Some(id) = &f.id {
+        cond = cond.add(ent_user::Column::Id.eq(id.clone()));
     }
     if let Some(s) = &f.state {
         cond = cond.add(ent_user::Column::State.eq(s.clone()));
@@ -145,6 +150,28 @@ impl Store {
             .into_tuple::<(String, String)>()
             .all(&self.db)
             .await?)
+    }
+
+    /// The subjects taught by the establishment's users, each once, in alphabetical order
+    /// (accents and case ignored): the choices of « Matière enseignée ».
+    pub(crate) async fn ent_subjects(&self, uai: &str) -> Result<Vec<String>> {
+        let mut subjects: Vec<String> = ent_user::Entity::find()
+            .select_only()
+            .column(ent_user::Column::Subject)
+            .distinct()
+            .filter(ent_user::Column::Uai.eq(uai))
+            .filter(ent_user::Column::Subject.is_not_null())
+            .into_tuple::<Option<String>>()
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .flatten()
+            .filter(|s| !s.trim().is_empty())
+            .collect();
+        // Sorted here: the engines' collations differ on accents and case.
+        subjects.sort_by_cached_key(|s| (fold_name(s), s.clone()));
+        subjects.dedup();
+        Ok(subjects)
     }
 
     pub(crate) async fn count_ent_users(&self, uai: &str) -> Result<u64> {
