@@ -149,7 +149,7 @@ pub struct SearchFilters {
     /// Guardians: with or without an email address.
     #[serde(default)]
     pub has_email: Option<bool>,
-    /// Guardians: account origins.
+    /// Account origins (`guardian` and `franceconnect`: guardians only).
     #[serde(default)]
     pub origin: Vec<String>,
     /// Guardians: a link reported as wrong.

@@ -33,6 +33,11 @@ pub struct StatisticsRow {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activation_in_progress: Option<u64>,
     pub activated: u64,
+    /// Students and external students: how many of the row's pupils have at least one
+    /// guardian whose account is activated (with `activated`, the row's activation funnel);
+    /// absent for guardians.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub students_with_activated_guardian: Option<u64>,
 }
 
 /// A statistics table, computed when asked (`computed_at`), not overnight.

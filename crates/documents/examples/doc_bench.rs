@@ -53,6 +53,8 @@ fn letters() -> Vec<LetterInput> {
             LetterInput {
                 kind,
                 person_display_name: format!("{} {}", FIRST[i % 8], FAMILY[(i / 8) % 8]),
+                family_name: FAMILY[(i / 8) % 8].into(),
+                first_name: FIRST[i % 8].into(),
                 identifier: format!("celine.dupont{i}"),
                 provisional_password: password,
                 variant,

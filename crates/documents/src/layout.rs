@@ -44,6 +44,7 @@ impl Style {
 pub(crate) enum Align {
     Left,
     Right,
+    Center,
 }
 
 /// Greedy word wrap to `width` points; a word longer than a line is cut between characters
@@ -109,6 +110,7 @@ impl<'p, 'd> Flow<'p, 'd> {
             let x = match align {
                 Align::Left => self.x,
                 Align::Right => self.x + self.width - face.width(line, style.size),
+                Align::Center => self.x + (self.width - face.width(line, style.size)) / 2.0,
             };
             self.page
                 .text(style.font, style.size, x, self.y, line, style.grey);

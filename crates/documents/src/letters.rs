@@ -1,14 +1,18 @@
 //! The individual notification letters: one A4 page an account, to print and hand out.
 
+use std::cmp::Ordering;
 use std::collections::HashMap;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
+use sesame_core::csv_cell::fr_date_time;
+use sesame_core::identifier::fold_name;
 use sesame_core::letter::{self as core_letter, Letter};
 use sesame_core::AccountKind;
 
 use crate::layout::{self, Align, Flow, Style};
 use crate::pdf::{mm, Document, Orientation};
 use crate::qr::Qr;
+use crate::sorting::human_cmp;
 use crate::{par, DocumentError, EstablishmentInfo, LetterInput};
 
 /// Printed width of the QR code: comfortably scanned from a sheet held at arm's length.
@@ -89,30 +93,156 @@ fn percent_encode(s: &str) -> String {
     out
 }
 
-/// One page per letter, in the order given.
+/// The letters of a (re)notification, generated now: see [`letters_pdf_at`].
 pub fn letters_pdf(
     est: &EstablishmentInfo,
     letters: &[LetterInput],
 ) -> Result<Vec<u8>, DocumentError> {
+    letters_pdf_at(est, letters, Utc::now())
+}
+
+/// One page per letter, in stacks to hand out: by class (natural order, letters without a
+/// class last), then by family and first name, each class's stack opened by a separator page
+/// naming the class, how many letters follow and when they were printed. Whoever hands them
+/// out cuts the pile at the separators and gives each head teacher their class.
+pub fn letters_pdf_at(
+    est: &EstablishmentInfo,
+    letters: &[LetterInput],
+    generated_at: DateTime<Utc>,
+) -> Result<Vec<u8>, DocumentError> {
     if letters.is_empty() {
         return Err(DocumentError::NoLetters);
     }
+    let ordered = handing_out_order(letters);
     // Choosing a QR mask is the costliest step of a letter: done on every core up front.
-    let codes = par::map(letters, |l| letter_qr_payload(l).map(|p| Qr::encode(&p)));
+    let codes = par::map(&ordered, |l| letter_qr_payload(l).map(|p| Qr::encode(&p)));
     let mut doc = Document::new(
         &format!("Courriers ÉduConnect — {}", est.name),
-        Utc::now(),
+        generated_at,
         Orientation::Portrait,
     )?;
     let est = EstablishmentInfo {
         uai: est.uai.clone(),
         name: clip(&est.name),
     };
+    let stacks: Vec<&[&LetterInput]> = ordered
+        .chunk_by(|a, b| class_of(a) == class_of(b))
+        .collect();
     let mut blocks = Blocks::default();
-    for (input, code) in letters.iter().zip(codes) {
-        page(&mut doc, &mut blocks, &est, input, code.transpose()?)?;
+    let mut codes = codes.into_iter();
+    for (i, stack) in stacks.iter().enumerate() {
+        let position = (i + 1, stacks.len());
+        separator(&mut doc, &est, stack, position, generated_at);
+        for (input, code) in stack.iter().zip(codes.by_ref()) {
+            page(&mut doc, &mut blocks, &est, input, code.transpose()?)?;
+        }
     }
     doc.finish()
+}
+
+/// The class a letter is handed out in; `None` (« Sans classe ») for a blank label.
+fn class_of(letter: &LetterInput) -> Option<&str> {
+    letter
+        .class_label
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+}
+
+/// Class (naturally: `6EME2` before `6EME10`), letters without a class last; then family
+/// name and first name folded as the console's searches sort them (accents, case and
+/// apostrophes aside), so a stack reads in the order of the class's list on screen; the
+/// identifier breaks ties.
+fn handing_out_order(letters: &[LetterInput]) -> Vec<&LetterInput> {
+    let mut keyed: Vec<((String, String), &LetterInput)> = letters
+        .iter()
+        .map(|l| ((fold_name(&l.family_name), fold_name(&l.first_name)), l))
+        .collect();
+    keyed.sort_by(|(ka, a), (kb, b)| {
+        let class = match (class_of(a), class_of(b)) {
+            (Some(x), Some(y)) => human_cmp(x, y),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => Ordering::Equal,
+        };
+        class
+            .then_with(|| ka.cmp(kb))
+            .then_with(|| a.identifier.cmp(&b.identifier))
+    });
+    keyed.into_iter().map(|(_, l)| l).collect()
+}
+
+/// The page before a class's letters: no credentials on it, only what the person sorting
+/// the pile needs (which class, how many letters, which print run).
+fn separator(
+    doc: &mut Document,
+    est: &EstablishmentInfo,
+    stack: &[&LetterInput],
+    (position, stacks): (usize, usize),
+    generated_at: DateTime<Utc>,
+) {
+    let (left, top, width, bottom) = layout::body(doc.size());
+    let class = class_of(stack[0]).map(clip);
+    let count = stack.len();
+    let guardians = stack.iter().all(|l| l.kind == AccountKind::Guardian);
+    let mut page = doc.page();
+    let mut flow = Flow::new(&mut page, left, width, top);
+    flow.paragraph(Style::bold(11.0), &est.name, Align::Left);
+    flow.paragraph(
+        Style::regular(9.0),
+        &format!("UAI {}", est.uai),
+        Align::Left,
+    );
+    flow.y = top + (bottom - top) * 0.3;
+    flow.paragraph(
+        Style::regular(12.0).grey(),
+        "Courriers ÉduConnect à remettre",
+        Align::Center,
+    );
+    flow.gap(10.0);
+    let title = match &class {
+        Some(c) => format!("Classe {c}"),
+        None => "Sans classe".to_owned(),
+    };
+    flow.paragraph(Style::bold(30.0), &title, Align::Center);
+    flow.gap(10.0);
+    let letters = if count == 1 {
+        "1 courrier".to_owned()
+    } else {
+        format!("{count} courriers")
+    };
+    let whom = match (guardians, &class) {
+        (true, Some(_)) => " pour des responsables d'élèves de cette classe",
+        (true, None) => " pour des responsables d'élèves sans classe",
+        (false, _) => "",
+    };
+    flow.paragraph(
+        Style::bold(16.0),
+        &format!("{letters}{whom}"),
+        Align::Center,
+    );
+    flow.gap(6.0);
+    flow.paragraph(
+        Style::regular(11.0),
+        &format!("Édités le {}", fr_date_time(generated_at)),
+        Align::Center,
+    );
+    flow.gap(30.0);
+    let advice = if count == 1 {
+        "Le courrier qui suit porte un mot de passe personnel : remettez-le à la personne dont \
+         il porte le nom."
+    } else {
+        "Les courriers qui suivent sont rangés par ordre alphabétique. Chacun porte un mot de \
+         passe personnel : remettez-le à la personne dont il porte le nom."
+    };
+    flow.paragraph(Style::regular(10.0), advice, Align::Left);
+    flow.y = bottom - Style::regular(9.0).leading();
+    flow.paragraph(
+        Style::regular(9.0).grey(),
+        &format!("Paquet {position} sur {stacks}"),
+        Align::Right,
+    );
+    page.finish();
 }
 
 /// What letters share, drawn once as forms and placed on each page: most of a letter's text is
@@ -273,6 +403,8 @@ mod tests {
         LetterInput {
             kind,
             person_display_name: "Céline DUPONT".into(),
+            family_name: "DUPONT".into(),
+            first_name: "Céline".into(),
             identifier: "celine.dupont114".into(),
             provisional_password: Some("PT4HUMM2".into()),
             variant: LetterVariant::Provisional,

@@ -25,7 +25,7 @@ mod sorting;
 
 pub use credentials::{credentials_csv, credentials_pdf, credentials_pdf_at, CREDENTIAL_COLUMNS};
 pub use filename::{document_filename, filename, DocumentKind};
-pub use letters::{letter_qr_payload, letter_urls_for, letters_pdf, qr_payload};
+pub use letters::{letter_qr_payload, letter_urls_for, letters_pdf, letters_pdf_at, qr_payload};
 pub use lists::{list_csv, list_pdf, list_pdf_at};
 
 /// "élèves" / "responsables", as document titles name the population.
@@ -54,6 +54,10 @@ pub struct LetterInput {
     pub kind: AccountKind,
     /// As the letter greets the person, e.g. "Céline DUPONT".
     pub person_display_name: String,
+    /// The person's names, which order the letters within a class (family name first, as
+    /// class lists are read).
+    pub family_name: String,
+    pub first_name: String,
     pub identifier: String,
     /// The provisional password to hand out; `None` prints "Mot de passe inchangé". Ignored by
     /// variants that show no password.
@@ -62,7 +66,8 @@ pub struct LetterInput {
     /// The establishment's verified and active address(es) for the population. Guardians' letters
     /// add the national portal themselves.
     pub urls: Vec<String>,
-    /// Printed under the name so letters can be handed out class by class.
+    /// Printed under the name, and the stack the letter goes in: letters are handed out
+    /// class by class (guardians: a class of one of their pupils).
     pub class_label: Option<String>,
 }
 

@@ -10,6 +10,7 @@ use sesame_documents::{
 };
 use sesame_store::repo::credentials::{Operation, Outcome};
 use sesame_store::repo::establishments::Establishment;
+use sesame_store::repo::search::LinkedStudent;
 
 use crate::auth::Scoped;
 use crate::problem::ApiError;
@@ -117,6 +118,8 @@ pub async fn notify(
         .map(|o| LetterInput {
             kind: o.kind,
             person_display_name: display_name(&o.family_name, &o.first_name),
+            family_name: o.family_name.clone(),
+            first_name: o.first_name.clone(),
             identifier: o.identifier.clone(),
             provisional_password: o.password.clone(),
             variant: LetterVariant::choose(
@@ -186,8 +189,14 @@ fn notify_result(o: &Outcome) -> NotifyResult {
     }
 }
 
-/// The class of each account (students: their own; guardians: their first student's), printed
-/// on letters so they can be handed out class by class.
+/// The class of each account, printed on letters and deciding the stack each letter is
+/// handed out in (the letters PDF is sorted by it, a separator page before each class).
+///
+/// Students: their own. Guardians: one sheet of paper can lie in one stack only, so one
+/// pupil's class is taken — the first of their pupils here in alphabetical order, preferring
+/// a pupil who has a class. Alphabetical rather than the database's link order, so that a
+/// guardian re-notified next month lands in the same class's stack, and the class printed on
+/// the letter is the one the head teacher handing it out teaches.
 async fn classes_of(
     scoped: &Scoped,
     population: Population,
@@ -195,15 +204,37 @@ async fn classes_of(
 ) -> Result<std::collections::HashMap<String, Option<String>>, ApiError> {
     let mut map = std::collections::HashMap::new();
     if population == Population::Guardians {
+        let mut first: std::collections::HashMap<String, LinkedStudent> =
+            std::collections::HashMap::new();
         for l in scoped.store().linked_students(ids).await? {
-            map.entry(l.guardian_id).or_insert(l.class);
+            match first.get(&l.guardian_id) {
+                Some(kept) if !comes_first(&l, kept) => {}
+                _ => {
+                    first.insert(l.guardian_id.clone(), l);
+                }
+            }
         }
+        map.extend(first.into_iter().map(|(id, l)| (id, l.class)));
     } else {
         for r in scoped.store().account_rows(population, ids).await? {
             map.insert(r.id, r.class);
         }
     }
     Ok(map)
+}
+
+/// Whether `a` is a better pupil than `b` to file a guardian's letter under: one with a class
+/// first, then by family name, first name and id.
+fn comes_first(a: &LinkedStudent, b: &LinkedStudent) -> bool {
+    let key = |l: &LinkedStudent| {
+        (
+            l.class.as_deref().is_none_or(|c| c.trim().is_empty()),
+            sesame_core::identifier::fold_name(&l.family_name),
+            sesame_core::identifier::fold_name(&l.first_name),
+            l.student_id.clone(),
+        )
+    };
+    key(a) < key(b)
 }
 
 pub async fn reset(

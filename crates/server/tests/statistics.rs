@@ -1,6 +1,9 @@
 //! « Statistiques » as the console shows them, over the demo data set: the seed's LP table,
 //! guardians with their extra column, tables by class and MEF, the shares, and who may see
-//! them. Every test runs on SQLite and PostgreSQL.
+//! them; the activation funnel beyond the seed (every count leads to a list of exactly that
+//! many accounts, the per-class share of pupils with an activated guardian), and the letters
+//! that (re)notifying such a list prints, in stacks by class. Every test runs on SQLite and
+//! PostgreSQL.
 
 mod common;
 
@@ -238,5 +241,336 @@ http_test! {
             assert_eq!(p["errors"][0]["field"], field, "{p}");
             assert!(!p["errors"][0]["message"].as_str().unwrap().is_empty());
         }
+    }
+}
+
+/// The account-list filters a statistics cell stands for, as the console's links set them:
+/// the row's origin, class or MEF (external students' `<home UAI>/<code>` keys name their
+/// home establishment too), and the column's state. `None` for a row no filter can name (the
+/// accounts without a class or MEF), which the console leaves without links.
+fn cell_filters(population: &str, by: &str, key: &Value, state: Option<&str>) -> Option<String> {
+    let mut pairs: Vec<(String, String)> = vec![];
+    if let Some(key) = key.as_str() {
+        let (home, code) = match key.split_once('/') {
+            Some((home, code)) if population == "external-students" => (Some(home), code),
+            _ => (None, key),
+        };
+        if let Some(home) = home {
+            pairs.push(("home_uai".into(), home.into()));
+        }
+        pairs.push((by.into(), code.into()));
+    } else if !key.is_null() {
+        panic!("{key}");
+    } else if by != "totals" {
+        return None;
+    }
+    if let Some(state) = state {
+        pairs.push(("state".into(), state.into()));
+    }
+    Some(
+        pairs
+            .iter()
+            .map(|(k, v)| {
+                format!(
+                    "{k}={}",
+                    v.replace(' ', "%20")
+                        .replace('&', "%26")
+                        .replace('/', "%2F")
+                        .replace('+', "%2B")
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("&"),
+    )
+}
+
+async fn list_total(app: &TestApp, token: &str, uai: &str, population: &str, query: &str) -> u64 {
+    let r = app
+        .get(
+            &format!("/api/v1/establishments/{uai}/{population}?per_page=1&{query}"),
+            Some(token),
+        )
+        .await;
+    assert_eq!(r.status(), 200, "{population}?{query}");
+    r.json::<Value>().await.unwrap()["total"].as_u64().unwrap()
+}
+
+http_test! {
+    async fn every_count_leads_to_a_list_of_that_many_accounts(app: TestApp) {
+        load(&app).await;
+        let head = staff(&app, "principal").await;
+        let mut checked = 0;
+        for uai in [LP_UAI, PUBLIC_COLLEGE_UAI] {
+            for population in ["students", "guardians", "external-students"] {
+                for by in ["origin", "class", "mef"] {
+                    let s = stats(&app, &head, uai, &format!("?population={population}&by={by}")).await;
+                    let mut cells: Vec<(Value, &str, Option<&str>, u64)> = vec![];
+                    for r in s["rows"].as_array().unwrap() {
+                        for (column, state) in COLUMNS.iter().zip([None, Some("not_notified"), Some("notified_not_activated"), Some("activation_in_progress"), Some("activated")]) {
+                            cells.push((r["key"].clone(), by, state, n(r, column)));
+                        }
+                    }
+                    for (column, state) in COLUMNS.iter().zip([None, Some("not_notified"), Some("notified_not_activated"), Some("activation_in_progress"), Some("activated")]) {
+                        cells.push((Value::Null, "totals", state, n(&s["totals"], column)));
+                    }
+                    for (key, by, state, count) in cells {
+                        // A zero is not a link.
+                        if count == 0 {
+                            continue;
+                        }
+                        let Some(query) = cell_filters(population, by, &key, state) else { continue };
+                        let total = list_total(&app, &head, uai, population, &query).await;
+                        assert_eq!(total, count, "{uai} {population} by {by}: {key} {state:?} → ?{query}");
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 100, "{checked} cells");
+    }
+}
+
+http_test! {
+    async fn students_are_listed_by_origin_but_not_by_a_guardians_origin(app: TestApp) {
+        load(&app).await;
+        let head = staff(&app, "principal").await;
+        let s = stats(&app, &head, LP_UAI, "?population=students").await;
+        for (key, query) in [("establishment", "origin=establishment"), ("unknown", "origin=unknown&state=not_notified")] {
+            let row = s["rows"].as_array().unwrap().iter().find(|r| r["key"] == key).unwrap();
+            let expected = if query.contains("state") { n(row, "not_notified") } else { n(row, "total") };
+            assert!(expected > 0, "{key}");
+            assert_eq!(list_total(&app, &head, LP_UAI, "students", query).await, expected, "{query}");
+        }
+        // Self-registration and FranceConnect are guardians' routes: asking them of pupils is a
+        // mistake worth saying, not an empty list.
+        for population in ["students", "external-students"] {
+            let r = app.get(&format!("/api/v1/establishments/{LP_UAI}/{population}?origin=franceconnect"), Some(&head)).await;
+            assert_eq!(r.status(), 422, "{population}");
+            assert_eq!(r.headers()["content-type"], "application/problem+json");
+            let p: Value = r.json().await.unwrap();
+            assert_eq!(p["errors"][0]["field"], "origin", "{p}");
+        }
+        // The filter also selects for a bulk action (« Sélectionner les N comptes »).
+        let r = app
+            .post_json(
+                &format!("/api/v1/establishments/{LP_UAI}/students/list"),
+                Some(&head),
+                &serde_json::json!({"all_matching": {"origin": ["unknown"]}, "format": "csv"}),
+            )
+            .await;
+        assert_eq!(r.status(), 200);
+        let csv = r.text().await.unwrap();
+        assert_eq!(csv.lines().count() - 1, n(row(&s, "N/A"), "total") as usize, "{csv}");
+    }
+}
+
+http_test! {
+    async fn each_class_says_how_many_pupils_have_an_activated_guardian(app: TestApp) {
+        load(&app).await;
+        let head = staff(&app, "principal").await;
+        for uai in [LP_UAI, PUBLIC_COLLEGE_UAI] {
+            for (population, by) in [("students", "class"), ("students", "mef"), ("students", "origin"), ("external-students", "class")] {
+                let s = stats(&app, &head, uai, &format!("?population={population}&by={by}")).await;
+                let rows = s["rows"].as_array().unwrap();
+                let mut sum = 0;
+                for r in rows {
+                    let with = r["students_with_activated_guardian"].as_u64().unwrap_or_else(|| panic!("{r}"));
+                    assert!(with <= n(r, "total"), "{r}");
+                    sum += with;
+                }
+                assert_eq!(Some(sum), s["students_with_activated_guardian"].as_u64(), "{uai} {population} {by}");
+            }
+            // Somewhere the funnel leaks: a class where not every pupil has an activated
+            // guardian, which is what the head's table ranks first.
+            let by_class = stats(&app, &head, uai, "?by=class").await;
+            assert!(by_class["rows"].as_array().unwrap().iter().any(|r| {
+                n(r, "total") > 0 && r["students_with_activated_guardian"].as_u64().unwrap() < n(r, "total")
+            }), "{uai}");
+            // Guardians' rows have no such number.
+            let g = stats(&app, &head, uai, "?population=guardians&by=class").await;
+            assert!(g["rows"].as_array().unwrap().iter().all(|r| r.get("students_with_activated_guardian").is_none()));
+        }
+        // Scoped like the rest: the agent's collège only, never the teacher.
+        let agent = staff(&app, "agent").await;
+        stats(&app, &agent, PUBLIC_COLLEGE_UAI, "?by=class").await;
+        let r = app.get(&format!("/api/v1/establishments/{LP_UAI}/statistics?by=class"), Some(&agent)).await;
+        assert_eq!(r.status(), 404);
+        let teacher = staff(&app, "teacher").await;
+        let r = app.get(&format!("/api/v1/establishments/{PUBLIC_COLLEGE_UAI}/statistics?by=class"), Some(&teacher)).await;
+        assert_eq!(r.status(), 403);
+    }
+}
+
+/// A letters PDF as the person sorting it sees it: « Classe 6EME2 (3) » for a separator page,
+/// the identifier for a letter.
+fn leaves(pdf: &[u8]) -> Vec<String> {
+    common::pdf_pages(pdf)
+        .iter()
+        .map(|page| {
+            let words = page.split_whitespace().collect::<Vec<_>>().join(" ");
+            if words.contains("Courriers ÉduConnect à remettre") {
+                let class = if words.contains("Sans classe") {
+                    "Sans classe".to_owned()
+                } else {
+                    let after = words.split("Classe ").nth(1).unwrap_or("?");
+                    format!("Classe {}", after.split(' ').next().unwrap_or("?"))
+                };
+                let count = words
+                    .split(" courrier")
+                    .next()
+                    .and_then(|h| h.rsplit(' ').next())
+                    .unwrap_or("?")
+                    .to_owned();
+                format!("{class} ({count})")
+            } else {
+                words
+                    .split("Identifiant : ")
+                    .nth(1)
+                    .and_then(|r| r.split(' ').next())
+                    .unwrap_or("?")
+                    .to_owned()
+            }
+        })
+        .collect()
+}
+
+/// The leaves a pile of `(class, family name, first name, identifier)` letters must have:
+/// classes in natural order (pupils without one last), names as the console sorts them.
+fn expected_pile(mut letters: Vec<(Option<String>, String, String, String)>) -> Vec<String> {
+    use sesame_core::identifier::fold_name;
+    use sesame_store::repo::statistics::natural_cmp;
+    letters.sort_by(|a, b| {
+        let class = match (&a.0, &b.0) {
+            (Some(x), Some(y)) => natural_cmp(x, y),
+            (x, y) => x.is_none().cmp(&y.is_none()),
+        };
+        class
+            .then_with(|| {
+                (fold_name(&a.1), fold_name(&a.2)).cmp(&(fold_name(&b.1), fold_name(&b.2)))
+            })
+            .then_with(|| a.3.cmp(&b.3))
+    });
+    let mut out = vec![];
+    for stack in letters.chunk_by(|a, b| a.0 == b.0) {
+        let class = stack[0]
+            .0
+            .as_deref()
+            .map_or("Sans classe".to_owned(), |c| format!("Classe {c}"));
+        out.push(format!("{class} ({})", stack.len()));
+        out.extend(stack.iter().map(|l| l.3.clone()));
+    }
+    out
+}
+
+async fn items(app: &TestApp, token: &str, uai: &str, population: &str, query: &str) -> Vec<Value> {
+    let r = app
+        .get(
+            &format!("/api/v1/establishments/{uai}/{population}?per_page=500&{query}"),
+            Some(token),
+        )
+        .await;
+    assert_eq!(r.status(), 200, "{population}?{query}");
+    r.json::<Value>().await.unwrap()["items"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+async fn notify_letters(
+    app: &TestApp,
+    token: &str,
+    uai: &str,
+    population: &str,
+    ids: &[String],
+) -> Vec<u8> {
+    let r = app
+        .post_json(
+            &format!("/api/v1/establishments/{uai}/{population}/notify"),
+            Some(token),
+            &serde_json::json!({"ids": ids, "channel": "letter"}),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let body: Value = r.json().await.unwrap();
+    let doc = body["document_id"].as_str().expect("a letters document");
+    let r = app
+        .get(&format!("/api/v1/documents/{doc}"), Some(token))
+        .await;
+    assert_eq!(r.status(), 200);
+    r.bytes().await.unwrap().to_vec()
+}
+
+http_test! {
+    async fn notified_letters_come_in_stacks_by_class(app: TestApp) {
+        load(&app).await;
+        let head = staff(&app, "principal").await;
+        // Pupils of a few classes, picked so the list order (by name) is not the class order.
+        let everyone = items(&app, &head, PUBLIC_COLLEGE_UAI, "students", "").await;
+        let mut classes: Vec<String> = everyone.iter().filter_map(|i| i["class"].as_str().map(str::to_owned)).collect();
+        classes.sort();
+        classes.dedup();
+        assert!(classes.len() >= 3, "{classes:?}");
+        let chosen: Vec<&String> = classes.iter().rev().take(3).collect();
+        let mut selection: Vec<&Value> = vec![];
+        for class in &chosen {
+            selection.extend(everyone.iter().filter(|i| i["class"].as_str() == Some(class.as_str())).take(3));
+        }
+        let ids: Vec<String> = selection.iter().map(|i| i["id"].as_str().unwrap().to_owned()).collect();
+        let pdf = notify_letters(&app, &head, PUBLIC_COLLEGE_UAI, "students", &ids).await;
+        let expected = expected_pile(
+            selection
+                .iter()
+                .map(|i| (i["class"].as_str().map(str::to_owned), i["family_name"].as_str().unwrap().to_owned(), i["first_name"].as_str().unwrap().to_owned(), i["identifier"].as_str().unwrap().to_owned()))
+                .collect(),
+        );
+        assert_eq!(leaves(&pdf), expected);
+        assert_eq!(expected.iter().filter(|l| l.starts_with("Classe ")).count(), 3);
+        // The separator page says when the pile was printed, in Paris time.
+        let first = &common::pdf_pages(&pdf)[0];
+        let today = sesame_core::csv_cell::fr_date_opt(Some(chrono::Utc::now()));
+        assert!(first.contains(&format!("Édités le {today}")), "{first}");
+    }
+}
+
+http_test! {
+    async fn a_guardians_letter_goes_in_the_stack_of_their_first_pupil_in_name_order(app: TestApp) {
+        load(&app).await;
+        let head = staff(&app, "principal").await;
+        let guardians = items(&app, &head, PUBLIC_COLLEGE_UAI, "guardians", "").await;
+        let class_of = |g: &Value| -> Option<String> {
+            use sesame_core::identifier::fold_name;
+            let mut pupils: Vec<&Value> = g["students"].as_array().unwrap().iter().collect();
+            pupils.sort_by_key(|p| (p["class"].as_str().is_none(), fold_name(p["family_name"].as_str().unwrap()), fold_name(p["first_name"].as_str().unwrap()), p["id"].as_str().unwrap().to_owned()));
+            pupils.first().and_then(|p| p["class"].as_str().map(str::to_owned))
+        };
+        // Parents of pupils in two classes, and a few others.
+        let mut selection: Vec<&Value> = guardians
+            .iter()
+            .filter(|g| {
+                let mut c: Vec<&str> = g["students"].as_array().unwrap().iter().filter_map(|p| p["class"].as_str()).collect();
+                c.sort();
+                c.dedup();
+                c.len() > 1
+            })
+            .take(4)
+            .collect();
+        assert!(!selection.is_empty(), "the demo has siblings in two classes");
+        selection.extend(guardians.iter().filter(|g| g["origin"] == "unknown").take(4));
+        let ids: Vec<String> = selection.iter().map(|g| g["id"].as_str().unwrap().to_owned()).collect();
+        let pdf = notify_letters(&app, &head, PUBLIC_COLLEGE_UAI, "guardians", &ids).await;
+        let expected = expected_pile(
+            selection
+                .iter()
+                .map(|g| (class_of(g), g["family_name"].as_str().unwrap().to_owned(), g["first_name"].as_str().unwrap().to_owned(), g["identifier"].as_str().unwrap().to_owned()))
+                .collect(),
+        );
+        assert_eq!(leaves(&pdf), expected);
+        // Each letter says the class it was filed under.
+        for page in common::pdf_pages(&pdf).iter().filter(|p| p.contains("Identifiant : ")) {
+            let g = selection.iter().find(|g| page.contains(&format!("Identifiant : {}", g["identifier"].as_str().unwrap()))).unwrap();
+            assert!(page.contains(&format!("Classe : {}", class_of(g).unwrap())), "{page}");
+        }
+        let words = common::pdf_pages(&pdf)[0].split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(words.contains("pour des responsables d'élèves de cette classe"), "{words}");
     }
 }

@@ -194,23 +194,42 @@ impl World {
         m
     }
 
-    fn with_activated_guardian(&self, uai: &str, population: Population) -> u64 {
+    /// The students with at least one activated guardian, anywhere.
+    fn covered(&self) -> HashSet<&str> {
         let activated: HashSet<&str> = self
             .accounts
             .values()
             .filter(|a| a.kind == "guardian" && a.state == "activated")
             .map(|a| a.id.as_str())
             .collect();
-        let covered: HashSet<&str> = self
-            .links
+        self.links
             .iter()
             .filter(|l| activated.contains(l.guardian_id.as_str()))
             .map(|l| l.student_id.as_str())
-            .collect();
+            .collect()
+    }
+
+    fn with_activated_guardian(&self, uai: &str, population: Population) -> u64 {
+        let covered = self.covered();
         self.students_of(uai, population)
             .iter()
             .filter(|s| covered.contains(s.id.as_str()))
             .count() as u64
+    }
+
+    /// The same, group by group (students and external students).
+    fn with_activated_guardian_by(
+        &self,
+        uai: &str,
+        population: Population,
+        by: Grouping,
+    ) -> BTreeMap<Option<String>, u64> {
+        let covered = self.covered();
+        let mut m: BTreeMap<Option<String>, u64> = BTreeMap::new();
+        for (key, id) in self.members(uai, population, by) {
+            *m.entry(key).or_default() += u64::from(covered.contains(id.as_str()));
+        }
+        m
     }
 }
 
@@ -249,6 +268,14 @@ test_on_both_backends! {
                     } else {
                         // Guardians of pupils in several classes count in each of them.
                         assert!(sum_rows(&s.rows).total >= s.totals.total, "{what}");
+                    }
+                    // Row by row too: the per-class funnel of the head's « which class to
+                    // chase » table.
+                    let funnel = world.with_activated_guardian_by(uai, population, by);
+                    for r in &s.rows {
+                        let expected = (population != Population::Guardians)
+                            .then(|| funnel.get(&r.key).copied().unwrap_or(0));
+                        assert_eq!(r.students_with_activated_guardian, expected, "{what} {:?}", r.key);
                     }
                     match population {
                         Population::Guardians => assert!(s.students_with_activated_guardian.is_none()),

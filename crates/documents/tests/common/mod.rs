@@ -62,6 +62,17 @@ pub fn pages(pdf: &[u8]) -> Vec<String> {
     pages
 }
 
+/// What opens each class's stack of letters (the separator page's heading).
+pub const SEPARATOR_HEADING: &str = "Courriers ÉduConnect à remettre";
+
+/// The pages of a letters PDF that are letters, the separator pages left out.
+pub fn letter_pages(pdf: &[u8]) -> Vec<String> {
+    pages(pdf)
+        .into_iter()
+        .filter(|p| !p.contains(SEPARATOR_HEADING))
+        .collect()
+}
+
 /// The number of pages poppler sees.
 pub fn page_count(pdf: &[u8]) -> usize {
     let path = temp_path("pdf");
@@ -137,9 +148,13 @@ pub fn letter(
     password: Option<&str>,
     variant: LetterVariant,
 ) -> LetterInput {
+    // "Céline DUPONT": the first word is the first name, the rest the family name.
+    let (first, family) = name.split_once(' ').unwrap_or((name, ""));
     LetterInput {
         kind,
         person_display_name: name.into(),
+        family_name: family.into(),
+        first_name: first.into(),
         identifier: identifier.into(),
         provisional_password: password.map(str::to_owned),
         variant,

@@ -63,7 +63,7 @@ pub struct SearchQuery {
     pub student: Option<String>,
     /// Guardians: with or without an email address.
     pub has_email: Option<bool>,
-    /// Guardians: account origins.
+    /// Account origins (`guardian` and `franceconnect`: guardians only).
     #[serde(default)]
     pub origin: Vec<String>,
     /// Guardians: a link reported as wrong.

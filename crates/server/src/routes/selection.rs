@@ -30,7 +30,6 @@ pub fn to_filter(population: Population, f: &SearchFilters) -> Result<AccountFil
     if !guardians {
         only(f.student.is_some(), "student", "responsables")?;
         only(f.has_email.is_some(), "has_email", "responsables")?;
-        only(!f.origin.is_empty(), "origin", "responsables")?;
         only(f.link_reported.is_some(), "link_reported", "responsables")?;
     }
     if population != Population::ExternalStudents {
@@ -52,12 +51,20 @@ pub fn to_filter(population: Population, f: &SearchFilters) -> Result<AccountFil
                 .ok_or_else(|| ApiError::field("state", format!("État de compte inconnu : {s}")))
         })
         .collect::<Result<Vec<_>, _>>()?;
+    // Every population may be filtered by origin (the statistics' origin rows link to their
+    // lists), but only by an origin its accounts can have: FranceConnect and self-registration
+    // are guardians' routes.
+    let kind = population.kind();
     let origins = f
         .origin
         .iter()
-        .map(|s| {
-            Origin::parse(s)
-                .ok_or_else(|| ApiError::field("origin", format!("Origine inconnue : {s}")))
+        .map(|s| match Origin::parse(s) {
+            Some(o) if o.applies_to(kind) => Ok(o),
+            Some(_) => Err(ApiError::field(
+                "origin",
+                format!("L'origine « {s} » ne concerne que les responsables."),
+            )),
+            None => Err(ApiError::field("origin", format!("Origine inconnue : {s}"))),
         })
         .collect::<Result<Vec<_>, _>>()?;
     if f.class.len() > 200 || f.mef.len() > 200 {

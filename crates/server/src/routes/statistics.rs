@@ -40,6 +40,9 @@ fn counts(c: &StateCounts, guardians: bool) -> StatisticsCounts {
 /// their class or MEF in their home establishment, keyed `<home UAI>/<code>`. Rows include
 /// the establishment's classes and MEFs without any account (zero rows), and a `null`-keyed
 /// row for accounts without a class (MEF), if any.
+///
+/// For students and external students, each row also says how many of its pupils have at
+/// least one activated guardian: by class, the head sees which classes to chase.
 #[utoipa::path(get, path = "/api/v1/establishments/{uai}/statistics", tag = "statistics",
     security(("bearer" = [])),
     params(("uai" = String, Path, description = "UAI", example = "0450750W"), StatisticsQuery),
@@ -96,6 +99,7 @@ pub async fn get(
                     notified_not_activated: c.notified_not_activated,
                     activation_in_progress: c.activation_in_progress,
                     activated: c.activated,
+                    students_with_activated_guardian: r.students_with_activated_guardian,
                 }
             })
             .collect(),

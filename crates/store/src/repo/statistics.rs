@@ -11,7 +11,7 @@ use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Cond, Expr, JoinType, Query, SelectStatement};
+use sea_orm::sea_query::{Cond, Expr, Func, JoinType, Query, SelectStatement};
 use sea_orm::ConnectionTrait;
 use sesame_core::{AccountKind, AccountState, Origin, Population};
 
@@ -86,6 +86,9 @@ pub struct StatisticsRow {
     /// What the console prints: « Établissement », « N/A », the class code, the MEF's long label.
     pub label: String,
     pub counts: StateCounts,
+    /// Students and external students: how many of the row's pupils have at least one
+    /// activated guardian (the head's « which class to chase » view); `None` for guardians.
+    pub students_with_activated_guardian: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -184,6 +187,8 @@ struct Group {
     label: Option<String>,
     state: String,
     n: u64,
+    /// Students: how many of the `n` have an activated guardian (0 for guardians).
+    with_guardian: u64,
 }
 
 impl Store {
@@ -211,7 +216,7 @@ impl Store {
             t
         };
         let rows = match by {
-            Grouping::Origin => origin_rows(population.kind(), &groups),
+            Grouping::Origin => origin_rows(population, &groups),
             Grouping::Class | Grouping::Mef => {
                 let zero_rows = if population == Population::ExternalStudents {
                     vec![]
@@ -228,17 +233,12 @@ impl Store {
                         .map(|m| (m.code, m.long_label))
                         .collect()
                 };
-                structure_rows(by, &groups, zero_rows)
+                structure_rows(by, population, &groups, zero_rows)
             }
         };
-        let students_with_activated_guardian = if population == Population::Guardians {
-            None
-        } else {
-            Some(
-                self.students_with_activated_guardian(uai, population)
-                    .await?,
-            )
-        };
+        // Each pupil falls in exactly one group, whatever the grouping: the groups add up.
+        let students_with_activated_guardian = (population != Population::Guardians)
+            .then(|| groups.iter().map(|g| g.with_guardian).sum());
         Ok(Statistics {
             population,
             by,
@@ -311,6 +311,18 @@ impl Store {
         q.expr_as(col("a", "state"), a("state"))
             .add_group_by([col("a", "state").into()])
             .expr_as(col("a", "id").count(), a("n"));
+        let students = population != Population::Guardians;
+        if students {
+            // Counted in the same pass as the states: CASE without ELSE is NULL, which COUNT
+            // skips.
+            q.expr_as(
+                Func::count(Expr::case(
+                    Expr::exists(activated_guardian_of_s()),
+                    Expr::val(1),
+                )),
+                a("wg"),
+            );
+        }
         let backend = self.db.get_database_backend();
         let rows = self.db.query_all(build(backend, &q)).await?;
         let has = |name: &str| cols.iter().any(|(_, n)| *n == name);
@@ -330,50 +342,39 @@ impl Store {
                     },
                     state: r.try_get::<String>("", "state")?,
                     n: r.try_get::<i64>("", "n")?.max(0) as u64,
+                    with_guardian: if students {
+                        r.try_get::<i64>("", "wg")?.max(0) as u64
+                    } else {
+                        0
+                    },
                 })
             })
             .collect()
     }
+}
 
-    /// How many students of the population have at least one activated guardian.
-    async fn students_with_activated_guardian(
-        &self,
-        uai: &str,
-        population: Population,
-    ) -> Result<u64> {
-        let mut activated = Query::select();
-        activated
-            .expr(Expr::val(1))
-            .from_as(a("guardian_links"), a("l"))
-            .join_as(
-                JoinType::InnerJoin,
-                a("accounts"),
-                a("ga"),
-                col("ga", "id").equals((a("l"), a("guardian_id"))),
-            )
-            .and_where(col("l", "student_id").equals((a("s"), a("id"))))
-            .and_where(col("ga", "state").eq(AccountState::Activated.as_str()));
-        let mut q = Query::select();
-        students_from(&mut q, uai, population);
-        q.and_where(Expr::exists(activated))
-            .expr_as(col("s", "id").count(), a("n"));
-        let backend = self.db.get_database_backend();
-        let n = self
-            .db
-            .query_one(build(backend, &q))
-            .await?
-            .map(|r| r.try_get::<i64>("", "n"))
-            .transpose()?
-            .unwrap_or(0);
-        Ok(n.max(0) as u64)
-    }
+/// `EXISTS` operand: a guardian of the student aliased `s` whose account is activated.
+fn activated_guardian_of_s() -> SelectStatement {
+    let mut activated = Query::select();
+    activated
+        .expr(Expr::val(1))
+        .from_as(a("guardian_links"), a("l"))
+        .join_as(
+            JoinType::InnerJoin,
+            a("accounts"),
+            a("ga"),
+            col("ga", "id").equals((a("l"), a("guardian_id"))),
+        )
+        .and_where(col("l", "student_id").equals((a("s"), a("id"))))
+        .and_where(col("ga", "state").eq(AccountState::Activated.as_str()));
+    activated
 }
 
 /// One row per origin of the seed's table, zero rows included; an origin that should not
 /// occur for the population but does is still shown, so that the rows add up to the total.
-fn origin_rows(kind: AccountKind, groups: &[Group]) -> Vec<StatisticsRow> {
-    let mut by_origin: BTreeMap<usize, StateCounts> = BTreeMap::new();
-    let mut order = origin_order(kind);
+fn origin_rows(population: Population, groups: &[Group]) -> Vec<StatisticsRow> {
+    let mut by_origin: BTreeMap<usize, (StateCounts, u64)> = BTreeMap::new();
+    let mut order = origin_order(population.kind());
     for g in groups {
         let origin = g
             .key
@@ -384,17 +385,21 @@ fn origin_rows(kind: AccountKind, groups: &[Group]) -> Vec<StatisticsRow> {
             // Keep N/A last.
             order.insert(order.len() - 1, origin);
         }
-        by_origin
-            .entry(origin_index(origin))
-            .or_default()
-            .add(&g.state, g.n);
+        let entry = by_origin.entry(origin_index(origin)).or_default();
+        entry.0.add(&g.state, g.n);
+        entry.1 += g.with_guardian;
     }
     order
         .into_iter()
-        .map(|o| StatisticsRow {
-            key: Some(o.as_str().to_owned()),
-            label: o.statistics_label().to_owned(),
-            counts: by_origin.get(&origin_index(o)).copied().unwrap_or_default(),
+        .map(|o| {
+            let (counts, with) = by_origin.get(&origin_index(o)).copied().unwrap_or_default();
+            StatisticsRow {
+                key: Some(o.as_str().to_owned()),
+                label: o.statistics_label().to_owned(),
+                counts,
+                students_with_activated_guardian: (population != Population::Guardians)
+                    .then_some(with),
+            }
         })
         .collect()
 }
@@ -407,14 +412,15 @@ fn origin_index(o: Origin) -> usize {
 /// accounts without a class (MEF) if there are any; in natural order of the codes.
 fn structure_rows(
     by: Grouping,
+    population: Population,
     groups: &[Group],
     zero_rows: Vec<(String, String)>,
 ) -> Vec<StatisticsRow> {
-    // key → (label, counts); `None` key last.
-    let mut rows: BTreeMap<Option<String>, (String, StateCounts)> = BTreeMap::new();
+    // key → (label, counts, pupils with an activated guardian); `None` key last.
+    let mut rows: BTreeMap<Option<String>, (String, StateCounts, u64)> = BTreeMap::new();
     for (key, label) in zero_rows {
         rows.entry(Some(key))
-            .or_insert((label, StateCounts::default()));
+            .or_insert((label, StateCounts::default(), 0));
     }
     for g in groups {
         let key = g.key.as_ref().map(|k| match &g.home {
@@ -436,14 +442,21 @@ fn structure_rows(
                 }
             }
         };
-        rows.entry(key)
-            .or_insert((label, StateCounts::default()))
-            .1
-            .add(&g.state, g.n);
+        let entry = rows
+            .entry(key)
+            .or_insert((label, StateCounts::default(), 0));
+        entry.1.add(&g.state, g.n);
+        entry.2 += g.with_guardian;
     }
+    let students = population != Population::Guardians;
     let mut out: Vec<StatisticsRow> = rows
         .into_iter()
-        .map(|(key, (label, counts))| StatisticsRow { key, label, counts })
+        .map(|(key, (label, counts, with))| StatisticsRow {
+            key,
+            label,
+            counts,
+            students_with_activated_guardian: students.then_some(with),
+        })
         .collect();
     out.sort_by(|x, y| match (&x.key, &y.key) {
         (None, None) => Ordering::Equal,

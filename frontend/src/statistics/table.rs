@@ -1,0 +1,225 @@
+//! One statistics table as the seed draws it (origin, class or MEF × state, with the totals),
+//! where every count that is not zero opens the account list it counts.
+
+use leptos::prelude::*;
+use sesame_api::statistics::Statistics;
+
+use crate::admin_ui::{count_fr, local_datetime_at, percent_fr};
+use crate::app::{follow, RouteSignal};
+
+use super::links::{cell_route, Row};
+use super::sections::noun;
+
+/// The state columns, in the journey's order: `(state, header, words for a link's name)`.
+const STATES: [(&str, &str, &str); 4] = [
+    (
+        "not_notified",
+        "Nombre de comptes non notifiés",
+        "non notifiés",
+    ),
+    (
+        "notified_not_activated",
+        "Nombre de comptes notifiés et non activés",
+        "notifiés et non activés",
+    ),
+    (
+        "activation_in_progress",
+        "Nombre de comptes en cours d’activation",
+        "en cours d’activation",
+    ),
+    ("activated", "Nombre de comptes activés", "activés"),
+];
+
+/// The first column's header and the caption's grouping words.
+fn grouping(by: &str) -> (&'static str, &'static str) {
+    match by {
+        "class" => ("Classe", "classe"),
+        "mef" => ("MEF", "MEF"),
+        _ => ("Origine de compte", "origine"),
+    }
+}
+
+/// A count: a link to its list, or plain text for a zero (an empty list helps nobody) and for
+/// a row no filter can name. The link's name says which accounts it opens, the visible text
+/// stays the number.
+fn count_cell(
+    route: RouteSignal,
+    to: Option<crate::route::Route>,
+    n: u64,
+    context: String,
+) -> impl IntoView {
+    let text = count_fr(n);
+    match to.filter(|_| n > 0) {
+        Some(to) => view! {
+            <td class="num">
+                <a class="stats__count" href=to.url() on:click=follow(route, to)>
+                    <span class="visually-hidden">{format!("{context} : ")}</span>
+                    {text}
+                </a>
+            </td>
+        }
+        .into_any(),
+        None => view! { <td class="num">{text}</td> }.into_any(),
+    }
+}
+
+#[component]
+pub fn StatsTable(stats: Statistics, uai: String, route: RouteSignal) -> impl IntoView {
+    let population = stats.population.clone();
+    let by = stats.by.clone();
+    let guardians = population == "guardians";
+    let noun = noun(&population);
+    let (first, grouping_words) = grouping(&by);
+    let caption_id = format!("stats-{population}-{by}-caption");
+    let caption = format!(
+        "Comptes {noun} par {grouping_words} et par état ({} compte(s) au total)",
+        count_fr(stats.totals.total)
+    );
+    let states: Vec<_> = STATES
+        .iter()
+        .filter(|(s, _, _)| guardians || *s != "activation_in_progress")
+        .copied()
+        .collect();
+
+    // One row's cells: its total, then a count per state.
+    let cells = {
+        let (uai, population, by, states) =
+            (uai.clone(), population.clone(), by.clone(), states.clone());
+        move |row: Row<'_>, label: &str, counts: [u64; 5]| {
+            let mut out = vec![count_cell(
+                route,
+                cell_route(&uai, &population, &by, row, None),
+                counts[0],
+                format!("{label}, tous les comptes {noun}"),
+            )
+            .into_any()];
+            for (state, _, words) in &states {
+                let n = match *state {
+                    "not_notified" => counts[1],
+                    "notified_not_activated" => counts[2],
+                    "activation_in_progress" => counts[3],
+                    _ => counts[4],
+                };
+                out.push(
+                    count_cell(
+                        route,
+                        cell_route(&uai, &population, &by, row, Some(state)),
+                        n,
+                        format!("{label}, comptes {noun} {words}"),
+                    )
+                    .into_any(),
+                );
+            }
+            out
+        }
+    };
+    let body = stats
+        .rows
+        .iter()
+        .map(|r| {
+            let counts = [
+                r.total,
+                r.not_notified,
+                r.notified_not_activated,
+                r.activation_in_progress.unwrap_or(0),
+                r.activated,
+            ];
+            view! {
+                <tr>
+                    <th scope="row">{r.label.clone()}</th>
+                    {cells(Row::Keyed(r.key.as_deref()), &r.label, counts)}
+                </tr>
+            }
+        })
+        .collect_view();
+    let t = stats.totals;
+    let totals = cells(
+        Row::Totals,
+        "Total",
+        [
+            t.total,
+            t.not_notified,
+            t.notified_not_activated,
+            t.activation_in_progress.unwrap_or(0),
+            t.activated,
+        ],
+    );
+    // The shares of the population, once, under its origin table.
+    let mut shares = Vec::new();
+    if by == "origin" && stats.totals.total > 0 {
+        if let Some(share) = stats.guardians_activated_share {
+            shares.push(format!(
+                "Part des comptes responsables activés : {}.",
+                percent_fr(share)
+            ));
+        }
+        if let Some(n) = stats.students_with_activated_guardian {
+            let share = stats
+                .students_with_activated_guardian_share
+                .map(|s| format!(" ({})", percent_fr(s)))
+                .unwrap_or_default();
+            shares.push(format!(
+                "Élèves ayant au moins un responsable au compte activé : {}{share}.",
+                count_fr(n)
+            ));
+        }
+    }
+    let note = (guardians && by != "origin").then(|| {
+        view! {
+            <p class="field__hint">
+                "Un responsable d’élèves de plusieurs "
+                {if by == "class" { "classes" } else { "MEF" }}
+                " compte dans chacune de leurs lignes, mais une seule fois dans le total."
+            </p>
+        }
+    });
+    // Most establishments host no pupil of another: a table of zeros would say it less
+    // plainly.
+    let empty =
+        stats.rows.is_empty() || (population == "external-students" && stats.totals.total == 0);
+    let nothing = if population == "external-students" {
+        "Aucun élève d’un autre établissement ne suit d’enseignement ici."
+    } else {
+        "Aucun compte."
+    };
+    view! {
+        {if empty {
+            view! { <p class="results__empty">{nothing}</p> }.into_any()
+        } else {
+            view! {
+                <div class="table-wrap" role="region" aria-labelledby=caption_id.clone() tabindex="0">
+                    <table class="table stats__table">
+                        <caption id=caption_id.clone()>{caption}</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">{first}</th>
+                                <th scope="col" class="num">{format!("Nombre de comptes {noun}")}</th>
+                                {states
+                                    .iter()
+                                    .map(|(_, header, _)| view! { <th scope="col" class="num">{*header}</th> })
+                                    .collect_view()}
+                            </tr>
+                        </thead>
+                        <tbody>{body}</tbody>
+                        <tfoot>
+                            <tr class="stats__total">
+                                <th scope="row">"Total"</th>
+                                {totals}
+                            </tr>
+                        </tfoot>
+                    </table>
+                </div>
+            }
+                .into_any()
+        }}
+        {note}
+        {(!shares.is_empty() && !empty).then(|| view! {
+            <ul class="stats__shares">
+                {shares.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}
+            </ul>
+        })}
+        <p class="stats__computed">
+            {format!("Calculées le {}.", local_datetime_at(stats.computed_at))}
+        </p>
+    }
+}
