@@ -10,7 +10,8 @@
 # Usage: scripts/bench.sh [ESTABLISHMENTS] [STUDENTS_PER_ESTABLISHMENT] [sesame bench flags…]
 # SESAME_BENCH_KEEP_DB=1 keeps the database (dropped otherwise: 10 M accounts are 8 GB);
 # SESAME_BENCH_BIN=path measures another build of `sesame` (e.g. the previous commit's);
-# SESAME_BENCH_REUSE_DB=1 measures on the database a kept run left (same size asked).
+# SESAME_BENCH_REUSE_DB=1 measures on the database a kept run left (same size asked);
+# SESAME_BENCH_ONLY_DATA=1 generates (and keeps) the data set, then stops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -19,7 +20,8 @@ apt_install wrk postgresql-client
 
 est="${1:-1000}"
 per="${2:-500}"
-db=sesame_bench
+# SESAME_BENCH_DB names the database, so a kept 10 M set can sit beside a fresh 1 M run.
+db="${SESAME_BENCH_DB:-sesame_bench}"
 conns=32
 secs="${SESAME_BENCH_SECONDS:-5}"
 rounds="${SESAME_BENCH_ROUNDS:-3}"
@@ -40,6 +42,10 @@ else
     psql "$PG_ADMIN_URL" -qc "drop database if exists $db with (force)" -c "create database $db"
     "$bin" scale-demo --establishments "$est" --students-per-establishment "$per"
     psql "$DATABASE_URL" -qc "vacuum analyze"
+fi
+if [ "${SESAME_BENCH_ONLY_DATA:-0}" = 1 ]; then
+    echo "data set kept in $db: $(psql "$DATABASE_URL" -Atqc 'select count(*) from accounts') accounts"
+    exit 0
 fi
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
