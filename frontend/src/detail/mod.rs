@@ -1,18 +1,26 @@
-//! « Informations du compte » (seed 003): one account's detail in a dialog, with « Modifier le
-//! compte » (contact data) and « Regénérer l’identifiant » when the caller's rights allow.
+//! « Informations du compte » (seed 003): one account's detail in a dialog, with « (Re)Notifier
+//! le compte », « Modifier le compte » (contact data) and « Regénérer l’identifiant » when the
+//! caller's rights allow.
 
-use chrono::Datelike;
-use leptos::ev::SubmitEvent;
+mod contact;
+mod fields;
+mod notify;
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use sesame_api::accounts::{AccountDetail, ContactPatch, IdentifierChange, LinkedPerson};
+use sesame_api::accounts::{AccountDetail, IdentifierChange};
 use wasm_bindgen::JsCast;
 
+use crate::accounts::outcome::{outcome_view, Outcome};
+use crate::accounts::population::Population;
 use crate::actions;
 use crate::api::{self, ApiError};
 use crate::app::{authed, expire, local_date, Notice, SessionSignal};
 use crate::route::encode;
-use crate::text;
+
+use contact::ContactForm;
+use fields::detail_view;
+use notify::{Notified, NotifyDialog};
 
 #[derive(Debug, Clone, PartialEq)]
 enum Load {
@@ -21,38 +29,21 @@ enum Load {
     Failed(String),
 }
 
-/// The field-level messages of a 422 problem, by field name.
-pub fn field_errors(e: &ApiError) -> Vec<(String, String)> {
-    match e {
-        ApiError::Status {
-            status: 422,
-            problem: Some(p),
-            ..
-        } => p
-            .errors
-            .iter()
-            .map(|f| (f.field.clone(), f.message.clone()))
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
-/// What an input holds, as the PATCH wants it: an empty field clears the value.
-pub fn patch_value(v: &str) -> Option<Option<String>> {
-    let v = v.trim();
-    Some((!v.is_empty()).then(|| v.to_owned()))
-}
-
-fn or_none(v: Option<String>, none: &str) -> String {
-    v.filter(|s| !s.is_empty())
-        .unwrap_or_else(|| none.to_owned())
-}
-
 /// The dialog's buttons that take the focus back after a change.
 struct Targets {
     edit: NodeRef<leptos::html::Button>,
     regen: NodeRef<leptos::html::Button>,
     confirm: NodeRef<leptos::html::Button>,
+    notify: NodeRef<leptos::html::Button>,
+}
+
+/// The population a panel's API segment belongs to (its wording, what it may be sent).
+fn population_of(segment: &str) -> Population {
+    match segment {
+        "guardians" => Population::Guardians,
+        "external-students" => Population::ExternalStudents,
+        _ => Population::Students,
+    }
 }
 
 #[component]
@@ -72,6 +63,9 @@ pub fn AccountPanel(
         .iter()
         .any(|r| *r == format!("{segment}:edit-contact"));
     let may_regenerate = rights.iter().any(|r| r == "identifiers:regenerate");
+    // The troubleshooting module has no notification (seed 002): no right, no button.
+    let may_notify = rights.iter().any(|r| *r == format!("{segment}:notify"));
+    let population = population_of(segment);
     // The troubleshooting module (no right on guardians) shows a student as its screen does:
     // no guardians, no contact data beyond the e-mail address.
     let full_view = rights.iter().any(|r| r == "guardians:view");
@@ -85,8 +79,11 @@ pub fn AccountPanel(
         encode(&uai),
         encode(&id)
     );
+    let notify_url = format!("/api/v1/establishments/{}/{segment}/notify", encode(&uai));
     let url = StoredValue::new(url);
     let identifier_url = StoredValue::new(identifier_url);
+    let notify_url = StoredValue::new(notify_url);
+    let account_id = StoredValue::new(id);
     let state = RwSignal::new(Load::Loading);
     let opener = StoredValue::new_local(
         document()
@@ -96,8 +93,9 @@ pub fn AccountPanel(
     let node = NodeRef::<leptos::html::Div>::new();
     let edit_button = NodeRef::<leptos::html::Button>::new();
     let regen_button = NodeRef::<leptos::html::Button>::new();
-    let email_input = NodeRef::<leptos::html::Input>::new();
     let confirm_button = NodeRef::<leptos::html::Button>::new();
+    let notify_button = NodeRef::<leptos::html::Button>::new();
+    let outcome_node = NodeRef::<leptos::html::Div>::new();
     // Focus after a part of the dialog appears or disappears (next frame, once rendered).
     let focus_later = move |target: fn(&Targets) -> Option<web_sys::HtmlElement>| {
         request_animation_frame(move || {
@@ -109,6 +107,7 @@ pub fn AccountPanel(
                 edit: edit_button,
                 regen: regen_button,
                 confirm: confirm_button,
+                notify: notify_button,
             };
             let el = target(&targets).or_else(|| node.get_untracked().map(|n| n.into()));
             if let Some(el) = el {
@@ -119,12 +118,11 @@ pub fn AccountPanel(
     let message = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
     let editing = RwSignal::new(false);
-    let email = RwSignal::new(String::new());
-    let phone = RwSignal::new(String::new());
-    let email_error = RwSignal::new(None::<String>);
-    let phone_error = RwSignal::new(None::<String>);
     let confirming = RwSignal::new(false);
     let busy = RwSignal::new(false);
+    // The (re)notification's confirmation is open, and what the last one did.
+    let notifying = RwSignal::new(false);
+    let outcome = RwSignal::new(None::<Outcome>);
 
     let load = move || {
         let Some(target) = url.try_get_value() else {
@@ -169,7 +167,12 @@ pub fn AccountPanel(
     let escape = window_event_listener(leptos::ev::keydown, move |ev| {
         if ev.key() == "Escape" {
             ev.prevent_default();
-            close();
+            if notifying.get_untracked() {
+                notifying.set(false);
+                focus_later(|t| t.notify.get_untracked().map(Into::into));
+            } else {
+                close();
+            }
         }
     });
     on_cleanup(move || escape.remove());
@@ -181,72 +184,57 @@ pub fn AccountPanel(
         }
     };
     let start_edit = move |_| {
-        if let Load::Loaded(d) = state.get_untracked() {
-            email.set(d.email.clone().unwrap_or_default());
-            phone.set(d.phone.clone().unwrap_or_default());
-        }
-        email_error.set(None);
-        phone_error.set(None);
         message.set(None);
         error.set(None);
         editing.set(true);
+    };
+    let saved = Callback::new(move |d: AccountDetail| {
+        state.set(Load::Loaded(Box::new(d)));
+        editing.set(false);
+        message.set(Some(
+            "Les coordonnées du compte ont été enregistrées.".into(),
+        ));
+        on_changed.run(());
+        focus_later(|t| t.edit.get_untracked().map(Into::into));
+    });
+    let cancel_edit = Callback::new(move |_: ()| {
+        editing.set(false);
+        focus_later(|t| t.edit.get_untracked().map(Into::into));
+    });
+    let start_notify = move |_| {
+        message.set(None);
+        error.set(None);
+        outcome.set(None);
+        notifying.set(true);
+    };
+    let cancel_notify = Callback::new(move |_: ()| {
+        notifying.set(false);
+        focus_later(|t| t.notify.get_untracked().map(Into::into));
+    });
+    // The account's state and dates have changed: the panel and the table are fetched again,
+    // and the focus waits on the outcome, which offers the letter.
+    let notified = Callback::new(move |o: Outcome| {
+        notifying.set(false);
+        outcome.set(Some(o));
+        load();
+        on_changed.run(());
         request_animation_frame(move || {
-            if let Some(el) = email_input.get_untracked() {
+            if let Some(el) = outcome_node.get_untracked() {
                 let _ = el.focus();
             }
         });
-    };
-    let save = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
-        let patch = ContactPatch {
-            email: patch_value(&email.get_untracked()),
-            phone: patch_value(&phone.get_untracked()),
-        };
-        let target = url.get_value();
-        busy.set(true);
-        email_error.set(None);
-        phone_error.set(None);
-        error.set(None);
-        message.set(None);
-        spawn_local(async move {
-            let got = authed(session, |token| {
-                let (url, patch) = (target.clone(), patch.clone());
-                async move { api::patch_json::<_, AccountDetail>(&url, &patch, &token).await }
-            })
-            .await;
-            if busy.is_disposed() {
-                return;
-            }
-            busy.set(false);
-            match got {
-                Ok(d) => {
-                    state.set(Load::Loaded(Box::new(d)));
-                    editing.set(false);
-                    message.set(Some(
-                        "Les coordonnées du compte ont été enregistrées.".into(),
-                    ));
-                    on_changed.run(());
-                }
-                Err(e) if e.status() == Some(401) => expire(session, notice),
-                Err(e) => {
-                    let fields = field_errors(&e);
-                    let mut other = fields.is_empty();
-                    for (field, msg) in fields {
-                        match field.as_str() {
-                            "email" => email_error.set(Some(msg)),
-                            "phone" => phone_error.set(Some(msg)),
-                            _ => other = true,
-                        }
-                    }
-                    if other {
-                        error.set(Some(e.message()));
-                    }
-                }
-            }
-        });
+    });
+    let download = move |id: String| actions::download(session, notice, error, id);
+    let notify_target = move || {
+        state.with_untracked(|s| match s {
+            Load::Loaded(d) => Some(Notified {
+                kind: d.kind.clone(),
+                state: d.state.clone(),
+                origin: d.origin.clone(),
+                email: d.email.clone().filter(|e| !e.trim().is_empty()),
+            }),
+            _ => None,
+        })
     };
     let regenerate = move |_| {
         if busy.get_untracked() {
@@ -392,56 +380,46 @@ pub fn AccountPanel(
                         })
                 }}
                 <p class="status" role="status">{move || message.get()}</p>
+                <div
+                    class="banner detail__outcome"
+                    class:banner--shown=move || outcome.with(Option::is_some)
+                    role="status"
+                    tabindex="-1"
+                    node_ref=outcome_node
+                >
+                    {move || outcome.get().map(|o| outcome_view(o, population, download))}
+                </div>
                 <p class="alert" class:alert--shown=move || error.with(Option::is_some) role="alert">
                     {move || error.get()}
                 </p>
-                <Show when=move || editing.get()>
-                    <form class="detail__edit" novalidate on:submit=save aria-labelledby="edit-title">
-                        <h3 id="edit-title">"Modifier le compte"</h3>
-                        <div class="field">
-                            <label for="detail-email">"Courrier électronique"</label>
-                            <input
-                                id="detail-email"
-                                type="email"
-                                node_ref=email_input
-                                autocomplete="off"
-                                bind:value=email
-                                aria-invalid=move || email_error.with(Option::is_some).then_some("true")
-                                aria-describedby=move || email_error.with(Option::is_some).then_some("detail-email-error")
-                            />
-                            <p id="detail-email-error" class="field__error" role="alert">
-                                {move || email_error.get()}
-                            </p>
-                        </div>
-                        <div class="field">
-                            <label for="detail-phone">"Téléphone"</label>
-                            <input
-                                id="detail-phone"
-                                type="tel"
-                                autocomplete="off"
-                                bind:value=phone
-                                aria-invalid=move || phone_error.with(Option::is_some).then_some("true")
-                                aria-describedby=move || phone_error.with(Option::is_some).then_some("detail-phone-error")
-                            />
-                            <p id="detail-phone-error" class="field__error" role="alert">
-                                {move || phone_error.get()}
-                            </p>
-                        </div>
-                        <div class="modal__actions">
-                            <button type="submit" class="button">"Enregistrer"</button>
-                            <button
-                                type="button"
-                                class="button button--secondary"
-                                on:click=move |_| {
-                                    editing.set(false);
-                                    focus_later(|t| t.edit.get_untracked().map(Into::into));
-                                }
-                            >
-                                "Annuler la modification"
-                            </button>
-                        </div>
-                    </form>
-                </Show>
+                {move || {
+                    editing
+                        .get()
+                        .then(|| {
+                            let (email, phone) = state
+                                .with_untracked(|s| match s {
+                                    Load::Loaded(d) => {
+                                        (
+                                            d.email.clone().unwrap_or_default(),
+                                            d.phone.clone().unwrap_or_default(),
+                                        )
+                                    }
+                                    _ => Default::default(),
+                                });
+                            view! {
+                                <ContactForm
+                                    url=url.get_value()
+                                    email
+                                    phone
+                                    session
+                                    notice
+                                    error
+                                    on_saved=saved
+                                    on_cancel=cancel_edit
+                                />
+                            }
+                        })
+                }}
                 <Show when=move || confirming.get()>
                     <div class="modal__warning">
                         <p>
@@ -470,6 +448,21 @@ pub fn AccountPanel(
                     </div>
                 </Show>
                 <div class="modal__actions">
+                    {may_notify
+                        .then(|| {
+                            view! {
+                                <button
+                                    type="button"
+                                    class="button button--secondary"
+                                    aria-haspopup="dialog"
+                                    node_ref=notify_button
+                                    disabled=move || !loaded() || busy.get()
+                                    on:click=start_notify
+                                >
+                                    "(Re)Notifier le compte"
+                                </button>
+                            }
+                        })}
                     {may_edit
                         .then(|| {
                             view! {
@@ -511,204 +504,39 @@ pub fn AccountPanel(
                 </div>
             </div>
         </div>
+        {move || {
+            notifying
+                .get()
+                .then(notify_target)
+                .flatten()
+                .map(|account| {
+                    view! {
+                        <NotifyDialog
+                            url=notify_url.get_value()
+                            id=account_id.get_value()
+                            account
+                            session
+                            notice
+                            on_close=cancel_notify
+                            on_done=notified
+                        />
+                    }
+                })
+        }}
     }
-}
-
-fn detail_view(d: AccountDetail, full_view: bool) -> impl IntoView {
-    let date = |v: Option<chrono::DateTime<chrono::Utc>>| {
-        v.map(local_date)
-            .unwrap_or_else(|| "Non renseignée".to_owned())
-    };
-    let birth = d
-        .birth_date
-        .map(|b| text::date_fr(b.day(), b.month(), b.year()))
-        .unwrap_or_else(|| "Non renseignée".into());
-    let class = match (&d.class, &d.mef_label) {
-        (Some(c), Some(m)) => format!("{c} ({m})"),
-        (Some(c), None) => c.clone(),
-        _ => "Non renseignée".into(),
-    };
-    let email = match &d.email {
-        Some(e) if d.email_validated => format!("{e} (validée)"),
-        Some(e) => format!("{e} (non validée)"),
-        None => "Non renseigné".into(),
-    };
-    let item = |term: &'static str, value: String| {
-        view! {
-            <div class="detail__item">
-                <dt>{term}</dt>
-                <dd>{value}</dd>
-            </div>
-        }
-    };
-    let guardian = d.kind == "guardian";
-    let linked = if guardian {
-        d.students.clone()
-    } else {
-        d.guardians.clone()
-    };
-    let state = d.state.clone();
-    view! {
-        <dl class="detail">
-            {item("Prénom Nom", format!("{} {}", d.first_name, d.family_name.to_uppercase()))}
-            {(!guardian).then(|| item("Classe", class))}
-            {item("Identifiant", d.identifier.clone())}
-            {(!guardian).then(|| item("Date de naissance", birth))}
-            {item("Courrier électronique", email)}
-            {full_view.then(|| item("Téléphone", or_none(d.phone.clone(), "Non renseigné")))}
-            {(!guardian).then(|| item("INE", or_none(d.ine.clone(), "Non renseigné")))}
-            {d.home_uai.clone().map(|h| item("Établissement de rattachement", h))}
-            {item("Origine du compte", text::origin_label(&d.origin).to_owned())}
-            <div class="detail__item">
-                <dt>"État du compte"</dt>
-                <dd>
-                    <span class=format!("dot dot--{state}") aria-hidden="true"></span>
-                    " "
-                    {text::state_label(&state).to_owned()}
-                </dd>
-            </div>
-            {item("Date de notification", date(d.notified_at))}
-            {item("Date de distribution", date(d.distributed_at))}
-            {item("Date d’activation", date(d.activated_at))}
-            {item("Date de dernière connexion", date(d.last_login_at))}
-            {d.provisional_password.clone().map(|p| item("Mot de passe provisoire", p))}
-        </dl>
-        <table class="table detail__table">
-            <caption>"Informations des sources de données"</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"Source"</th>
-                    <th scope="col">"Académie"</th>
-                    <th scope="col">"Identifiant AAF"</th>
-                    <th scope="col">"Identifiant ONDE / SIECLE"</th>
-                    <th scope="col">"Nom"</th>
-                    <th scope="col">"Prénom"</th>
-                </tr>
-            </thead>
-            <tbody>
-                {d.sources
-                    .iter()
-                    .map(|s| {
-                        view! {
-                            <tr>
-                                <th scope="row">{s.source.clone()}</th>
-                                <td>{s.academy.clone()}</td>
-                                <td>{s.aaf_id.clone().unwrap_or_default()}</td>
-                                <td>{s.source_id.clone().unwrap_or_default()}</td>
-                                <td>{s.family_name.clone()}</td>
-                                <td>{s.first_name.clone()}</td>
-                            </tr>
-                        }
-                    })
-                    .collect_view()}
-            </tbody>
-        </table>
-        {(guardian || full_view).then(|| linked_table(guardian, linked))}
-    }
-}
-
-fn linked_table(guardian: bool, linked: Vec<LinkedPerson>) -> impl IntoView {
-    let caption = if guardian {
-        "Élèves rattachés au compte"
-    } else {
-        "Responsables rattachés au compte"
-    };
-    if linked.is_empty() {
-        return view! {
-            <p>{format!("{caption} : aucun.")}</p>
-        }
-        .into_any();
-    }
-    view! {
-        <table class="table detail__table">
-            <caption>{caption}</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"Prénom"</th>
-                    <th scope="col">"Nom"</th>
-                    <th scope="col">"Identifiant"</th>
-                    <th scope="col">{if guardian { "Classe" } else { "Lien" }}</th>
-                    <th scope="col">"Statut du compte"</th>
-                    <th scope="col">"Rattachement"</th>
-                </tr>
-            </thead>
-            <tbody>
-                {linked
-                    .into_iter()
-                    .map(|p| {
-                        let state = p.state.clone().unwrap_or_default();
-                        view! {
-                            <tr>
-                                <th scope="row">{p.first_name.clone()}</th>
-                                <td>{p.family_name.to_uppercase()}</td>
-                                <td class="table__id">{p.identifier.clone().unwrap_or_default()}</td>
-                                <td>
-                                    {if guardian {
-                                        p.class.clone().unwrap_or_default()
-                                    } else {
-                                        p.relationship.clone()
-                                    }}
-                                </td>
-                                <td class="table__state">
-                                    {(!state.is_empty())
-                                        .then(|| {
-                                            view! {
-                                                <span class=format!("dot dot--{state}") aria-hidden="true"></span>
-                                                {text::state_label(&state).to_owned()}
-                                            }
-                                        })}
-                                </td>
-                                <td>
-                                    {if p.reported_wrong {
-                                        view! { <span class="flag">"Rattachement signalé erroné"</span> }.into_any()
-                                    } else {
-                                        "Non signalé".into_any()
-                                    }}
-                                </td>
-                            </tr>
-                        }
-                    })
-                    .collect_view()}
-            </tbody>
-        </table>
-    }
-    .into_any()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sesame_api::problem::{FieldError, Problem};
 
     #[test]
-    fn patch_values_clear_when_empty() {
-        assert_eq!(patch_value("  "), Some(None));
-        assert_eq!(patch_value(" a@b.fr "), Some(Some("a@b.fr".into())));
-    }
-
-    #[test]
-    fn field_errors_come_from_422_problems() {
-        let e = ApiError::Status {
-            status: 422,
-            problem: Some(Problem {
-                kind: "x".into(),
-                title: "Requête invalide".into(),
-                status: 422,
-                detail: None,
-                errors: vec![FieldError {
-                    field: "email".into(),
-                    message: "Adresse électronique invalide.".into(),
-                }],
-            }),
-            retry_after_secs: None,
-        };
+    fn segments_name_their_population() {
+        assert_eq!(population_of("guardians"), Population::Guardians);
         assert_eq!(
-            field_errors(&e),
-            vec![(
-                "email".to_owned(),
-                "Adresse électronique invalide.".to_owned()
-            )]
+            population_of("external-students"),
+            Population::ExternalStudents
         );
-        assert!(field_errors(&ApiError::Network).is_empty());
+        assert_eq!(population_of("students"), Population::Students);
     }
 }
