@@ -85,11 +85,6 @@ pub(crate) fn notify_fields(
             </div>
         }
     };
-    let reset_warning = if offer.single {
-        "Un nouveau mot de passe provisoire remplacera le mot de passe actuel, y compris celui que le titulaire a choisi s’il a déjà activé son compte."
-    } else {
-        "Un nouveau mot de passe provisoire remplacera le mot de passe actuel, y compris celui choisi par les titulaires de comptes déjà activés. Pour les comptes FranceConnect ou auto-inscrits, cela peut être très perturbant."
-    };
     view! {
         <fieldset class="modal__choices">
             <legend>"Type de notification"</legend>
@@ -116,8 +111,11 @@ pub(crate) fn notify_fields(
                             "Réinitialiser le mot de passe (à utiliser avec précaution)"
                         </label>
                     </div>
-                    <Show when=move || notify_reset.get()>
-                        <p class="modal__warning">{reset_warning}</p>
+                    // One account's dialog says above, for its state, what the reset takes away.
+                    <Show when=move || notify_reset.get() && !offer.single>
+                        <p class="modal__warning">
+                            "Un nouveau mot de passe provisoire remplacera le mot de passe actuel, y compris celui choisi par les titulaires de comptes déjà activés. Pour les comptes FranceConnect ou auto-inscrits, cela peut être très perturbant."
+                        </p>
                     </Show>
                 }
             })}
