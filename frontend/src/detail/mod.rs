@@ -4,18 +4,19 @@
 
 mod contact;
 mod fields;
+mod identifier;
 mod notify;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use sesame_api::accounts::{AccountDetail, IdentifierChange};
+use sesame_api::accounts::AccountDetail;
 use wasm_bindgen::JsCast;
 
 use crate::accounts::outcome::{outcome_view, Outcome};
 use crate::accounts::population::Population;
 use crate::actions;
-use crate::api::{self, ApiError};
-use crate::app::{authed, expire, local_date, Notice, SessionSignal};
+use crate::api;
+use crate::app::{authed, expire, Notice, SessionSignal};
 use crate::route::encode;
 
 use contact::ContactForm;
@@ -236,7 +237,9 @@ pub fn AccountPanel(
             _ => None,
         })
     };
-    let regenerate = move |_| {
+    // Identifier regeneration and its cancellation: one call at a time, then the panel and
+    // the table are fetched again.
+    let regenerate = Callback::new(move |_: ()| {
         if busy.get_untracked() {
             return;
         }
@@ -247,30 +250,14 @@ pub fn AccountPanel(
         error.set(None);
         message.set(None);
         spawn_local(async move {
-            let got = authed(session, |token| {
-                let url = target.clone();
-                async move {
-                    let builder = gloo_net::http::Request::post(&url).header("Accept", api::ACCEPT);
-                    let response = api::send(api::bearer(builder, &token).build()).await?;
-                    response
-                        .json::<IdentifierChange>()
-                        .await
-                        .map_err(|_| ApiError::Decode)
-                }
-            })
-            .await;
+            let got = identifier::regenerate(session, target).await;
             if busy.is_disposed() {
                 return;
             }
             busy.set(false);
             match got {
-                Ok(c) => {
-                    message.set(Some(format!(
-                        "Le nouvel identifiant {} remplacera {} le {}.",
-                        c.new_identifier,
-                        c.current_identifier,
-                        local_date(c.effective_at)
-                    )));
+                Ok(said) => {
+                    message.set(Some(said));
                     load();
                     on_changed.run(());
                 }
@@ -281,8 +268,8 @@ pub fn AccountPanel(
                 ))),
             }
         });
-    };
-    let cancel_change = move |_| {
+    });
+    let cancel_change = Callback::new(move |_: ()| {
         if busy.get_untracked() {
             return;
         }
@@ -292,11 +279,7 @@ pub fn AccountPanel(
         message.set(None);
         focus_later(|_| None);
         spawn_local(async move {
-            let got = authed(session, |token| {
-                let url = target.clone();
-                async move { api::delete(&url, &token).await }
-            })
-            .await;
+            let got = identifier::cancel(session, target).await;
             if busy.is_disposed() {
                 return;
             }
@@ -313,7 +296,11 @@ pub fn AccountPanel(
                 Err(e) => error.set(Some(e.message())),
             }
         });
-    };
+    });
+    let back_from_regenerate = Callback::new(move |_: ()| {
+        confirming.set(false);
+        focus_later(|t| t.regen.get_untracked().map(Into::into));
+    });
 
     let body = move || match state.get() {
         Load::Loading => view! { <p class="status">"Chargement…"</p> }.into_any(),
@@ -354,29 +341,7 @@ pub fn AccountPanel(
                 {move || {
                     pending()
                         .map(|p| {
-                            view! {
-                                <div class="detail__pending">
-                                    <p>
-                                        {format!(
-                                            "Changement d’identifiant programmé : {} à partir du {}.",
-                                            p.new_identifier,
-                                            local_date(p.effective_at)
-                                        )}
-                                    </p>
-                                    {may_regenerate
-                                        .then(|| {
-                                            view! {
-                                                <button
-                                                    type="button"
-                                                    class="button button--secondary"
-                                                    on:click=cancel_change
-                                                >
-                                                    "Annuler le changement d’identifiant"
-                                                </button>
-                                            }
-                                        })}
-                                </div>
-                            }
+                            identifier::pending_view(p, may_regenerate.then_some(cancel_change))
                         })
                 }}
                 <p class="status" role="status">{move || message.get()}</p>
@@ -421,31 +386,7 @@ pub fn AccountPanel(
                         })
                 }}
                 <Show when=move || confirming.get()>
-                    <div class="modal__warning">
-                        <p>
-                            "Un nouvel identifiant sera calculé à partir des nom et prénom connus des sources de données ; il remplacera l’actuel à partir de demain. Le titulaire du compte devra utiliser le nouvel identifiant."
-                        </p>
-                        <div class="modal__actions">
-                            <button
-                                type="button"
-                                class="button"
-                                node_ref=confirm_button
-                                on:click=regenerate
-                            >
-                                "Confirmer la regénération"
-                            </button>
-                            <button
-                                type="button"
-                                class="button button--secondary"
-                                on:click=move |_| {
-                                    confirming.set(false);
-                                    focus_later(|t| t.regen.get_untracked().map(Into::into));
-                                }
-                            >
-                                "Ne pas regénérer"
-                            </button>
-                        </div>
-                    </div>
+                    {identifier::confirm_view(confirm_button, regenerate, back_from_regenerate)}
                 </Show>
                 <div class="modal__actions">
                     {may_notify
