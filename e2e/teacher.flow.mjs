@@ -1,7 +1,9 @@
 // The troubleshooting module as a teacher sees it at collège 0451442Y (seed §3.5, « module de
-// dépannage »): only « Accueil » and « Élèves », no notification, the password column, a
-// password reset done with the keyboard alone, a student detail without guardians, and a closed
-// rubrique reached by URL.
+// dépannage »; seed 002): it says it is « Dépannage des comptes élèves » (heading, document
+// title), only « Accueil » and « Élèves », no notification, the password column, a password
+// reset done with the keyboard alone whose confirmation says when the new password is given and
+// whose banner reminds the first sign-in change, a student detail without guardians and without
+// « (Re)Notifier le compte », and a closed rubrique reached by URL.
 //
 //   SESAME_URL=http://127.0.0.1:8080 node e2e/teacher.flow.mjs
 import {
@@ -38,6 +40,14 @@ async function run(page) {
   await signIn(page, 'teacher');
   await chooseEstablishment(page, UAI);
 
+  step('the module says it is « Dépannage des comptes élèves »');
+  const heading = page.getByRole('heading', { level: 2, name: /^Dépannage des comptes élèves/ });
+  await heading.waitFor();
+  await page.waitForFunction(() => document.title.includes('Dépannage des comptes élèves'), null, { timeout: STEP_TIMEOUT_MS });
+  await page.getByText('Bienvenue dans le module « Dépannage des comptes élèves »').waitFor();
+  ok(`heading « ${(await heading.innerText()).replace(/\s+/g, ' ').trim()} », title « ${await page.title()} »`);
+  await checkScreen(page, 'teacher-heading');
+
   step('the tabs are exactly « Accueil » and « Élèves »');
   const tabs = page.getByRole('navigation', { name: 'Rubriques de l’établissement' });
   await tabs.getByRole('link', { name: 'Élèves', exact: true }).waitFor();
@@ -48,6 +58,7 @@ async function run(page) {
   step('search the students of a class with state « Notifié et non activé »');
   await tabs.getByRole('link', { name: 'Élèves', exact: true }).click();
   await page.getByRole('heading', { name: 'Gestion des comptes élèves' }).waitFor();
+  await page.waitForFunction(() => document.title.startsWith('Élèves — Dépannage des comptes élèves'), null, { timeout: STEP_TIMEOUT_MS });
   await waitCount(page);
   if (await page.getByRole('button', { name: '(Re)notifier les comptes' }).count()) {
     throw new Error('the troubleshooting module offers « (Re)notifier les comptes »');
@@ -81,6 +92,12 @@ async function run(page) {
   const dialog = page.getByRole('dialog', { name: 'Réinitialiser les mots de passe' });
   await dialog.waitFor({ state: 'visible' });
   await dialog.getByText('Êtes-vous sûr de vouloir réinitialiser le mot de passe de ce compte ?').waitFor();
+  const when = (await dialog.locator('#dialog-when').innerText()).replace(/\s+/g, ' ');
+  for (const words of ['dès que vous confirmez', 'dans le bandeau', 'à l’élève', 'colonne « Mot de passe »']) {
+    if (!when.includes(words)) throw new Error(`the confirmation does not say « ${words} »: ${when}`);
+  }
+  ok(`the confirmation says when: ${when}`);
+  await checkScreen(page, 'teacher-reset-dialog');
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'detached' });
   if (!(await isFocused(rowButton))) throw new Error('Escape did not give the focus back to the row button');
@@ -105,6 +122,8 @@ async function run(page) {
     { timeout: STEP_TIMEOUT_MS },
   );
   if (password === before) throw new Error('the password did not change');
+  await banner.getByText('L’élève devra obligatoirement le remplacer par un mot de passe de son choix à sa première connexion.').waitFor();
+  await checkScreen(page, 'teacher-banner');
   ok(`keyboard-only reset: ${identifier} gets ${password}, shown in the banner and the table`);
 
   step('the detail panel shows the student as the troubleshooting screen does: no guardian');
@@ -114,6 +133,9 @@ async function run(page) {
   await detail.getByText('Informations des sources de données').waitFor();
   await detail.getByText('Courrier électronique').waitFor();
   const detailText = await detail.innerText();
+  if (await detail.getByRole('button', { name: '(Re)Notifier le compte' }).count()) {
+    throw new Error('the troubleshooting module offers « (Re)Notifier le compte »');
+  }
   for (const hidden of ['Responsables rattachés', 'Téléphone']) {
     if (detailText.includes(hidden)) throw new Error(`the teacher's detail shows « ${hidden} »`);
   }

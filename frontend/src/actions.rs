@@ -1,5 +1,5 @@
-//! Browser plumbing for the bulk actions: waiting between job polls, saving a downloaded
-//! document, keeping keyboard focus inside a modal dialog.
+//! Browser plumbing for the account actions: waiting between job polls, fetching and saving a
+//! generated document, keeping keyboard focus inside a modal dialog.
 
 use std::cell::RefCell;
 use std::future::Future;
@@ -8,10 +8,12 @@ use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
-use leptos::prelude::{document, set_timeout};
+use leptos::prelude::{document, set_timeout, IsDisposed, RwSignal, Set};
+use leptos::task::spawn_local;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::api::Document;
+use crate::api::{self, Document};
+use crate::app::{authed, expire, Notice, SessionSignal};
 
 #[derive(Default)]
 struct SleepState {
@@ -81,6 +83,42 @@ pub fn save(doc: &Document) -> Result<(), JsValue> {
         Duration::from_secs(60),
     );
     Ok(())
+}
+
+/// Fetches a generated document (a letter, a list of credentials) and saves it; what went wrong
+/// is said in `error`, in words for the user.
+pub fn download(
+    session: SessionSignal,
+    notice: Notice,
+    error: RwSignal<Option<String>>,
+    id: String,
+) {
+    error.set(None);
+    spawn_local(async move {
+        let got = authed(session, |token| {
+            let id = id.clone();
+            async move { api::document(&id, &token).await }
+        })
+        .await;
+        if error.is_disposed() {
+            return;
+        }
+        match got {
+            Ok(doc) => {
+                if save(&doc).is_err() {
+                    error.set(Some(
+                        "Le téléchargement n’a pas pu démarrer. Réessayez.".into(),
+                    ));
+                }
+            }
+            Err(e) if e.status() == Some(401) => expire(session, notice),
+            Err(e) if e.status() == Some(404) => error.set(Some(
+                "Ce document n’est plus disponible : relancez l’opération pour l’obtenir à nouveau."
+                    .into(),
+            )),
+            Err(e) => error.set(Some(e.message())),
+        }
+    });
 }
 
 const FOCUSABLE: &str = "button:not([disabled]), input:not([disabled]), select:not([disabled]), \

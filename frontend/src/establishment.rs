@@ -1,6 +1,8 @@
 //! An establishment's frame: its heading, the tab bar of the screens the caller's rights open
 //! (never a tab that would answer « Accès refusé »), and « Accueil ».
 
+use std::time::Duration;
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -20,6 +22,16 @@ enum Known {
     },
     /// Not among the caller's establishments (or the list could not be had).
     Unknown,
+}
+
+/// The teacher's module (seed 002, « ÉduConnect - Dépannage des comptes élèves »): it resets
+/// pupils' passwords and notifies nobody, and must say so, since it is not the console.
+const TROUBLESHOOTING: &str = "Dépannage des comptes élèves";
+
+/// The name of the module the caller works in here, when it is not the administration console.
+fn module_name(rights: &[String]) -> Option<&'static str> {
+    let has = |right: &str| rights.iter().any(|r| r == right);
+    (has("students:reset-password") && !has("students:notify")).then_some(TROUBLESHOOTING)
 }
 
 #[component]
@@ -55,6 +67,24 @@ pub fn EstablishmentScreen(
         })
     };
     let current = move |t: Tab| (tab.get() == Some(t)).then_some("page");
+    let module = move || {
+        known.with(|k| match k {
+            Known::Found { rights, .. } => module_name(rights),
+            _ => None,
+        })
+    };
+    {
+        let uai = uai.clone();
+        Effect::new(move |_| {
+            route.track();
+            if let (Some(m), Some(t)) = (module(), tab.get()) {
+                let title = format!("{} — {m} — {uai} — Sésame", t.label());
+                // The app names the page after the tab on every route change; this comes
+                // after it (a timer runs once the reactive updates are done).
+                set_timeout(move || document().set_title(&title), Duration::ZERO);
+            }
+        });
+    }
     let tabs = {
         let uai = uai.clone();
         move || {
@@ -85,6 +115,17 @@ pub fn EstablishmentScreen(
         <section class="etab" aria-labelledby="etab-title">
             <div class="etab__head">
                 <h2 id="etab-title">
+                    {move || {
+                        module()
+                            .map(|m| {
+                                view! {
+                                    <span class="etab__module">
+                                        {m}
+                                        <span class="visually-hidden">" — "</span>
+                                    </span>
+                                }
+                            })
+                    }}
                     {move || known.with(|k| match k {
                         Known::Found { name, .. } => name.clone(),
                         _ => "Établissement".into(),
@@ -121,7 +162,10 @@ pub fn EstablishmentScreen(
                     }
                         .into_any(),
                     Known::Found { rights, updated, .. } => match t {
-                        Tab::Home => view! { <EstablishmentHome uai route rights updated /> }.into_any(),
+                        Tab::Home => {
+                            let module = module_name(&rights);
+                            view! { <EstablishmentHome uai route rights updated module /> }.into_any()
+                        }
                         Tab::Students | Tab::ExternalStudents | Tab::Guardians => view! {
                             <AccountsView uai tab=t rights route session notice />
                         }
@@ -144,7 +188,10 @@ fn EstablishmentHome(
     route: RouteSignal,
     rights: Vec<String>,
     updated: Option<String>,
+    /// The teacher's module: its own welcome and descriptions.
+    module: Option<&'static str>,
 ) -> impl IntoView {
+    let troubleshooting = module.is_some();
     let offered: Vec<Tab> = Tab::ALL
         .into_iter()
         .filter(|t| *t != Tab::Home && rights.iter().any(|r| r == t.required_right()))
@@ -157,7 +204,7 @@ fn EstablishmentHome(
                 <li>
                     <a href=to.url() on:click=follow(route, to.clone())>{t.label()}</a>
                     " — "
-                    {describe(t)}
+                    {describe(t, troubleshooting)}
                 </li>
             }
         })
@@ -172,7 +219,12 @@ fn EstablishmentHome(
                 }}
             </p>
             <p>
-                "Bienvenue dans la console d’administration des comptes ÉduConnect. "
+                {match module {
+                    Some(m) => format!(
+                        "Bienvenue dans le module « {m} » : il sert à aider vos élèves qui ont perdu leur mot de passe ÉduConnect. "
+                    ),
+                    None => "Bienvenue dans la console d’administration des comptes ÉduConnect. ".to_owned(),
+                }}
                 "Voici les rubriques ouvertes à votre profil :"
             </p>
             <ul class="home-links">{links}</ul>
@@ -180,8 +232,9 @@ fn EstablishmentHome(
     }
 }
 
-fn describe(t: Tab) -> &'static str {
+fn describe(t: Tab, troubleshooting: bool) -> &'static str {
     match t {
+        Tab::Students if troubleshooting => "rechercher vos élèves, lire leur mot de passe provisoire, réinitialiser un mot de passe perdu",
         Tab::Home => "",
         Tab::Students => "rechercher les comptes des élèves, les notifier, lister, réinitialiser les mots de passe",
         Tab::ExternalStudents => "les élèves d’autres établissements qui suivent un enseignement partagé ici",
@@ -191,5 +244,31 @@ fn describe(t: Tab) -> &'static str {
         Tab::Delegations => "déléguer l’administration ou le dépannage des comptes",
         Tab::Journal => "les actions effectuées sur les comptes de l’établissement",
         Tab::Directory => "l’annuaire ENT : recherche, groupes, mots de passe, création de comptes",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rights(list: &[&str]) -> Vec<String> {
+        list.iter().map(|r| (*r).to_owned()).collect()
+    }
+
+    #[test]
+    fn only_the_troubleshooting_delegation_names_its_module() {
+        let teacher = rights(&[
+            "students:search",
+            "students:reset-password",
+            "students:list",
+        ]);
+        assert_eq!(module_name(&teacher), Some("Dépannage des comptes élèves"));
+        let head = rights(&[
+            "students:search",
+            "students:reset-password",
+            "students:notify",
+        ]);
+        assert_eq!(module_name(&head), None);
+        assert_eq!(module_name(&rights(&["ent-directory:read"])), None);
     }
 }

@@ -3,10 +3,10 @@
 //! shows them to a teacher (§3.5, « module de dépannage »: password column, no notification).
 
 mod columns;
-mod dialogs;
-mod outcome;
-mod population;
-mod requests;
+pub(crate) mod dialogs;
+pub(crate) mod outcome;
+pub(crate) mod population;
+pub(crate) mod requests;
 mod row;
 
 use leptos::ev::SubmitEvent;
@@ -28,7 +28,7 @@ use crate::route::{encode, AccountSearch, Route, Tab};
 use crate::text;
 
 use columns::{aria_sort, columns, next_sort};
-use dialogs::{focused, list_choices, notify_choices, Dialog};
+use dialogs::{focused, list_choices, notify_choices, reset_question, reset_when, Dialog};
 use outcome::{notify_outcome, outcome_view, reset_outcome, Outcome};
 use population::{Population, ORIGINS};
 use requests::{list_document, perform};
@@ -530,31 +530,7 @@ pub fn AccountsView(
         Some(Dialog::List) => confirm_list(),
         None => {}
     };
-    let download = move |id: String| {
-        action_error.set(None);
-        spawn_local(async move {
-            let got = authed(session, |token| {
-                let id = id.clone();
-                async move { api::document(&id, &token).await }
-            })
-            .await;
-            match got {
-                Ok(doc) => {
-                    if actions::save(&doc).is_err() {
-                        action_error.set(Some(
-                            "Le téléchargement n’a pas pu démarrer. Réessayez.".into(),
-                        ));
-                    }
-                }
-                Err(e) if e.status() == Some(401) => expire(session, notice),
-                Err(e) if e.status() == Some(404) => action_error.set(Some(
-                    "Ce document n’est plus disponible : relancez l’opération pour l’obtenir à nouveau."
-                        .into(),
-                )),
-                Err(e) => action_error.set(Some(e.message())),
-            }
-        });
-    };
+    let download = move |id: String| actions::download(session, notice, action_error, id);
     let on_dialog_key = move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
         "Escape" => {
             ev.prevent_default();
@@ -1125,17 +1101,7 @@ pub fn AccountsView(
                             selected_activated()
                         };
                         let (title, question) = match d {
-                            Dialog::Reset => (
-                                "Réinitialiser les mots de passe",
-                                if n == 1 {
-                                    "Êtes-vous sûr de vouloir réinitialiser le mot de passe de ce compte ? Un nouveau mot de passe provisoire lui sera attribué."
-                                        .to_owned()
-                                } else {
-                                    format!(
-                                        "Êtes-vous sûr de vouloir réinitialiser le mot de passe de ces {n} comptes ? Un nouveau mot de passe provisoire leur sera attribué."
-                                    )
-                                },
-                            ),
+                            Dialog::Reset => ("Réinitialiser les mots de passe", reset_question(n)),
                             Dialog::Notify => (
                                 "(Re)notifier les comptes",
                                 format!(
@@ -1178,13 +1144,15 @@ pub fn AccountsView(
                                     role="dialog"
                                     aria-modal="true"
                                     aria-labelledby="dialog-title"
-                                    aria-describedby="dialog-desc"
+                                    aria-describedby=if d == Dialog::Reset { "dialog-desc dialog-when" } else { "dialog-desc" }
                                     tabindex="-1"
                                     node_ref=dialog_node
                                     on:keydown=on_dialog_key
                                 >
                                     <h2 id="dialog-title" class="modal__title">{title}</h2>
                                     <p id="dialog-desc">{question}</p>
+                                    {(d == Dialog::Reset)
+                                        .then(|| view! { <p id="dialog-when">{reset_when(n, population, troubleshooting)}</p> })}
                                     {warning.map(|w| view! { <p class="modal__warning">{w}</p> })}
                                     {(d == Dialog::Notify).then(|| notify_choices(population, channel, notify_reset))}
                                     {(d == Dialog::List).then(|| list_choices(population, list_format))}

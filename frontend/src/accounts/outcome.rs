@@ -8,7 +8,7 @@ use super::population::Population;
 
 /// What the last action did, for the banner.
 #[derive(Debug, Clone, PartialEq)]
-pub(super) enum Outcome {
+pub(crate) enum Outcome {
     ResetOne {
         identifier: String,
         password: String,
@@ -67,7 +67,7 @@ pub(super) fn reset_outcome(r: ResetResponse) -> Outcome {
     }
 }
 
-pub(super) fn notify_outcome(r: NotifyResponse) -> Outcome {
+pub(crate) fn notify_outcome(r: NotifyResponse) -> Outcome {
     Outcome::Notified {
         done: r
             .results
@@ -86,8 +86,21 @@ pub(super) fn notify_outcome(r: NotifyResponse) -> Outcome {
     }
 }
 
+/// What the holder must do with a provisional password they are given (seed 002 §7): it only
+/// opens the account, which then asks for a password of their own.
+pub(crate) fn first_sign_in_reminder(population: Population) -> &'static str {
+    match population {
+        Population::Guardians => {
+            "Le responsable devra obligatoirement le remplacer par un mot de passe de son choix à sa première connexion."
+        }
+        _ => {
+            "L’élève devra obligatoirement le remplacer par un mot de passe de son choix à sa première connexion."
+        }
+    }
+}
+
 /// The banner's content after an action, with its download buttons.
-pub(super) fn outcome_view(
+pub(crate) fn outcome_view(
     o: Outcome,
     population: Population,
     download: impl Fn(String) + Copy + 'static,
@@ -125,8 +138,9 @@ pub(super) fn outcome_view(
                 <strong>{identifier}</strong>
                 " a bien été réinitialisé. Le nouveau mot de passe est "
                 <strong class="password">{password}</strong>
-                "."
+                ". Notez-le pour le lui communiquer."
             </p>
+            <p class="banner__line banner__reminder">{first_sign_in_reminder(population)}</p>
         }
         .into_any(),
         Outcome::ResetMany {
@@ -145,6 +159,14 @@ pub(super) fn outcome_view(
                     "Aucun mot de passe n’a été réinitialisé.".to_owned()
                 }}
             </p>
+            {(done > 0)
+                .then(|| {
+                    view! {
+                        <p class="banner__line banner__reminder">
+                            "Chaque titulaire devra remplacer son nouveau mot de passe provisoire par un mot de passe de son choix à sa première connexion."
+                        </p>
+                    }
+                })}
             {skipped_list(skipped)}
             <div class="banner__actions">
                 {button("Télécharger les identifiants au format PDF", pdf)}

@@ -12,7 +12,7 @@ use crate::app::{authed, SessionSignal};
 
 /// Starts a bulk action and, when the server turns it into a job (202), follows the job
 /// until it ends, reporting `(done, total)` in `progress`.
-pub(super) async fn perform<T, F, Fut>(
+pub(crate) async fn perform<T, F, Fut>(
     session: SessionSignal,
     progress: RwSignal<Option<(u64, u64)>>,
     start: F,

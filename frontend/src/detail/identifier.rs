@@ -1,0 +1,101 @@
+//! « Regénérer l’identifiant » in the account panel: the calls, the confirmation and the
+//! pending change that can still be cancelled (domain.md « Regenerate identifier »).
+
+use leptos::prelude::*;
+use sesame_api::accounts::{IdentifierChange, PendingIdentifierChange};
+
+use crate::api::{self, ApiError};
+use crate::app::{authed, local_date, SessionSignal};
+
+/// Asks for a new identifier; answers what the panel says once it is scheduled.
+pub(super) async fn regenerate(session: SessionSignal, url: String) -> Result<String, ApiError> {
+    let change = authed(session, |token| {
+        let url = url.clone();
+        async move {
+            let builder = gloo_net::http::Request::post(&url).header("Accept", api::ACCEPT);
+            let response = api::send(api::bearer(builder, &token).build()).await?;
+            response
+                .json::<IdentifierChange>()
+                .await
+                .map_err(|_| ApiError::Decode)
+        }
+    })
+    .await?;
+    Ok(format!(
+        "Le nouvel identifiant {} remplacera {} le {}.",
+        change.new_identifier,
+        change.current_identifier,
+        local_date(change.effective_at)
+    ))
+}
+
+/// Cancels the scheduled change.
+pub(super) async fn cancel(session: SessionSignal, url: String) -> Result<(), ApiError> {
+    authed(session, |token| {
+        let url = url.clone();
+        async move { api::delete(&url, &token).await }
+    })
+    .await
+}
+
+/// The scheduled change, with « Annuler » when the caller may regenerate.
+pub(super) fn pending_view(
+    p: PendingIdentifierChange,
+    on_cancel: Option<Callback<()>>,
+) -> impl IntoView {
+    view! {
+        <div class="detail__pending">
+            <p>
+                {format!(
+                    "Changement d’identifiant programmé : {} à partir du {}.",
+                    p.new_identifier,
+                    local_date(p.effective_at)
+                )}
+            </p>
+            {on_cancel
+                .map(|cancel| {
+                    view! {
+                        <button
+                            type="button"
+                            class="button button--secondary"
+                            on:click=move |_| cancel.run(())
+                        >
+                            "Annuler le changement d’identifiant"
+                        </button>
+                    }
+                })}
+        </div>
+    }
+}
+
+/// The confirmation, inside the panel.
+pub(super) fn confirm_view(
+    confirm_button: NodeRef<leptos::html::Button>,
+    on_confirm: Callback<()>,
+    on_back: Callback<()>,
+) -> impl IntoView {
+    view! {
+        <div class="modal__warning">
+            <p>
+                "Un nouvel identifiant sera calculé à partir des nom et prénom connus des sources de données ; il remplacera l’actuel à partir de demain. Le titulaire du compte devra utiliser le nouvel identifiant."
+            </p>
+            <div class="modal__actions">
+                <button
+                    type="button"
+                    class="button"
+                    node_ref=confirm_button
+                    on:click=move |_| on_confirm.run(())
+                >
+                    "Confirmer la regénération"
+                </button>
+                <button
+                    type="button"
+                    class="button button--secondary"
+                    on:click=move |_| on_back.run(())
+                >
+                    "Ne pas regénérer"
+                </button>
+            </div>
+        </div>
+    }
+}
