@@ -9,6 +9,7 @@ import {
   baseUrl,
   checkScreen,
   chooseEstablishment,
+  chooseInMultiSelect,
   isFocused,
   ok,
   runFlow,
@@ -56,14 +57,14 @@ async function run(page) {
     const row = document.querySelector('table tbody tr');
     return row && row.innerText !== before;
   }, firstRow, { timeout: STEP_TIMEOUT_MS });
-  const where = await page.locator('.pagination__where').first().innerText();
-  if (!/\b2\b/.test(where)) throw new Error(`after « Suivant »: ${where}`);
+  const where = await page.locator('.pagination__range').innerText();
+  if (!/^51 à 100 sur \d+ élève\(s\)$/.test(where.trim())) throw new Error(`after « Suivant »: ${where}`);
   ok(`« Suivant » asks the API for the rows after the cursor (${asked.searchParams.get('after').slice(0, 12)}…) and shows page 2`);
   await page.goBack();
   await resultsCount(page, 'élève(s)');
 
   step('search by class and state');
-  await page.getByLabel('Classe(s)').selectOption([CLASS]);
+  await chooseInMultiSelect(page, 'Classe(s)', [CLASS]);
   await page.getByLabel('Notifié et non activé', { exact: true }).check();
   await page.getByRole('button', { name: 'Rechercher', exact: true }).click();
   await page.waitForURL((u) => u.search.includes(`class=${CLASS}`) && u.search.includes('state=notified_not_activated'));
@@ -193,7 +194,7 @@ async function run(page) {
   await page.waitForURL((u) => u.search === '?state=activated');
   const activated = await resultsCount(page, 'élève(s)');
   if (!(activated > 300)) throw new Error(`only ${activated} activated students: no job`);
-  await page.getByRole('navigation', { name: 'Pagination des résultats' }).getByText(/Page 1 sur \d+/).waitFor();
+  await page.getByRole('navigation', { name: 'Pagination des résultats' }).getByText(`1 à 50 sur ${activated} élève(s)`).waitFor();
   await page.getByLabel('Sélectionner la page').check();
   const all = page.getByRole('button', { name: `Sélectionner les ${activated} comptes correspondant à la recherche` });
   await all.click();

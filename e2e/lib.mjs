@@ -230,3 +230,16 @@ export async function runFlow(name, flow) {
     if (browser) await browser.close().catch(() => {});
   }
 }
+
+/**
+ * Ticks `values` (their labels) in the drop-down multi-select whose button reads `label`
+ * (frontend/src/multiselect.rs: « Classe(s) », « MEF »…), then closes it with Escape.
+ */
+export async function chooseInMultiSelect(page, label, values) {
+  const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const button = page.getByRole('button', { name: new RegExp(`^${escaped}( \\(\\d+\\))?$`) });
+  if ((await button.getAttribute('aria-expanded')) !== 'true') await button.click();
+  const panel = page.locator(`[id="${await button.getAttribute('aria-controls')}"]`);
+  for (const v of values) await panel.getByLabel(v, { exact: true }).check();
+  await page.keyboard.press('Escape');
+}

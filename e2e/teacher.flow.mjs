@@ -10,6 +10,7 @@ import {
   baseUrl,
   checkScreen,
   chooseEstablishment,
+  chooseInMultiSelect,
   isFocused,
   ok,
   runFlow,
@@ -64,7 +65,7 @@ async function run(page) {
     throw new Error('the troubleshooting module offers « (Re)notifier les comptes »');
   }
   await page.getByRole('button', { name: 'Lister les comptes' }).waitFor();
-  await page.getByLabel('Classe(s)').selectOption([CLASS]);
+  await chooseInMultiSelect(page, 'Classe(s)', [CLASS]);
   await page.getByLabel('Notifié et non activé', { exact: true }).check();
   await page.getByRole('button', { name: 'Rechercher', exact: true }).click();
   await page.waitForURL((u) => u.search.includes(`class=${CLASS}`));

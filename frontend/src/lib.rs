@@ -14,6 +14,7 @@ mod directory;
 mod establishment;
 mod import;
 mod journal;
+mod multiselect;
 mod pager;
 pub mod route;
 mod session;

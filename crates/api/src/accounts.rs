@@ -45,6 +45,13 @@ pub struct LinkedPerson {
     pub identifier: Option<String>,
     pub state: Option<String>,
     pub class: Option<String>,
+    /// A guardian's pupil: the MEF's short label (`3EME`, `2NDPRO`), as the « MEF » column of
+    /// the guardians' pair rows shows it (seed 001 §5.4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mef: Option<String>,
+    /// A guardian's pupil: the level (« Niveau », seed 001 §5.1), the MEF's level.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<String>,
     /// e.g. "Mère", "Père", "Tuteur".
     pub relationship: String,
     /// The guardian reported this link as wrong ("rattachement signalé erroné").

@@ -147,6 +147,38 @@ http_test! {
 }
 
 http_test! {
+    /// « Responsables » lists pupil–guardian pairs (seed 001 §5.1): each guardian carries the
+    /// pupils here with their class, MEF and level, and a class filter keeps that class's pupils
+    /// only, so that the list shows that class's pairs.
+    async fn guardians_carry_their_pupils_as_pairs_and_a_class_filter_keeps_that_class(app: TestApp) {
+        load_demo(&app).await;
+        let head = demo_login(&app, "principal").await;
+        let base = format!("/api/v1/establishments/{PUBLIC_COLLEGE_UAI}/guardians");
+        let all = get_json(&app, &format!("{base}?per_page=500"), &head).await;
+        let classes_of = |g: &Value| -> Vec<String> {
+            g["students"].as_array().unwrap().iter().map(|s| s["class"].as_str().unwrap_or_default().to_owned()).collect()
+        };
+        // A guardian of two pupils in different classes (the demo has siblings in other levels).
+        let two = all["items"].as_array().unwrap().iter().find(|g| {
+            let c = classes_of(g);
+            c.len() >= 2 && c.iter().any(|x| *x != c[0])
+        }).expect("a guardian of pupils in two classes");
+        let pupils = two["students"].as_array().unwrap();
+        for p in pupils {
+            assert!(p["class"].is_string() && p["mef"].is_string() && p["level"].is_string(), "pair without class, MEF or level: {p}");
+        }
+        let class = pupils[0]["class"].as_str().unwrap().to_owned();
+        let id = two["id"].as_str().unwrap();
+        let by_class = get_json(&app, &format!("{base}?class={}&per_page=500", urlencode(&class)), &head).await;
+        let same = by_class["items"].as_array().unwrap().iter().find(|g| g["id"] == id).expect("the guardian is found by one pupil's class");
+        assert_eq!(classes_of(same), vec![class.clone()], "only the pupil of {class} is listed");
+        assert!(by_class["items"].as_array().unwrap().iter().all(|g| classes_of(g).iter().all(|c| *c == class)));
+        // Without the filter the guardian still has both pairs.
+        assert!(classes_of(two).len() > classes_of(same).len());
+    }
+}
+
+http_test! {
     async fn external_students_are_those_following_shared_teaching(app: TestApp) {
         load_demo(&app).await;
         let head = demo_login(&app, "principal").await;

@@ -129,6 +129,18 @@ impl Tenant {
         self.store.linked_students(&self.uai, guardian_ids).await
     }
 
+    /// The students here linked to each of `guardian_ids` that `filter`'s pupil-side
+    /// conditions (class, MEF, pupil's name, reported link) keep.
+    pub async fn linked_students_matching(
+        &self,
+        guardian_ids: &[String],
+        filter: &crate::repo::search::AccountFilter,
+    ) -> Result<Vec<LinkedStudent>> {
+        self.store
+            .linked_students_matching(&self.uai, guardian_ids, filter)
+            .await
+    }
+
     /// "Informations du compte"; `None` when `id` is not an account of `population` here.
     pub async fn account_detail(
         &self,

@@ -6,7 +6,10 @@ use super::population::Population;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Col {
     Name,
-    Linked,
+    /// A guardian's pupil (one row per pupil–guardian pair).
+    Pupil,
+    /// The pupil's level (« Niveau », seed 001 §5.1).
+    Level,
     Class,
     Mef,
     Home,
@@ -24,7 +27,8 @@ impl Col {
     pub fn label(self, population: Population) -> &'static str {
         match self {
             Col::Name => population.person(),
-            Col::Linked => "Élève(s)",
+            Col::Pupil => "Élève",
+            Col::Level => "Niveau",
             Col::Class => "Classe",
             Col::Mef => "MEF",
             Col::Home => "Établissement de rattachement",
@@ -53,7 +57,8 @@ impl Col {
     }
 }
 
-/// The columns of a population's table; the troubleshooting module (seed §3.5) shows the
+/// The columns of a population's table (guardians: one row per pupil–guardian pair, the
+/// pupil's columns first); the troubleshooting module (seed §3.5) shows the
 /// password and the email instead of the origin and dates, and a reset button on each row.
 pub fn columns(population: Population, troubleshooting: bool) -> Vec<Col> {
     use Col::*;
@@ -62,7 +67,7 @@ pub fn columns(population: Population, troubleshooting: bool) -> Vec<Col> {
         match population {
             Population::Students => cols.extend([Class, Mef]),
             Population::ExternalStudents => cols.extend([Mef, Home]),
-            Population::Guardians => cols.push(Linked),
+            Population::Guardians => cols = vec![Pupil, Level, Class, Mef, Name],
         }
         cols.extend([Identifier, Password, State, Email, RowAction]);
         return cols;
@@ -74,8 +79,9 @@ pub fn columns(population: Population, troubleshooting: bool) -> Vec<Col> {
         Population::ExternalStudents => vec![
             Name, Mef, Home, Identifier, State, Origin, Notified, LastLogin,
         ],
+        // Seed 001 §5.1 and §5.4: the pupil's side of the pair first, then the guardian's.
         Population::Guardians => vec![
-            Name, Linked, Identifier, Email, State, Origin, Notified, LastLogin,
+            Pupil, Level, Class, Mef, Name, Identifier, Email, State, Origin, Notified, LastLogin,
         ],
     }
 }
@@ -131,7 +137,10 @@ mod tests {
         assert!(!teacher.contains(&Col::Origin));
         let head = columns(Population::Students, false);
         assert!(!head.contains(&Col::Password));
-        assert!(columns(Population::Guardians, false).contains(&Col::Linked));
+        assert_eq!(
+            columns(Population::Guardians, false)[..5],
+            [Col::Pupil, Col::Level, Col::Class, Col::Mef, Col::Name]
+        );
         assert!(columns(Population::ExternalStudents, false).contains(&Col::Home));
         assert_eq!(Col::Class.sort_key(Population::Guardians), None);
         assert_eq!(Col::Class.sort_key(Population::Students), Some("class"));

@@ -4,6 +4,7 @@
 
 mod columns;
 pub(crate) mod dialogs;
+mod filters;
 pub(crate) mod outcome;
 pub(crate) mod population;
 pub(crate) mod requests;
@@ -17,42 +18,28 @@ use sesame_api::accounts::{
     AccountItem, ListRequest, NotifyRequest, SearchFilters, SelectionRequest, Structure,
 };
 use sesame_api::Page;
-use wasm_bindgen::JsCast;
 
 use crate::actions;
 use crate::api::{self, ApiError};
 use crate::app::{authed, expire, navigate, Notice, RouteSignal, SessionSignal};
 use crate::detail::AccountPanel;
-use crate::pager::Pager;
+use crate::pager::RangePager;
 use crate::route::{encode, AccountSearch, Route, Tab};
 use crate::text;
 
 use columns::{aria_sort, columns, next_sort};
 use dialogs::{focused, list_choices, notify_choices, reset_question, reset_when, Dialog};
+use filters::{FilterFields, FilterForm};
 use outcome::{notify_outcome, outcome_view, reset_outcome, Outcome};
-use population::{Population, ORIGINS};
+use population::Population;
 use requests::{list_document, perform};
-use row::AccountRow;
+use row::{AccountRow, GuardianRows, RowActions};
 
 #[derive(Debug, Clone, PartialEq)]
 enum Results {
     Loading,
     Loaded(Page<AccountItem>),
     Failed(String),
-}
-
-fn selected_values(ev: &leptos::ev::Event) -> Vec<String> {
-    let Some(select) = ev
-        .target()
-        .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
-    else {
-        return Vec::new();
-    };
-    let options = select.selected_options();
-    (0..options.length())
-        .filter_map(|i| options.item(i))
-        .filter_map(|o| o.get_attribute("value"))
-        .collect()
 }
 
 #[component]
@@ -84,28 +71,9 @@ pub fn AccountsView(
             _ => AccountSearch::default(),
         })
     });
-    let q = RwSignal::new(String::new());
-    let classes = RwSignal::new(Vec::<String>::new());
-    let mefs = RwSignal::new(Vec::<String>::new());
-    let states = RwSignal::new(Vec::<String>::new());
-    let student = RwSignal::new(String::new());
-    let has_email = RwSignal::new(String::new());
-    let origins = RwSignal::new(Vec::<String>::new());
-    let link_reported = RwSignal::new(false);
-    let home_uai = RwSignal::new(String::new());
+    let form = FilterForm::new();
     // The form shows the search in force, also after Back / Forward.
-    Effect::new(move |_| {
-        let s = search.get();
-        q.set(s.q);
-        classes.set(s.class);
-        mefs.set(s.mef);
-        states.set(s.state);
-        student.set(s.student);
-        has_email.set(s.has_email.map(|b| b.to_string()).unwrap_or_default());
-        origins.set(s.origin);
-        link_reported.set(s.link_reported == Some(true));
-        home_uai.set(s.home_uai);
-    });
+    Effect::new(move |_| form.show(search.get()));
 
     let structure = RwSignal::new(None::<Structure>);
     let homes = RwSignal::new(Vec::<(String, String)>::new());
@@ -202,35 +170,7 @@ pub fn AccountsView(
     };
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        let chosen = states.get_untracked();
-        let chosen_origins = origins.get_untracked();
-        go(AccountSearch {
-            q: q.get_untracked().trim().to_owned(),
-            class: classes.get_untracked(),
-            mef: mefs.get_untracked(),
-            // In the journey's order, whatever the order of the clicks.
-            state: text::ACCOUNT_STATES
-                .iter()
-                .filter(|(v, _)| chosen.iter().any(|c| c == v))
-                .map(|(v, _)| (*v).to_owned())
-                .collect(),
-            student: student.get_untracked().trim().to_owned(),
-            has_email: match has_email.get_untracked().as_str() {
-                "true" => Some(true),
-                "false" => Some(false),
-                _ => None,
-            },
-            origin: ORIGINS
-                .iter()
-                .filter(|o| chosen_origins.iter().any(|c| c == *o))
-                .map(|o| (*o).to_owned())
-                .collect(),
-            link_reported: link_reported.get_untracked().then_some(true),
-            home_uai: home_uai.get_untracked(),
-            sort: search.get_untracked().sort,
-            page: 1,
-            after: String::new(),
-        });
+        go(form.search(population, search.get_untracked().sort));
     };
     let reset_form = move |_| {
         go(AccountSearch::default());
@@ -253,31 +193,6 @@ pub fn AccountsView(
         s.page = 1;
         s.after.clear();
         go(s);
-    };
-
-    let class_options = move || {
-        structure.with(|s| {
-            s.as_ref()
-                .map(|s| s.classes.iter().map(|c| c.code.clone()).collect::<Vec<_>>())
-                .unwrap_or_default()
-        })
-    };
-    let mef_options = move || {
-        structure.with(|s| {
-            s.as_ref()
-                .map(|s| {
-                    s.mefs
-                        .iter()
-                        .map(|m| {
-                            (
-                                m.code.clone(),
-                                format!("{} – {}", m.short_label, m.long_label),
-                            )
-                        })
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-        })
     };
 
     let loaded = move || {
@@ -580,6 +495,24 @@ pub fn AccountsView(
         });
     });
     let is_checked = Signal::derive(move || all_matching.get().is_some());
+    let row_actions = RowActions {
+        selected,
+        all: is_checked,
+        on_check: row_checked,
+        on_open: may_view.then_some(open_detail),
+        on_reset: (troubleshooting && may_reset).then_some(reset_row),
+    };
+    // A row is drawn again when what it shows changes (a notification, a reset; a guardian's
+    // pupils under another pupil-side filter).
+    let row_key = |a: &AccountItem| {
+        (
+            a.id.clone(),
+            a.state.clone(),
+            a.notified_at,
+            a.provisional_password.clone(),
+            a.students.iter().map(|s| s.id.clone()).collect::<Vec<_>>(),
+        )
+    };
 
     let row_cols = StoredValue::new(cols.clone());
     let header_cells = move || {
@@ -617,236 +550,6 @@ pub fn AccountsView(
             .collect_view()
     };
 
-    let state_boxes = move |prefix: &'static str| {
-        text::ACCOUNT_STATES
-            .iter()
-            .map(|(value, label)| {
-                let value: &'static str = value;
-                let id = format!("{prefix}-state-{value}");
-                view! {
-                    <div class="check">
-                        <input
-                            id=id.clone()
-                            type="checkbox"
-                            name="state"
-                            value=value
-                            prop:checked=move || states.with(|s| s.iter().any(|x| x == value))
-                            on:change=move |ev| {
-                                let on = event_target_checked(&ev);
-                                states
-                                    .update(|s| {
-                                        s.retain(|x| x != value);
-                                        if on {
-                                            s.push(value.to_owned());
-                                        }
-                                    });
-                            }
-                        />
-                        <label for=id>
-                            <span class=format!("dot dot--{value}") aria-hidden="true"></span>
-                            {*label}
-                        </label>
-                    </div>
-                }
-            })
-            .collect_view()
-    };
-    let class_select = move || {
-        view! {
-            <div class="field">
-                <label for="accounts-class">"Classe(s)"</label>
-                <select
-                    id="accounts-class"
-                    name="class"
-                    multiple
-                    size="5"
-                    aria-describedby="accounts-multi-hint"
-                    on:change=move |ev| classes.set(selected_values(&ev))
-                >
-                    {move || {
-                        class_options()
-                            .into_iter()
-                            .map(|code| {
-                                let value = code.clone();
-                                let attr = code.clone();
-                                view! {
-                                    <option
-                                        value=attr
-                                        prop:selected=move || classes.with(|c| c.contains(&value))
-                                    >
-                                        {code}
-                                    </option>
-                                }
-                            })
-                            .collect_view()
-                    }}
-                </select>
-            </div>
-        }
-    };
-    let mef_select = move || {
-        view! {
-            <div class="field">
-                <label for="accounts-mef">"MEF"</label>
-                <select
-                    id="accounts-mef"
-                    name="mef"
-                    multiple
-                    size="5"
-                    aria-describedby="accounts-multi-hint"
-                    on:change=move |ev| mefs.set(selected_values(&ev))
-                >
-                    {move || {
-                        mef_options()
-                            .into_iter()
-                            .map(|(code, label)| {
-                                let value = code.clone();
-                                view! {
-                                    <option
-                                        value=code
-                                        prop:selected=move || mefs.with(|m| m.contains(&value))
-                                    >
-                                        {label}
-                                    </option>
-                                }
-                            })
-                            .collect_view()
-                    }}
-                </select>
-            </div>
-        }
-    };
-    let filters = match population {
-        Population::Students => view! {
-            {class_select()}
-            {mef_select()}
-            <fieldset class="field states">
-                <legend>"État(s) de compte"</legend>
-                {state_boxes("students")}
-            </fieldset>
-        }
-        .into_any(),
-        Population::ExternalStudents => view! {
-            <div class="field">
-                <label for="accounts-home">"Établissement de rattachement"</label>
-                <select
-                    id="accounts-home"
-                    name="home_uai"
-                    on:change=move |ev| home_uai.set(event_target_value(&ev))
-                >
-                    <option value="" prop:selected=move || home_uai.with(String::is_empty)>
-                        "Tous les établissements"
-                    </option>
-                    {move || {
-                        homes
-                            .get()
-                            .into_iter()
-                            .map(|(code, name)| {
-                                let value = code.clone();
-                                view! {
-                                    <option
-                                        value=code.clone()
-                                        prop:selected=move || home_uai.with(|h| *h == value)
-                                    >
-                                        {format!("{code} – {name}")}
-                                    </option>
-                                }
-                            })
-                            .collect_view()
-                    }}
-                </select>
-            </div>
-            {mef_select()}
-            <fieldset class="field states">
-                <legend>"État(s) de compte"</legend>
-                {state_boxes("externals")}
-            </fieldset>
-        }
-        .into_any(),
-        Population::Guardians => view! {
-            <div class="field">
-                <label for="accounts-student">"Nom ou prénom de l’élève"</label>
-                <input
-                    id="accounts-student"
-                    name="student"
-                    type="search"
-                    autocomplete="off"
-                    spellcheck="false"
-                    bind:value=student
-                />
-            </div>
-            {class_select()}
-            {mef_select()}
-            <fieldset class="field states">
-                <legend>"État(s) de compte"</legend>
-                {state_boxes("guardians")}
-            </fieldset>
-            <div class="field">
-                <label for="accounts-email">"Adresse électronique"</label>
-                <select
-                    id="accounts-email"
-                    name="has_email"
-                    on:change=move |ev| has_email.set(event_target_value(&ev))
-                >
-                    <option value="" prop:selected=move || has_email.with(String::is_empty)>
-                        "Indifférent"
-                    </option>
-                    <option value="true" prop:selected=move || has_email.with(|h| h == "true")>
-                        "Renseignée"
-                    </option>
-                    <option value="false" prop:selected=move || has_email.with(|h| h == "false")>
-                        "Non renseignée"
-                    </option>
-                </select>
-            </div>
-            <fieldset class="field states">
-                <legend>"Origine du compte"</legend>
-                {ORIGINS
-                    .iter()
-                    .map(|o| {
-                        let o: &'static str = o;
-                        let id = format!("guardians-origin-{o}");
-                        view! {
-                            <div class="check">
-                                <input
-                                    id=id.clone()
-                                    type="checkbox"
-                                    name="origin"
-                                    value=o
-                                    prop:checked=move || origins.with(|s| s.iter().any(|x| x == o))
-                                    on:change=move |ev| {
-                                        let on = event_target_checked(&ev);
-                                        origins
-                                            .update(|s| {
-                                                s.retain(|x| x != o);
-                                                if on {
-                                                    s.push(o.to_owned());
-                                                }
-                                            });
-                                    }
-                                />
-                                <label for=id>{text::origin_label(o).to_owned()}</label>
-                            </div>
-                        }
-                    })
-                    .collect_view()}
-            </fieldset>
-            <div class="field">
-                <div class="check">
-                    <input
-                        id="accounts-link-reported"
-                        type="checkbox"
-                        name="link_reported"
-                        prop:checked=move || link_reported.get()
-                        on:change=move |ev| link_reported.set(event_target_checked(&ev))
-                    />
-                    <label for="accounts-link-reported">"Rattachement signalé erroné"</label>
-                </div>
-            </div>
-        }
-        .into_any(),
-    };
-
     view! {
         <div class="panel">
             <h3>{population.heading()}</h3>
@@ -874,14 +577,11 @@ pub fn AccountsView(
                             type="search"
                             autocomplete="off"
                             spellcheck="false"
-                            bind:value=q
+                            bind:value=form.q
                         />
                     </div>
-                    {filters}
+                    <FilterFields population form structure homes />
                 </div>
-                <p id="accounts-multi-hint" class="field__hint">
-                    "Listes à choix multiples : Ctrl (ou Cmd) + clic, ou Maj + flèches, pour en choisir plusieurs."
-                </p>
                 <div class="filters__actions">
                     <button type="submit" class="button">"Rechercher"</button>
                     <button type="button" class="button button--secondary" on:click=reset_form>
@@ -1040,36 +740,34 @@ pub fn AccountsView(
                                 {header_cells()}
                             </tr>
                         </thead>
-                        <tbody>
-                            <For
-                                each=rows
-                                key=|a| (a.id.clone(), a.state.clone(), a.notified_at, a.provisional_password.clone())
-                                children=move |a| {
-                                    view! {
-                                        <AccountRow
-                                            a
-                                            population
-                                            cols=row_cols.get_value()
-                                            selected
-                                            all=is_checked
-                                            on_check=row_checked
-                                            on_open=may_view.then_some(open_detail)
-                                            on_reset=(troubleshooting && may_reset).then_some(reset_row)
-                                        />
-                                    }
-                                }
-                            />
-                        </tbody>
+                        {if population == Population::Guardians {
+                            view! {
+                                <For each=rows key=row_key children=move |a| {
+                                    view! { <GuardianRows a cols=row_cols.get_value() actions=row_actions /> }
+                                } />
+                            }
+                                .into_any()
+                        } else {
+                            view! {
+                                <tbody>
+                                    <For each=rows key=row_key children=move |a| {
+                                        view! {
+                                            <AccountRow a population cols=row_cols.get_value() actions=row_actions />
+                                        }
+                                    } />
+                                </tbody>
+                            }
+                                .into_any()
+                        }}
                     </table>
                 </div>
             </Show>
-            <Show when=move || pages().is_some_and(|(_, count)| count > 1)>
-                <Pager
-                    pages=Signal::derive(pages)
+            <Show when=has_rows>
+                <RangePager
+                    state=Signal::derive(move || loaded().map(|(total, page, per)| (page, per, total)))
                     on_page=Callback::new(to_page)
                     label="Pagination des résultats"
-                    previous="Précédent"
-                    next="Suivant"
+                    noun=population.noun()
                 />
             </Show>
             {move || {

@@ -96,7 +96,7 @@ impl Population {
     }
 }
 
-/// The origins a guardian's account may have, for the search filter.
+/// The origins an account may have, in the order the filter offers them.
 pub(super) const ORIGINS: [&str; 6] = [
     "establishment",
     "guardian",
@@ -105,6 +105,32 @@ pub(super) const ORIGINS: [&str; 6] = [
     "ent",
     "unknown",
 ];
+
+impl Population {
+    /// The account states this population's accounts can be in, for the « État(s) de
+    /// compte » filter: « En cours d'activation » is a guardians-only state (core's
+    /// `AccountState::applies_to`), so the pupils' lists do not offer it.
+    pub fn states(self) -> Vec<(&'static str, &'static str)> {
+        crate::text::ACCOUNT_STATES
+            .iter()
+            .copied()
+            .filter(|(v, _)| self == Population::Guardians || *v != "activation_in_progress")
+            .collect()
+    }
+
+    /// The origins this population's accounts can have, for the « Origine du compte »
+    /// filter: self-registration and FranceConnect are guardians' ways in (the pupils' lists
+    /// refuse them as filters).
+    pub fn origins(self) -> Vec<&'static str> {
+        ORIGINS
+            .iter()
+            .copied()
+            .filter(|o| {
+                self == Population::Guardians || !matches!(*o, "guardian" | "franceconnect")
+            })
+            .collect()
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -127,5 +153,19 @@ mod tests {
             Some(Population::ExternalStudents)
         );
         assert_eq!(Population::of(Tab::Journal), None);
+    }
+
+    #[test]
+    fn pupils_are_never_offered_guardian_only_states_or_origins() {
+        let values = |p: Population| p.states().into_iter().map(|(v, _)| v).collect::<Vec<_>>();
+        assert!(!values(Population::Students).contains(&"activation_in_progress"));
+        assert!(!values(Population::ExternalStudents).contains(&"activation_in_progress"));
+        assert!(values(Population::Guardians).contains(&"activation_in_progress"));
+        assert_eq!(values(Population::Students).len(), 3);
+        assert_eq!(
+            Population::Students.origins(),
+            ["establishment", "aten", "ent", "unknown"]
+        );
+        assert_eq!(Population::Guardians.origins().len(), 6);
     }
 }

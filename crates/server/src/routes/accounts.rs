@@ -191,7 +191,7 @@ pub async fn search(
         .store()
         .search_accounts(&Search {
             population,
-            filter,
+            filter: filter.clone(),
             sort,
             start,
             per_page,
@@ -220,7 +220,12 @@ pub async fn search(
         .map(|r| item(&state, &scoped, r))
         .collect::<Result<Vec<_>, _>>()?;
     if population == Population::Guardians {
-        let links = scoped.store().linked_students(&ids).await?;
+        // One row per pupil–guardian pair on screen: the pupils the search's pupil-side
+        // filters keep (a class filter lists that class's pairs only).
+        let links = scoped
+            .store()
+            .linked_students_matching(&ids, &filter)
+            .await?;
         for it in &mut items {
             it.students = links
                 .iter()
@@ -232,6 +237,8 @@ pub async fn search(
                     identifier: None,
                     state: None,
                     class: l.class.clone(),
+                    mef: l.mef.clone(),
+                    level: l.level.clone(),
                     relationship: l.relationship.clone(),
                     reported_wrong: l.reported_wrong,
                 })
@@ -299,6 +306,8 @@ async fn load_detail(
             identifier: Some(l.identifier.clone()),
             state: Some(l.state.clone()),
             class: l.class.clone(),
+            mef: None,
+            level: None,
             relationship: l.relationship.clone(),
             reported_wrong: l.reported_wrong,
         })

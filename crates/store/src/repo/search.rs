@@ -152,6 +152,8 @@ pub struct LinkedStudent {
     pub class: Option<String>,
     pub mef: Option<String>,
     pub mef_label: Option<String>,
+    /// The MEF's level (« Niveau » of seed 001 §5.1, e.g. `3EME`, `CM2`).
+    pub level: Option<String>,
     pub relationship: String,
     pub reported_wrong: bool,
 }
@@ -858,6 +860,20 @@ impl Store {
         uai: &str,
         guardian_ids: &[String],
     ) -> Result<Vec<LinkedStudent>> {
+        self.linked_students_matching(uai, guardian_ids, &AccountFilter::default())
+            .await
+    }
+
+    /// As [`Store::linked_students`], keeping only the links the pupil-side filters of a
+    /// guardians' search match (class, MEF, pupil's name, reported link): the « Responsables »
+    /// list shows one row per pupil–guardian pair, and a search by class lists that class's
+    /// pairs, not the guardian's other children as well.
+    pub(crate) async fn linked_students_matching(
+        &self,
+        uai: &str,
+        guardian_ids: &[String],
+        filter: &AccountFilter,
+    ) -> Result<Vec<LinkedStudent>> {
         if guardian_ids.is_empty() {
             return Ok(vec![]);
         }
@@ -871,6 +887,7 @@ impl Store {
                 .expr_as(col("c", "code"), a("class"))
                 .expr_as(col("m", "short_label"), a("mef"))
                 .expr_as(col("m", "long_label"), a("mef_label"))
+                .expr_as(col("m", "level"), a("level"))
                 .expr_as(col("l", "relationship"), a("relationship"))
                 .expr_as(col("l", "reported_wrong"), a("reported_wrong"))
                 .from_as(a("guardian_links"), a("l"))
@@ -884,8 +901,17 @@ impl Store {
                 .and_where(col("s", "left_at").is_null())
                 .and_where(col("l", "guardian_id").is_in(chunk.to_vec()))
                 .order_by_expr(col("s", "family_key").into(), Order::Asc)
-                .order_by_expr(col("s", "first_key").into(), Order::Asc);
+                .order_by_expr(col("s", "first_key").into(), Order::Asc)
+                .order_by_expr(col("s", "id").into(), Order::Asc);
             join_structure(&mut q);
+            // The same pupil-side conditions as the search's link test (`base_with`).
+            q.cond_where(structure_cond(filter, Some(uai)));
+            if let Some(name) = filter.student.as_deref().and_then(|t| name_cond("s", t)) {
+                q.cond_where(name);
+            }
+            if let Some(reported) = filter.link_reported {
+                q.and_where(col("l", "reported_wrong").eq(reported));
+            }
             let backend = self.db.get_database_backend();
             out.extend(
                 LinkedStudent::find_by_statement(build(backend, &q))
