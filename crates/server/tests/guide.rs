@@ -171,3 +171,40 @@ http_test! {
         assert_eq!(foreign.status(), 404);
     }
 }
+
+/// With the SPA built, its catch-all answers every unknown path with `index.html`: the guide
+/// (GET and HEAD) must still win, and the console's own routes still get the SPA.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_guide_is_not_swallowed_by_the_spa() {
+    let spa = std::env::temp_dir().join(format!("sesame-spa-{}", sesame_store::ids::new_id()));
+    std::fs::create_dir_all(&spa).unwrap();
+    std::fs::write(spa.join("index.html"), "<!doctype html><p>console</p>").unwrap();
+    let dir = spa.clone();
+    let app = TestApp::spawn_with(sesame_store::Backend::Sqlite, move |c| c.spa_dir = dir).await;
+
+    let guide = app.get("/guide", None).await;
+    assert_eq!(guide.status(), 200);
+    let html = guide.text().await.unwrap();
+    assert!(html.contains("Guide d’utilisation de Sésame"), "{html}");
+    let head = app.http.head(app.url("/guide")).send().await.unwrap();
+    assert_eq!(head.status(), 200);
+    assert!(head.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("default-src 'none'"));
+    let css = app
+        .http
+        .head(app.url("/guide/guide.css"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        css.headers()["content-type"].to_str().unwrap(),
+        "text/css; charset=utf-8"
+    );
+
+    let console = app.get("/etablissements/0450750W/eleves", None).await;
+    assert_eq!(console.status(), 200);
+    assert!(console.text().await.unwrap().contains("console"));
+    std::fs::remove_dir_all(spa).unwrap();
+}

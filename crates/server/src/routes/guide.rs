@@ -18,9 +18,12 @@ pub const CSS_PATH: &str = "/guide/guide.css";
 /// Registers the guide's routes. Called before the SPA's catch-all, which would otherwise
 /// answer `/guide` with the console's `index.html`.
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    // HEAD too: without it a HEAD request would fall through to the SPA's `index.html`.
     cfg.route(PATH, web::get().to(page))
+        .route(PATH, web::head().to(page))
         .route(&format!("{PATH}/"), web::get().to(to_page))
-        .route(CSS_PATH, web::get().to(stylesheet));
+        .route(CSS_PATH, web::get().to(stylesheet))
+        .route(CSS_PATH, web::head().to(stylesheet));
 }
 
 async fn page() -> HttpResponse {
