@@ -151,11 +151,13 @@ pub fn EstablishmentScreen(
                             <div class="panel" role="status">
                                 <h3>"Élèves extérieurs"</h3>
                                 <p>
+                                    // No-break spaces keep « » with their words.
                                     "Aucun élève d’un autre établissement ne suit d’enseignement mutualisé "
-                                    "dans cet établissement : il n’a donc pas de rubrique « Élèves extérieurs »."
+                                    "dans cet établissement\u{a0}: il n’a donc pas de rubrique "
+                                    "«\u{a0}Élèves extérieurs\u{a0}»."
                                 </p>
                                 <p>
-                                    "Les comptes de vos élèves sont dans la rubrique « Élèves ». "
+                                    "Les comptes de vos élèves sont dans la rubrique «\u{a0}Élèves\u{a0}». "
                                     <a href=home.url() on:click=follow(route, home.clone())>
                                         "Revenir à l’accueil de l’établissement"
                                     </a>
