@@ -41,16 +41,22 @@ const docLink = (page) =>
 
 /** Checks that `guide` shows the section `id`: present, visible, scrolled to. */
 async function expectSection(guide, id, from) {
-  await guide.waitForLoadState('domcontentloaded');
+  // The browser scrolls to the fragment once the page (its stylesheet) has loaded.
+  await guide.waitForLoadState('load');
   const url = new URL(guide.url());
   if (url.pathname !== '/guide' || url.hash !== `#${id}`) {
     throw new Error(`${from} opened ${guide.url()}, not /guide#${id}`);
   }
   const section = guide.locator(`[id="${id}"]`);
   await section.waitFor({ state: 'visible' });
-  const top = await section.evaluate((el) => el.getBoundingClientRect().top);
-  const height = await guide.evaluate(() => window.innerHeight);
-  if (top < -2 || top > height / 2) {
+  const inView = (target) => {
+    const top = document.getElementById(target).getBoundingClientRect().top;
+    return top >= -2 && top < window.innerHeight / 2;
+  };
+  try {
+    await guide.waitForFunction(inView, id, { timeout: 5_000 });
+  } catch {
+    const top = await section.evaluate((el) => el.getBoundingClientRect().top);
     throw new Error(`${from}: #${id} is not scrolled into view (top at ${top}px)`);
   }
   ok(`${from} → /guide#${id}, section shown`);
