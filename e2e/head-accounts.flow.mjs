@@ -254,11 +254,12 @@ async function run(page) {
   await page.waitForFunction(() => /^\d+ responsable\(s\)$/.test(document.querySelector('.results__count')?.textContent.trim() || ''));
   await checkScreen(page, 'responsables');
 
-  step('« Élèves extérieurs » here, then at the LP that hosts this collège’s pupils');
-  await tabs.getByRole('link', { name: 'Élèves extérieurs', exact: true }).click();
-  await page.getByRole('heading', { name: 'Gestion des comptes élèves extérieurs' }).waitFor();
-  await resultsCount(page, 'élève(s) extérieur(s)');
-  await checkScreen(page, 'eleves-exterieurs');
+  step('no « Élèves extérieurs » here (the collège hosts none), then at the LP that hosts this collège’s pupils');
+  // Seed 001 §2: the tab exists only where there are external pupils (e2e/guide.flow.mjs
+  // checks the collège's message).
+  if ((await tabs.getByRole('link', { name: 'Élèves extérieurs', exact: true }).count()) > 0) {
+    throw new Error('the collège, which hosts no external pupil, offers « Élèves extérieurs »');
+  }
   await page.goto(`${baseUrl}/etablissements/${LP_UAI}/eleves-exterieurs`, { waitUntil: 'domcontentloaded' });
   await page.getByRole('heading', { name: 'Gestion des comptes élèves extérieurs' }).waitFor();
   const externals = await resultsCount(page, 'élève(s) extérieur(s)');

@@ -115,9 +115,22 @@ pub fn App() -> impl IntoView {
                         "Administration des comptes élèves et responsables"
                     </p>
                 </div>
-                <Show when=move || signed_in.get()>
-                    <AccountNav session notice route />
-                </Show>
+                <div class="site-header__tools">
+                    // On every screen, the sign-in page included (seed 001 §2: « Accès au
+                    // guide »). A new tab, so the screen being helped stays as it is.
+                    <a
+                        class="doc-link"
+                        href=sesame_api::guide::PATH
+                        target="_blank"
+                        rel="noopener"
+                    >
+                        "Documentation"
+                        <span class="visually-hidden">" (s’ouvre dans un nouvel onglet)"</span>
+                    </a>
+                    <Show when=move || signed_in.get()>
+                        <AccountNav session notice route />
+                    </Show>
+                </div>
             </div>
         </header>
         <main id="contenu" class="content" tabindex="-1">

@@ -1,5 +1,6 @@
 //! An establishment's frame: its heading, the tab bar of the screens the caller's rights open
-//! (never a tab that would answer « Accès refusé »), and « Accueil ».
+//! (never a tab that would answer « Accès refusé », nor « Élèves extérieurs » where there are
+//! none), the link to the guide's section on the screen shown, and « Accueil ».
 
 use std::time::Duration;
 
@@ -19,6 +20,8 @@ enum Known {
         name: String,
         rights: Vec<String>,
         updated: Option<String>,
+        /// Pupils of other establishments following shared teaching here.
+        external_students: u64,
     },
     /// Not among the caller's establishments (or the list could not be had).
     Unknown,
@@ -55,6 +58,7 @@ pub fn EstablishmentScreen(
                     name: e.name,
                     rights: e.rights,
                     updated: e.data_updated_at.map(local_date),
+                    external_students: e.external_students,
                 },
                 None => Known::Unknown,
             });
@@ -65,6 +69,20 @@ pub fn EstablishmentScreen(
             Known::Found { rights, .. } => rights.iter().any(|r| r == t.required_right()),
             _ => false,
         })
+    };
+    // « Élèves extérieurs » has the right but no pupil to show: not in the bar, and a message
+    // instead of an empty search when its URL is opened.
+    let no_externals = move |t: Tab| {
+        t == Tab::ExternalStudents
+            && known.with(|k| {
+                matches!(
+                    k,
+                    Known::Found {
+                        external_students: 0,
+                        ..
+                    }
+                )
+            })
     };
     let current = move |t: Tab| (tab.get() == Some(t)).then_some("page");
     let module = move || {
@@ -90,7 +108,7 @@ pub fn EstablishmentScreen(
         move || {
             Tab::ALL
                 .into_iter()
-                .filter(|t| may(*t))
+                .filter(|t| may(*t) && !no_externals(*t))
                 .map(|t| {
                     let to = Route::tab_of(&uai, t);
                     view! {
@@ -141,6 +159,13 @@ pub fn EstablishmentScreen(
                 <ul class="tabs__list">{tabs}</ul>
             </nav>
             {move || {
+                let t = tab.get()?;
+                known.with(|k| match k {
+                    Known::Found { rights, .. } => Some(view! { <TabHelp tab=t rights=rights.clone() /> }),
+                    _ => None,
+                })
+            }}
+            {move || {
                 let uai = body_uai.clone();
                 let Some(t) = tab.get() else { return ().into_any() };
                 match known.get() {
@@ -161,10 +186,31 @@ pub fn EstablishmentScreen(
                         </div>
                     }
                         .into_any(),
-                    Known::Found { rights, updated, .. } => match t {
+                    Known::Found { .. } if no_externals(t) => {
+                        let home = Route::tab_of(&uai, Tab::Home);
+                        view! {
+                            <div class="panel" role="status">
+                                <h3>"Élèves extérieurs"</h3>
+                                <p>
+                                    // No-break spaces keep « » with their words.
+                                    "Aucun élève d’un autre établissement ne suit d’enseignement mutualisé "
+                                    "dans cet établissement\u{a0}: il n’a donc pas de rubrique "
+                                    "«\u{a0}Élèves extérieurs\u{a0}»."
+                                </p>
+                                <p>
+                                    "Les comptes de vos élèves sont dans la rubrique «\u{a0}Élèves\u{a0}». "
+                                    <a href=home.url() on:click=follow(route, home.clone())>
+                                        "Revenir à l’accueil de l’établissement"
+                                    </a>
+                                </p>
+                            </div>
+                        }
+                            .into_any()
+                    }
+                    Known::Found { rights, updated, external_students, .. } => match t {
                         Tab::Home => {
                             let module = module_name(&rights);
-                            view! { <EstablishmentHome uai route rights updated module /> }.into_any()
+                            view! { <EstablishmentHome uai route rights updated module external_students /> }.into_any()
                         }
                         Tab::Students | Tab::ExternalStudents | Tab::Guardians => view! {
                             <AccountsView uai tab=t rights route session notice />
@@ -190,11 +236,12 @@ fn EstablishmentHome(
     updated: Option<String>,
     /// The teacher's module: its own welcome and descriptions.
     module: Option<&'static str>,
+    external_students: u64,
 ) -> impl IntoView {
     let troubleshooting = module.is_some();
     let offered: Vec<Tab> = Tab::ALL
         .into_iter()
-        .filter(|t| *t != Tab::Home && rights.iter().any(|r| r == t.required_right()))
+        .filter(|t| *t != Tab::Home && t.offered(&rights, external_students))
         .collect();
     let links = offered
         .into_iter()
@@ -244,6 +291,23 @@ fn describe(t: Tab, troubleshooting: bool) -> &'static str {
         Tab::Delegations => "déléguer l’administration ou le dépannage des comptes",
         Tab::Journal => "les actions effectuées sur les comptes de l’établissement",
         Tab::Directory => "l’annuaire ENT : recherche, groupes, mots de passe, création de comptes",
+    }
+}
+
+/// « Aide sur cette rubrique »: the guide's section on the screen shown, in a new tab so the
+/// screen (a search, a selection) stays as it is.
+#[component]
+fn TabHelp(tab: Tab, rights: Vec<String>) -> impl IntoView {
+    let href = sesame_api::guide::section_url(tab.guide_section(&rights));
+    view! {
+        <p class="tab-help">
+            <a class="tab-help__link" href=href target="_blank" rel="noopener">
+                "Aide sur cette rubrique"
+                <span class="visually-hidden">
+                    " « " {tab.label()} " » (s’ouvre dans un nouvel onglet)"
+                </span>
+            </a>
+        </p>
     }
 }
 

@@ -104,6 +104,25 @@ impl Tab {
         }
     }
 
+    /// Whether the tab bar (and the home's list) offers the tab: the caller's rights open
+    /// it, and « Élèves extérieurs » appears only where pupils of other establishments follow
+    /// shared teaching (seed 001 §2: « un onglet supplémentaire »).
+    pub fn offered(&self, rights: &[String], external_students: u64) -> bool {
+        rights.iter().any(|r| r == self.required_right())
+            && (*self != Tab::ExternalStudents || external_students > 0)
+    }
+
+    /// The section of the user guide about this tab (one of `sesame_api::guide::SECTIONS`):
+    /// named like the tab's URL segment. A teacher with the troubleshooting module (who may
+    /// search students but not notify them) is sent to the part written for that module.
+    pub fn guide_section(&self, rights: &[String]) -> &'static str {
+        match self {
+            Tab::Home => "accueil",
+            Tab::Students if !rights.iter().any(|r| r == "students:notify") => "depannage",
+            t => t.slug(),
+        }
+    }
+
     /// The right (see the API's `Establishment.rights`) without which the tab is not offered.
     pub fn required_right(&self) -> &'static str {
         match self {
@@ -564,6 +583,50 @@ mod tests {
         assert_eq!(p.has_email, None);
         assert_eq!(p.link_reported, Some(false));
         assert_eq!(p.sort, "-state");
+    }
+
+    fn rights(list: &[&str]) -> Vec<String> {
+        list.iter().map(|r| (*r).to_owned()).collect()
+    }
+
+    #[test]
+    fn external_students_tab_only_where_there_are_some() {
+        let head = rights(&[
+            "establishment:view",
+            "students:search",
+            "external-students:search",
+        ]);
+        assert!(Tab::ExternalStudents.offered(&head, 30));
+        assert!(!Tab::ExternalStudents.offered(&head, 0));
+        // The count hides no other tab, and rights still come first.
+        assert!(Tab::Students.offered(&head, 0));
+        assert!(!Tab::ExternalStudents.offered(&rights(&["students:search"]), 30));
+    }
+
+    #[test]
+    fn every_tab_links_to_a_section_of_the_guide() {
+        let head = rights(&["students:search", "students:notify"]);
+        let teacher = rights(&["students:search", "students:reset-password"]);
+        for tab in Tab::ALL {
+            for r in [&head, &teacher] {
+                let section = tab.guide_section(r);
+                assert!(
+                    sesame_api::guide::SECTIONS.contains(&section),
+                    "{tab:?} links to #{section}, which the guide does not declare"
+                );
+            }
+        }
+        assert_eq!(Tab::Home.guide_section(&head), "accueil");
+        assert_eq!(Tab::Students.guide_section(&head), "eleves");
+        assert_eq!(Tab::Students.guide_section(&teacher), "depannage");
+        assert_eq!(
+            Tab::ExternalStudents.guide_section(&head),
+            "eleves-exterieurs"
+        );
+        assert_eq!(
+            sesame_api::guide::section_url(Tab::Directory.guide_section(&head)),
+            "/guide#annuaire"
+        );
     }
 
     #[test]

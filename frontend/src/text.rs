@@ -176,6 +176,7 @@ mod tests {
             degree: 2,
             academy: "Orléans-Tours".into(),
             data_updated_at: None,
+            external_students: 0,
             rights: vec![],
         }
     }

@@ -22,4 +22,9 @@ pub struct Establishment {
     /// the screens these open. Every request is still checked on its own.
     #[serde(default)]
     pub rights: Vec<String>,
+    /// Pupils of other establishments who follow shared teaching here (« élèves
+    /// extérieurs », pupils who left not counted). Consoles offer the « Élèves extérieurs »
+    /// screen only when there are some (seed 001 §2).
+    #[serde(default)]
+    pub external_students: u64,
 }

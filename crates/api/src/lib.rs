@@ -9,6 +9,7 @@ pub mod auth;
 pub mod delegations;
 pub mod ent;
 pub mod establishments;
+pub mod guide;
 pub mod holders;
 pub mod imports;
 pub mod page;

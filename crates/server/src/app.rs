@@ -125,6 +125,7 @@ pub fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
             .wrap(actix_web::middleware::from_fn(crate::telemetry::record))
             .wrap(Compress::default())
             .configure(api_routes)
+            .configure(routes::guide::configure)
             // Metrics moved to their own listener: a scraper still pointed here gets a plain
             // 404, not the SPA's page with a 200.
             .route(
@@ -184,6 +185,11 @@ pub fn run_metrics(listener: TcpListener) -> std::io::Result<Server> {
 const SPA_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
 img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
+/// The user guide's policy: a document with its stylesheet and nothing else (no script at
+/// all), not to be framed.
+pub const GUIDE_CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; \
+frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
 async fn security_headers(
     req: actix_web::dev::ServiceRequest,
     next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
@@ -203,6 +209,9 @@ async fn security_headers(
     if path.starts_with("/api/") {
         // Responses carry tokens and provisional passwords: never cache them anywhere.
         set("cache-control", "no-store");
+    } else if path == sesame_api::guide::PATH || path.starts_with("/guide/") {
+        set("content-security-policy", GUIDE_CSP);
+        set("cache-control", "no-cache");
     } else if !path.starts_with("/swagger-ui") {
         set("content-security-policy", SPA_CSP);
         // File names carry no hash: revalidate so the JS glue always matches the wasm.

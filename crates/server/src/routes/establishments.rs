@@ -16,8 +16,10 @@ pub struct EstablishmentQuery {
     pub q: Option<String>,
 }
 
-pub fn to_api(e: Row, caller: &Caller) -> Establishment {
+/// `external_students`: see [`Establishment::external_students`].
+pub fn to_api(e: Row, caller: &Caller, external_students: u64) -> Establishment {
     Establishment {
+        external_students,
         rights: caller.rights_at(&e),
         uai: e.uai,
         name: e.name,
@@ -43,8 +45,15 @@ pub async fn list(
         .store
         .establishments_among(&caller.uais(), query.q.as_deref())
         .await?;
+    let uais: Vec<String> = rows.iter().map(|e| e.uai.clone()).collect();
+    let externals = state.store.external_student_counts(&uais).await?;
     Ok(web::Json(
-        rows.into_iter().map(|e| to_api(e, &caller)).collect(),
+        rows.into_iter()
+            .map(|e| {
+                let n = externals.get(&e.uai).copied().unwrap_or(0);
+                to_api(e, &caller, n)
+            })
+            .collect(),
     ))
 }
 
@@ -65,5 +74,11 @@ pub async fn get_one(
     let scoped = caller
         .authorize(&state, &uai, Action::ViewEstablishment)
         .await?;
-    Ok(web::Json(to_api(scoped.establishment, &caller)))
+    let uai = scoped.establishment.uai.clone();
+    let externals = state
+        .store
+        .external_student_counts(std::slice::from_ref(&uai))
+        .await?;
+    let n = externals.get(&uai).copied().unwrap_or(0);
+    Ok(web::Json(to_api(scoped.establishment, &caller, n)))
 }

@@ -9,6 +9,7 @@ pub mod documents;
 pub mod ent;
 pub mod establishments;
 pub mod extract;
+pub mod guide;
 pub mod health;
 pub mod holders;
 pub mod identifiers;

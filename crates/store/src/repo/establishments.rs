@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Condition, Expr, Func, LikeExpr};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -50,6 +52,41 @@ impl Store {
             .order_by_asc(establishment::Column::Name)
             .all(&self.db)
             .await?)
+    }
+
+    /// How many pupils of other establishments follow shared teaching at each of `uais` (the
+    /// « Élèves extérieurs » screen lists them; pupils who left are not counted). One grouped
+    /// query on the table's UAI index, whatever the number of establishments; an
+    /// establishment without any is absent from the map.
+    pub async fn external_student_counts(&self, uais: &[String]) -> Result<HashMap<String, u64>> {
+        use crate::repo::sql::{a, build, col};
+        use sea_orm::sea_query::{JoinType, Query};
+        use sea_orm::ConnectionTrait;
+        if uais.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let mut q = Query::select();
+        q.expr_as(col("x", "uai"), a("uai"))
+            .expr_as(Expr::col((a("x"), a("student_id"))).count(), a("n"))
+            .from_as(a("student_external_establishments"), a("x"))
+            .join_as(
+                JoinType::InnerJoin,
+                a("students"),
+                a("s"),
+                col("s", "id").equals((a("x"), a("student_id"))),
+            )
+            .and_where(col("x", "uai").is_in(uais.iter().cloned()))
+            .and_where(col("s", "left_at").is_null())
+            .group_by_col((a("x"), a("uai")));
+        let backend = self.db.get_database_backend();
+        let rows = self.db.query_all(build(backend, &q)).await?;
+        rows.iter()
+            .map(|r| {
+                let uai: String = r.try_get("", "uai")?;
+                let n: i64 = r.try_get("", "n")?;
+                Ok((uai, n.max(0) as u64))
+            })
+            .collect()
     }
 
     pub async fn establishment_count(&self) -> Result<u64> {
