@@ -125,7 +125,7 @@ pub fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
             .wrap(actix_web::middleware::from_fn(crate::telemetry::record))
             .wrap(Compress::default())
             .configure(api_routes)
-            .configure(routes::guide::configure)
+            .configure(crate::guide::configure)
             // Metrics moved to their own listener: a scraper still pointed here gets a plain
             // 404, not the SPA's page with a 200.
             .route(

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod bench;
 pub mod cli;
 pub mod config;
+pub mod guide;
 pub mod imports;
 pub mod mail;
 pub mod openapi;

@@ -9,7 +9,6 @@ pub mod documents;
 pub mod ent;
 pub mod establishments;
 pub mod extract;
-pub mod guide;
 pub mod health;
 pub mod holders;
 pub mod identifiers;

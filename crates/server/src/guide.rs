@@ -9,9 +9,9 @@ use sesame_api::guide::PATH;
 
 /// The page. Its section ids are those of [`sesame_api::guide::SECTIONS`] (checked by the
 /// `guide` integration test).
-pub const HTML: &str = include_str!("../../guide/guide.html");
+pub const HTML: &str = include_str!("../guide/guide.html");
 /// Its stylesheet, apart from the page because the policy allows no inline style.
-pub const CSS: &str = include_str!("../../guide/guide.css");
+pub const CSS: &str = include_str!("../guide/guide.css");
 /// Where the page asks for its stylesheet.
 pub const CSS_PATH: &str = "/guide/guide.css";
 
