@@ -31,6 +31,11 @@ pub struct PasswordChangeRequest {
     pub current_password: String,
     /// At least 8 characters mixing at least 3 of: lower case, upper case, digits, others.
     pub new_password: String,
+    /// Optional: the holder's e-mail address. It is recorded unconfirmed and a confirmation
+    /// link is sent to it; once confirmed it lets the holder recover a forgotten password or
+    /// identifier by themselves. Absent or empty: the address on file is left alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -40,6 +45,9 @@ pub struct PasswordChanged {
     pub state: String,
     /// This change activated the account.
     pub activated_now: bool,
+    /// An e-mail address was given and a confirmation link was sent to it.
+    #[serde(default)]
+    pub email_confirmation_sent: bool,
 }
 
 /// The account holder, as they see themselves.

@@ -12,6 +12,7 @@ pub mod establishments;
 pub mod holders;
 pub mod imports;
 pub mod page;
+pub mod password_rules;
 pub mod problem;
 pub mod settings;
 pub mod statistics;

@@ -49,6 +49,7 @@ pub async fn build_state(config: &Config, hasher: PasswordHasher) -> anyhow::Res
             webhook_retry_base: std::time::Duration::from_millis(config.webhook_retry_base_ms),
             webhook_poll: std::time::Duration::from_millis(config.webhook_poll_ms.max(50)),
             webhook_timeout: std::time::Duration::from_millis(config.webhook_timeout_ms.max(100)),
+            public_url: config.public_url()?,
         }),
     })
 }
