@@ -5,14 +5,18 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
-apt_install chromium
+# zbar-tools and poppler-utils: e2e/holder.flow.mjs reads a letter's QR code and password off
+# its printed page, as a phone and a person would.
+apt_install chromium zbar-tools poppler-utils
 (cd e2e && npm ci --no-audit --no-fund --loglevel=error)
 cargo build --locked -p sesame-server
 
 work=$(mktemp -d)
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 port=$(free_port)
-DATABASE_URL="sqlite://$work/demo.sqlite?mode=rwc" SESAME_SECRET_KEY_FILE="$work/secret.key" \
+# SESAME_PUBLIC_URL: letters point to this very server's /compte (e2e/holder.flow.mjs).
+SESAME_PUBLIC_URL="http://127.0.0.1:$port" \
+    DATABASE_URL="sqlite://$work/demo.sqlite?mode=rwc" SESAME_SECRET_KEY_FILE="$work/secret.key" \
     target/debug/sesame serve --demo --bind "127.0.0.1:$port" >"$work/server.log" 2>&1 &
 server=$!
 # A second demo server whose sessions are short (e2e/session.flow.mjs): access tokens expire

@@ -67,7 +67,7 @@ pub fn AccountView(step: StepSignal) -> impl IntoView {
                     </ul>
                 }
             })}
-        <button type="button" class="button button--secondary" on:click=sign_out>
+        <button type="button" class="button button--secondary holder__signout" on:click=sign_out>
             "Se déconnecter"
         </button>
     }

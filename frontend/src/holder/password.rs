@@ -178,7 +178,12 @@ pub fn ChoosePassword(step: StepSignal) -> impl IntoView {
             "personnel : il remplace le mot de passe provisoire du courrier, qui ne fonctionnera "
             "plus ensuite."
         </p>
-        <form class="form" on:submit=on_submit aria-busy=move || pending.get().to_string()>
+        <form
+            class="form"
+            novalidate
+            on:submit=on_submit
+            aria-busy=move || pending.get().to_string()
+        >
             <NewPasswordFields new confirmation new_error confirmation_error />
             <div class="field">
                 <label for="holder-email">"Adresse électronique (facultative)"</label>

@@ -81,7 +81,12 @@ pub fn SignIn(step: StepSignal, login: String) -> impl IntoView {
         <p class="notice" class:notice--shown=notice.is_some() role="status">
             {notice.clone()}
         </p>
-        <form class="form" on:submit=on_submit aria-busy=move || pending.get().to_string()>
+        <form
+            class="form"
+            novalidate
+            on:submit=on_submit
+            aria-busy=move || pending.get().to_string()
+        >
             <div class="field">
                 <label for="holder-identifier">"Identifiant"</label>
                 <input
