@@ -91,3 +91,73 @@ pub struct LinkReported {
     /// When it was first reported (reporting again changes nothing).
     pub reported_at: DateTime<Utc>,
 }
+
+/// A single-use link from an e-mail, followed on the holders' page.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LinkToken {
+    /// The token from the link's fragment (`#jeton=…`).
+    pub token: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EmailConfirmed {
+    /// The account's identifier in force.
+    pub identifier: String,
+    /// Always true.
+    pub email_validated: bool,
+}
+
+/// « Mot de passe oublié » / « Identifiant oublié ».
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecoveryRequest {
+    /// The confirmed e-mail address of the account.
+    pub email: String,
+    /// `password` (a link to choose a new one) or `identifier` (a reminder of it).
+    pub forgotten: String,
+}
+
+/// A guardian known to the school asks for their account without waiting for a letter.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RegistrationRequest {
+    pub family_name: String,
+    pub first_name: String,
+    /// One of their children's names and birth date (`YYYY-MM-DD`), as the school has them.
+    pub student_family_name: String,
+    pub student_first_name: String,
+    pub student_birth_date: String,
+    /// The address the school holds for the guardian: the link is sent there.
+    pub email: String,
+}
+
+/// The answer to a recovery or registration request: always the same, whether or not an
+/// account matched (nobody learns from it who has an account).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LinkRequested {
+    /// What to tell the person (French).
+    pub message: String,
+}
+
+/// A new password chosen through an e-mailed link (recovery or registration).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LinkPasswordRequest {
+    pub token: String,
+    /// At least 8 characters mixing at least 3 of: lower case, upper case, digits, others.
+    pub new_password: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LinkPasswordSet {
+    /// The identifier to sign in with from now on.
+    pub identifier: String,
+    /// `activated`.
+    pub state: String,
+    /// This activated the account.
+    pub activated_now: bool,
+}

@@ -94,7 +94,7 @@ async fn password_matches(
 }
 
 /// The identifier to file an account's events under: the one in force now.
-fn actor(account: &Account) -> String {
+pub(crate) fn actor(account: &Account) -> String {
     let pending = pending_change(account);
     identifier_in_force(
         &account.identifier,
@@ -104,7 +104,7 @@ fn actor(account: &Account) -> String {
     .to_owned()
 }
 
-async fn holder_event(
+pub(crate) async fn holder_event(
     state: &AppState,
     account: &Account,
     action: &str,
