@@ -306,16 +306,10 @@ async fn send_resets(
     address: Option<IpAddr>,
 ) -> Result<(), ApiError> {
     for account in accounts {
+        // To the address as confirmed, not as typed (case may differ).
+        let to = account.email.as_deref().unwrap_or(email);
         let event = holder_event(state, account, "account.password_reset_request", address).await?;
-        issue_and_send(
-            state,
-            account,
-            LinkPurpose::ResetPassword,
-            email,
-            None,
-            event,
-        )
-        .await?;
+        issue_and_send(state, account, LinkPurpose::ResetPassword, to, None, event).await?;
     }
     Ok(())
 }
@@ -339,9 +333,10 @@ async fn send_identifiers(
         if identifiers.len() > 1 { "s" } else { "" },
         identifiers.iter().map(|i| format!("  - {i}")).collect::<Vec<_>>().join("\n"),
     );
+    let to = accounts[0].email.as_deref().unwrap_or(email);
     let sent = state
         .mailer
-        .send(email, "Votre identifiant — compte ÉduConnect", &body)
+        .send(to, "Votre identifiant — compte ÉduConnect", &body)
         .await;
     for account in accounts {
         let mut event = holder_event(state, account, "account.identifier_reminder", address)
@@ -434,11 +429,13 @@ pub async fn registration(
         let outcome = async {
             let event =
                 holder_event(&state, &account, "account.registration_request", address).await?;
+            // To the address the school holds, as it holds it.
+            let to = account.email.clone().unwrap_or(email);
             issue_and_send(
                 &state,
                 &account,
                 LinkPurpose::Register,
-                &email,
+                &to,
                 Some(on_registration_request(s, o)),
                 event,
             )
