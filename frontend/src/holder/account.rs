@@ -28,6 +28,7 @@ pub fn AccountView(step: StepSignal) -> impl IntoView {
     let sign_out = move |_| {
         step.set(Step::SignIn {
             notice: Some("Vous êtes déconnecté.".into()),
+            login: None,
         })
     };
     view! {

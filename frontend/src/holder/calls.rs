@@ -52,3 +52,40 @@ pub fn field_message(e: &ApiError, field: &str) -> Option<String> {
         _ => None,
     }
 }
+
+pub async fn recovery(
+    body: &sesame_api::holders::RecoveryRequest,
+) -> Result<sesame_api::holders::LinkRequested, ApiError> {
+    json(send(post("/api/v1/account/recovery").json(body)).await?).await
+}
+
+pub async fn registration(
+    body: &sesame_api::holders::RegistrationRequest,
+) -> Result<sesame_api::holders::LinkRequested, ApiError> {
+    json(send(post("/api/v1/account/registration").json(body)).await?).await
+}
+
+pub async fn confirm_email(token: &str) -> Result<sesame_api::holders::EmailConfirmed, ApiError> {
+    let body = sesame_api::holders::LinkToken {
+        token: token.to_owned(),
+    };
+    json(send(post("/api/v1/account/email/confirm").json(&body)).await?).await
+}
+
+/// Chooses a password with an e-mailed link: `registration` or `recovery`.
+pub async fn link_password(
+    registration: bool,
+    token: &str,
+    new_password: &str,
+) -> Result<sesame_api::holders::LinkPasswordSet, ApiError> {
+    let url = if registration {
+        "/api/v1/account/registration/password"
+    } else {
+        "/api/v1/account/recovery/password"
+    };
+    let body = sesame_api::holders::LinkPasswordRequest {
+        token: token.to_owned(),
+        new_password: new_password.to_owned(),
+    };
+    json(send(post(url).json(&body)).await?).await
+}

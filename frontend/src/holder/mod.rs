@@ -7,7 +7,9 @@
 mod account;
 mod calls;
 pub mod link;
+mod link_password;
 mod password;
+mod requests;
 pub mod rules;
 mod signin;
 
@@ -16,7 +18,10 @@ use leptos::prelude::*;
 use sesame_api::holders::HolderProfile;
 
 use account::AccountView;
+use link::Purpose;
+use link_password::{ConfirmEmail, LinkPassword};
 use password::ChoosePassword;
+use requests::{RecoveryForm, RegisterForm, Requested};
 use signin::SignIn;
 
 /// The page's path.
@@ -33,6 +38,8 @@ pub enum Step {
     SignIn {
         /// A sentence to show above the form (signed out, password reset meanwhile…).
         notice: Option<String>,
+        /// The identifier to pre-fill instead of the letter's (after a recovery).
+        login: Option<String>,
     },
     /// Signed in with a provisional (or reset) password: a password must be chosen first.
     ChoosePassword {
@@ -47,6 +54,14 @@ pub enum Step {
         profile: HolderProfile,
         notice: Option<String>,
     },
+    /// « Mot de passe oublié » (`identifier == false`) or « Identifiant oublié ».
+    Recovery { identifier: bool },
+    /// A guardian's self-registration request.
+    Register,
+    /// A request was answered: the server's sentence.
+    Requested { message: String },
+    /// An e-mailed link being followed.
+    Link { purpose: Purpose, token: String },
 }
 
 impl Step {
@@ -55,6 +70,22 @@ impl Step {
             Step::SignIn { .. } => "Accéder à mon compte",
             Step::ChoosePassword { .. } => "Choisir mon mot de passe",
             Step::Account { .. } => "Mon compte",
+            Step::Recovery { identifier: false } => "Mot de passe oublié",
+            Step::Recovery { identifier: true } => "Identifiant oublié",
+            Step::Register => "Créer mon compte de responsable",
+            Step::Requested { .. } => "Demande envoyée",
+            Step::Link {
+                purpose: Purpose::ConfirmEmail,
+                ..
+            } => "Confirmation de mon adresse électronique",
+            Step::Link {
+                purpose: Purpose::ResetPassword,
+                ..
+            } => "Choisir un nouveau mot de passe",
+            Step::Link {
+                purpose: Purpose::Register,
+                ..
+            } => "Créer mon compte de responsable",
         }
     }
 
@@ -64,6 +95,15 @@ impl Step {
             Step::SignIn { .. } => 0,
             Step::ChoosePassword { .. } => 1,
             Step::Account { .. } => 2,
+            Step::Recovery { identifier: false } => 3,
+            Step::Recovery { identifier: true } => 4,
+            Step::Register => 5,
+            Step::Requested { .. } => 6,
+            Step::Link {
+                purpose: Purpose::ConfirmEmail,
+                ..
+            } => 7,
+            Step::Link { .. } => 8,
         }
     }
 }
@@ -77,7 +117,17 @@ pub fn HolderPage() -> impl IntoView {
         &location.search().unwrap_or_default(),
         &location.hash().unwrap_or_default(),
     );
-    let step: StepSignal = RwSignal::new(Step::SignIn { notice: None });
+    let first = match arrival.link.clone() {
+        Some((purpose, token)) => {
+            forget_token(purpose);
+            Step::Link { purpose, token }
+        }
+        None => Step::SignIn {
+            notice: None,
+            login: None,
+        },
+    };
+    let step: StepSignal = RwSignal::new(first);
     let screen = Memo::new(move |_| step.with(Step::screen));
     let heading = NodeRef::<html::H2>::new();
 
@@ -116,7 +166,13 @@ pub fn HolderPage() -> impl IntoView {
                     match screen.get() {
                         0 => view! { <SignIn step login /> }.into_any(),
                         1 => view! { <ChoosePassword step /> }.into_any(),
-                        _ => view! { <AccountView step /> }.into_any(),
+                        2 => view! { <AccountView step /> }.into_any(),
+                        3 => view! { <RecoveryForm step identifier=false /> }.into_any(),
+                        4 => view! { <RecoveryForm step identifier=true /> }.into_any(),
+                        5 => view! { <RegisterForm step /> }.into_any(),
+                        6 => view! { <Requested step /> }.into_any(),
+                        7 => view! { <ConfirmEmail step /> }.into_any(),
+                        _ => view! { <LinkPassword step /> }.into_any(),
                     }
                 }}
             </section>
@@ -124,5 +180,14 @@ pub fn HolderPage() -> impl IntoView {
         <footer class="site-footer">
             <p>"Sésame — comptes ÉduConnect des élèves et de leurs responsables"</p>
         </footer>
+    }
+}
+
+/// Takes the token out of the address bar (and so out of the history and of any screenshot
+/// or shared address): the page holds it in memory until it is posted.
+fn forget_token(purpose: Purpose) {
+    if let Ok(history) = window().history() {
+        let url = format!("{PATH}?etape={}", purpose.slug());
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
     }
 }

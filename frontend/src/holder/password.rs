@@ -150,6 +150,7 @@ pub fn ChoosePassword(step: StepSignal) -> impl IntoView {
                             "Votre mot de passe a été modifié entre-temps : reconnectez-vous."
                                 .into(),
                         ),
+                        login: None,
                     });
                 }
                 Err(e) => {

@@ -10,15 +10,15 @@ use super::{Step, StepSignal};
 
 #[component]
 pub fn SignIn(step: StepSignal, login: String) -> impl IntoView {
+    let (notice, login) = step.with_untracked(|s| match s {
+        Step::SignIn { notice, login: l } => (notice.clone(), l.clone().unwrap_or(login.clone())),
+        _ => (None, login.clone()),
+    });
     let prefilled = !login.is_empty();
     let identifier = RwSignal::new(login);
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let pending = RwSignal::new(false);
-    let notice = step.with_untracked(|s| match s {
-        Step::SignIn { notice } => notice.clone(),
-        _ => None,
-    });
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -127,5 +127,35 @@ pub fn SignIn(step: StepSignal, login: String) -> impl IntoView {
                 "Se connecter"
             </button>
         </form>
+        <div class="holder__more">
+            <p>
+                <button
+                    type="button"
+                    class="button button--link"
+                    on:click=move |_| step.set(Step::Recovery { identifier: false })
+                >
+                    "Mot de passe oublié ?"
+                </button>
+            </p>
+            <p>
+                <button
+                    type="button"
+                    class="button button--link"
+                    on:click=move |_| step.set(Step::Recovery { identifier: true })
+                >
+                    "Identifiant oublié ?"
+                </button>
+            </p>
+            <p>
+                "Vous êtes responsable d’un élève et n’avez pas encore de compte ? "
+                <button
+                    type="button"
+                    class="button button--link"
+                    on:click=move |_| step.set(Step::Register)
+                >
+                    "Créer mon compte"
+                </button>
+            </p>
+        </div>
     }
 }
