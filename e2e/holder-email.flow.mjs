@@ -110,10 +110,13 @@ async function run(page) {
 
   step('report a wrong link, confirmed first');
   const report = page.getByRole('button', { name: /^Signaler un rattachement erroné avec / }).first();
-  await report.click();
+  await report.focus();
+  await page.keyboard.press('Enter');
   await page.getByRole('button', { name: 'Confirmer le signalement' }).waitFor();
+  await page.waitForFunction(() => document.activeElement?.textContent.trim() === 'Confirmer le signalement');
+  await page.getByText('n’est pas votre enfant ? L’établissement en sera informé').waitFor();
   await checkScreen(page, 'holder-report-confirm');
-  await page.getByRole('button', { name: 'Confirmer le signalement' }).click();
+  await page.keyboard.press('Enter');
   await page.getByText('Rattachement signalé erroné : l’établissement en est informé.').first().waitFor();
   await checkScreen(page, 'holder-guardian-account');
 

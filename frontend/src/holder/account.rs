@@ -104,6 +104,17 @@ fn LinkItem(link: HolderLink, token: String) -> impl IntoView {
         });
     });
     let label = format!("Signaler un rattachement erroné avec {name}");
+    let confirm_text = StoredValue::new(format!(
+        "Signaler que {name} n’est pas votre enfant ? L’établissement en sera informé et \
+         vérifiera le rattachement."
+    ));
+    // The confirmation replaces the button that had the focus: the focus moves onto it.
+    let confirm_button = NodeRef::<leptos::html::Button>::new();
+    Effect::new(move |_| {
+        if let Some(b) = confirm_button.get() {
+            let _ = b.focus();
+        }
+    });
     view! {
         <li class="holder-links__item">
             <p class="holder-links__name">
@@ -139,8 +150,9 @@ fn LinkItem(link: HolderLink, token: String) -> impl IntoView {
                     }
                 >
                     <div class="holder-links__confirm" role="group" aria-label="Confirmer le signalement">
-                        <p>"Confirmez-vous que cet élève n’est pas rattaché à vous à juste titre ?"</p>
+                        <p>{confirm_text.get_value()}</p>
                         <button
+                            node_ref=confirm_button
                             type="button"
                             class="button button--small"
                             aria-disabled=move || pending.get().to_string()
