@@ -220,7 +220,7 @@ impl Store {
         else {
             return Ok(None);
         };
-        lock_accounts(&txn, &[link.account_id.clone()]).await?;
+        lock_accounts(&txn, std::slice::from_ref(&link.account_id)).await?;
         // The guard: of concurrent followers, one only sees its update touch the row.
         let spent = holder_token::Entity::update_many()
             .col_expr(holder_token::Column::UsedAt, Expr::value(now))
