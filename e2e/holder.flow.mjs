@@ -199,6 +199,15 @@ async function run(page) {
     throw new Error(`statistics: ${activatedAfter} activated, expected ${activatedBefore + 1}`);
   }
   ok(`statistics: ${activatedAfter} pupil account(s) activated (one more)`);
+
+  step('« Journal » shows the pupil’s own actions, as « Titulaire de compte »');
+  await page.goto(`${baseUrl}/etablissements/${UAI}/journal?actor=${encodeURIComponent(identifier)}`, { waitUntil: 'domcontentloaded' });
+  const journal = page.locator('table.journal__table');
+  await journal.getByText('Changement de mot de passe').first().waitFor();
+  await journal.getByText('Connexion d’un titulaire de compte').first().waitFor();
+  await journal.getByText('Titulaire de compte').first().waitFor();
+  ok(`« Journal » lists ${identifier}'s sign-in and password change`);
+  await checkScreen(page, 'holder-journal');
 }
 
 runFlow('holder', run);
