@@ -426,3 +426,22 @@ both! {
         assert_eq!(p["errors"][0]["field"], "student_birth_date");
     }
 }
+
+both! {
+    async fn a_registration_link_no_longer_works_once_the_letter_activated_the_account(app, sink) {
+        let g = registrable_guardian(&app).await;
+        let r = app.post_json("/api/v1/account/registration", None, &g.request).await;
+        assert_eq!(r.status(), 202);
+        let token = token_in(&sink.wait_for(1, WAIT).await[0].text());
+        // Meanwhile the school's letter was used: the account is activated with its origin.
+        let mut acc = reload(&app, &g.account.id).await.into_active_model();
+        acc.state = Set("activated".into());
+        acc.origin = Set("establishment".into());
+        acc.update(&app.state.store.db).await.unwrap();
+        let r = set_password(&app, "/api/v1/account/registration/password", &token, NEW_PASSWORD).await;
+        assert_eq!(r.status(), 422);
+        let after = reload(&app, &g.account.id).await;
+        assert_eq!(after.origin, "establishment", "the letter's origin stays");
+        assert_eq!(after.password_hash, g.account.password_hash, "the password stays");
+    }
+}

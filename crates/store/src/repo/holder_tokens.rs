@@ -10,9 +10,9 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use sesame_core::identifier::fold_name;
-use sesame_core::lifecycle::activate;
-use sesame_core::self_service::LinkPurpose;
-use sesame_core::{AccountState, Origin};
+use sesame_core::lifecycle::{activate, has_no_local_password};
+use sesame_core::self_service::{registration_possible, LinkPurpose};
+use sesame_core::{AccountKind, AccountState, Origin};
 use sha2::{Digest, Sha256};
 
 use crate::entities::{account, guardian, guardian_link, holder_token, student};
@@ -259,7 +259,20 @@ impl Store {
                 update = update.col_expr(account::Column::EmailValidated, Expr::value(true));
             }
             (LinkPurpose::ResetPassword | LinkPurpose::Register, Some(hash)) => {
-                if !same_email {
+                // What made the link possible must still hold: the account may have been
+                // activated by its letter, or turned FranceConnect, since it was sent.
+                let still = match (
+                    AccountKind::parse(&acc.kind),
+                    Origin::parse(&acc.origin),
+                    purpose,
+                ) {
+                    (Some(kind), Some(origin), LinkPurpose::Register) => {
+                        registration_possible(kind, state_before, origin)
+                    }
+                    (Some(kind), Some(origin), _) => !has_no_local_password(kind, origin),
+                    _ => false,
+                };
+                if !same_email || !still {
                     return Ok(None);
                 }
                 activation = match (purpose, state_before) {
