@@ -61,6 +61,12 @@ pub struct HolderProfile {
     pub identifier: String,
     pub state: String,
     pub must_change_password: bool,
+    /// The e-mail address on file, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// The address was confirmed by its link: it can recover a forgotten password.
+    #[serde(default)]
+    pub email_validated: bool,
     /// Guardians: the students they are linked to.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub students: Vec<HolderLink>,
@@ -160,4 +166,20 @@ pub struct LinkPasswordSet {
     pub state: String,
     /// This activated the account.
     pub activated_now: bool,
+}
+
+/// The holder gives (or changes) their e-mail address from « Mon compte ».
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EmailChangeRequest {
+    pub email: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EmailChanged {
+    /// The address, recorded unconfirmed.
+    pub email: String,
+    /// A confirmation link was sent to it.
+    pub email_confirmation_sent: bool,
 }

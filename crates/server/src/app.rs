@@ -83,6 +83,7 @@ pub fn api_routes(cfg: &mut web::ServiceConfig) {
         .service(routes::holders::me)
         .service(routes::holders::change_password)
         .service(routes::holders::report_link)
+        .service(routes::holder_recovery::change_email)
         .service(routes::holder_recovery::confirm_email)
         .service(routes::holder_recovery::recovery)
         .service(routes::holder_recovery::recovery_password)

@@ -243,3 +243,51 @@ both! {
         assert!(!text.contains(&link_token) && !text.contains(NEW_PASSWORD) && !text.contains(&provisional));
     }
 }
+
+both! {
+    async fn an_activated_holder_adds_an_address_from_their_account(app, sink) {
+        let pupil = lp_student(&app, "activated").await;
+        let r = app
+            .post_json(
+                "/api/v1/account/login",
+                None,
+                &json!({ "identifier": pupil.identifier, "password": sesame_store::demo::DEMO_PASSWORD }),
+            )
+            .await;
+        let token = json_of(r, 200).await["access_token"].as_str().unwrap().to_owned();
+        let r = app
+            .post_json("/api/v1/account/email", Some(&token), &json!({ "email": "" }))
+            .await;
+        assert_eq!(json_of(r, 422).await["errors"][0]["field"], "email");
+        assert_eq!(
+            app.post_json("/api/v1/account/email", None, &json!({ "email": "a@b.fr" })).await.status(),
+            401
+        );
+
+        let r = app
+            .post_json("/api/v1/account/email", Some(&token), &json!({ "email": "nouvelle@exemple.fr" }))
+            .await;
+        assert_eq!(
+            json_of(r, 200).await,
+            json!({ "email": "nouvelle@exemple.fr", "email_confirmation_sent": true })
+        );
+        let me = json_of(app.get("/api/v1/account/me", Some(&token)).await, 200).await;
+        assert_eq!(me["email"], "nouvelle@exemple.fr");
+        assert_eq!(me["email_validated"], false);
+        let (_, first) = link_in(&sink.wait_for(1, std::time::Duration::from_secs(10)).await[0].text());
+
+        // Changed again before confirming: the first link confirms nothing any more.
+        let r = app
+            .post_json("/api/v1/account/email", Some(&token), &json!({ "email": "autre@exemple.fr" }))
+            .await;
+        json_of(r, 200).await;
+        let mails = sink.wait_for(2, std::time::Duration::from_secs(10)).await;
+        let (_, second) = link_in(&mails[1].text());
+        let r = app.post_json("/api/v1/account/email/confirm", None, &json!({ "token": first })).await;
+        assert_eq!(r.status(), 422);
+        let r = app.post_json("/api/v1/account/email/confirm", None, &json!({ "token": second })).await;
+        json_of(r, 200).await;
+        let me = json_of(app.get("/api/v1/account/me", Some(&token)).await, 200).await;
+        assert_eq!((me["email"].as_str(), me["email_validated"].as_bool()), (Some("autre@exemple.fr"), Some(true)));
+    }
+}

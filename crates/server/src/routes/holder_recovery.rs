@@ -14,8 +14,8 @@ use std::net::IpAddr;
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use chrono::{Duration, NaiveDate, Utc};
 use sesame_api::holders::{
-    EmailConfirmed, LinkPasswordRequest, LinkPasswordSet, LinkRequested, LinkToken,
-    RecoveryRequest, RegistrationRequest,
+    EmailChangeRequest, EmailChanged, EmailConfirmed, LinkPasswordRequest, LinkPasswordSet,
+    LinkRequested, LinkToken, RecoveryRequest, RegistrationRequest,
 };
 use sesame_api::Problem;
 use sesame_core::contact::valid_email;
@@ -31,6 +31,7 @@ use sesame_store::repo::holder_tokens::{link_token_hash, new_link_token, NewLink
 
 use crate::auth::caller::client_ip;
 use crate::auth::throttle::{self, Keys};
+use crate::auth::Holder;
 use crate::mail::NO_REPLY_LINE;
 use crate::problem::{ApiError, ApiResult};
 use crate::routes::holders::{actor, holder_event};
@@ -197,6 +198,38 @@ pub async fn send_email_confirmation(
         tracing::warn!(error = %e, "e-mail confirmation not issued");
         false
     })
+}
+
+/// The signed-in holder gives or changes their e-mail address: it is recorded unconfirmed
+/// (the same address again keeps its confirmation) and a confirmation link is sent to it;
+/// pending links to the former address stop working.
+#[utoipa::path(post, path = "/api/v1/account/email", tag = "account",
+    security(("account_bearer" = [])),
+    request_body = EmailChangeRequest,
+    responses(
+        (status = 200, body = EmailChanged),
+        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Missing or malformed `email`", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/api/v1/account/email")]
+pub async fn change_email(
+    state: web::Data<AppState>,
+    holder: Holder,
+    body: web::Json<EmailChangeRequest>,
+) -> ApiResult<web::Json<EmailChanged>> {
+    let email = checked_email(&body.email)?;
+    let account = &holder.account;
+    let event = holder_event(&state, account, "account.email_change", holder.address).await?;
+    state
+        .store
+        .set_holder_email(&account.id, &email, event)
+        .await?;
+    let confirmed = account.email.as_deref() == Some(email.as_str()) && account.email_validated;
+    let sent = !confirmed && send_email_confirmation(&state, account, &email, holder.address).await;
+    Ok(web::Json(EmailChanged {
+        email,
+        email_confirmation_sent: sent,
+    }))
 }
 
 /// Confirms the holder's e-mail address with the link sent to it (single use, 30 minutes).

@@ -247,6 +247,8 @@ pub async fn me(state: web::Data<AppState>, holder: Holder) -> ApiResult<web::Js
         identifier: actor(a),
         state: a.state.clone(),
         must_change_password: must_change,
+        email: a.email.clone(),
+        email_validated: a.email_validated,
         students,
     }))
 }

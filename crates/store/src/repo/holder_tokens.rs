@@ -354,6 +354,51 @@ impl Store {
         }))
     }
 
+    /// The holder records a new e-mail address, unconfirmed until its link is followed (the
+    /// same address again keeps its confirmation); earlier confirmation links stop working.
+    pub async fn set_holder_email(
+        &self,
+        id: &str,
+        email: &str,
+        audit: NewAuditEvent,
+    ) -> Result<()> {
+        let txn = self.begin_write().await?;
+        lock_accounts(&txn, &[id.to_owned()]).await?;
+        let acc = account::Entity::find_by_id(id.to_owned())
+            .one(&txn)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let same = acc.email.as_deref() == Some(email);
+        let now = Utc::now();
+        account::Entity::update_many()
+            .col_expr(account::Column::Email, Expr::value(email.to_owned()))
+            .col_expr(
+                account::Column::EmailValidated,
+                Expr::value(same && acc.email_validated),
+            )
+            .col_expr(account::Column::UpdatedAt, Expr::value(now))
+            .filter(account::Column::Id.eq(id))
+            .exec(&txn)
+            .await?;
+        if !same {
+            holder_token::Entity::update_many()
+                .col_expr(holder_token::Column::UsedAt, Expr::value(now))
+                .filter(holder_token::Column::AccountId.eq(id))
+                .filter(holder_token::Column::UsedAt.is_null())
+                .exec(&txn)
+                .await?;
+        }
+        append(
+            &txn,
+            audit
+                .targets(vec![id.to_owned()])
+                .detail(serde_json::json!({ "email_changed": !same })),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
     /// Forgets links past their expiry (the scheduler's purge).
     pub async fn purge_holder_links(&self, before: DateTime<Utc>) -> Result<u64> {
         Ok(holder_token::Entity::delete_many()
