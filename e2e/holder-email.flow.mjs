@@ -106,7 +106,8 @@ async function run(page) {
   await page.getByRole('heading', { name: 'Mon compte', exact: true }).waitFor();
   const state = page.locator('.holder-account div', { hasText: 'État du compte' }).locator('dd');
   if ((await state.innerText()).trim() !== 'Activé') throw new Error(`state ${await state.innerText()}`);
-  ok(`${guardian.identifier} registered and « Activé »`);
+  await page.getByText(`${guardian.email} — confirmée.`).waitFor();
+  ok(`${guardian.identifier} registered and « Activé », the address the link reached confirmed`);
 
   step('report a wrong link, confirmed first');
   const report = page.getByRole('button', { name: /^Signaler un rattachement erroné avec / }).first();

@@ -170,7 +170,8 @@ async function run(page) {
   await page.getByText('Votre mot de passe est enregistré : votre compte est activé.').waitFor();
   const state = page.locator('.holder-account div', { hasText: 'État du compte' }).locator('dd');
   if ((await state.innerText()).trim() !== 'Activé') throw new Error(`state shown: ${await state.innerText()}`);
-  ok(`${identifier} activated from the page`);
+  await page.getByText('Aucune adresse enregistrée').waitFor();
+  ok(`${identifier} activated from the page; no address given, the page says what that means`);
   await checkScreen(page, 'holder-account');
 
   step('the provisional password no longer works; the chosen one does');

@@ -19,7 +19,7 @@ use crate::text;
 pub const PER_PAGE: u64 = 50;
 
 /// The actions the console records, with their French labels, in the filter's order.
-pub const ACTIONS: [(&str, &str); 39] = [
+pub const ACTIONS: [(&str, &str); 40] = [
     ("auth.login", "Connexion à la console"),
     ("auth.logout", "Déconnexion de la console"),
     (
@@ -59,6 +59,7 @@ pub const ACTIONS: [(&str, &str); 39] = [
         "account.email_confirmation_request",
         "Envoi du lien de confirmation d’adresse",
     ),
+    ("account.email_change", "Adresse électronique saisie"),
     ("account.email_confirm", "Adresse électronique confirmée"),
     (
         "account.password_reset_request",

@@ -7,6 +7,7 @@ use leptos::task::spawn_local;
 use sesame_api::holders::HolderLink;
 
 use super::calls;
+use super::email::EmailSection;
 use super::{Step, StepSignal};
 use crate::text;
 
@@ -68,6 +69,7 @@ pub fn AccountView(step: StepSignal) -> impl IntoView {
                     </ul>
                 }
             })}
+        <EmailSection token=token.clone() email=profile.email.clone() validated=profile.email_validated />
         <button type="button" class="button button--secondary holder__signout" on:click=sign_out>
             "Se déconnecter"
         </button>

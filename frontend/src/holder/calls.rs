@@ -89,3 +89,13 @@ pub async fn link_password(
     };
     json(send(post(url).json(&body)).await?).await
 }
+
+pub async fn change_email(
+    token: &str,
+    email: &str,
+) -> Result<sesame_api::holders::EmailChanged, ApiError> {
+    let body = sesame_api::holders::EmailChangeRequest {
+        email: email.to_owned(),
+    };
+    json(send(bearer(post("/api/v1/account/email"), token).json(&body)).await?).await
+}

@@ -6,6 +6,7 @@
 
 mod account;
 mod calls;
+mod email;
 pub mod link;
 mod link_password;
 mod password;
