@@ -5,14 +5,24 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
-apt_install chromium
+# zbar-tools and poppler-utils: e2e/holder.flow.mjs reads a letter's QR code and password off
+# its printed page, as a phone and a person would.
+apt_install chromium zbar-tools poppler-utils
 (cd e2e && npm ci --no-audit --no-fund --loglevel=error)
 cargo build --locked -p sesame-server
 
 work=$(mktemp -d)
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 port=$(free_port)
-DATABASE_URL="sqlite://$work/demo.sqlite?mode=rwc" SESAME_SECRET_KEY_FILE="$work/secret.key" \
+# A local SMTP sink (e2e/holder-email.flow.mjs reads what it receives from $work/mail).
+smtp_port=$(free_port)
+node e2e/smtp-sink.mjs "$smtp_port" "$work/mail" >"$work/smtp.log" 2>&1 &
+smtp_sink=$!
+export SESAME_MAIL_DIR="$work/mail"
+# SESAME_PUBLIC_URL: letters and e-mailed links point to this very server's /compte
+# (e2e/holder.flow.mjs, e2e/holder-email.flow.mjs).
+SESAME_PUBLIC_URL="http://127.0.0.1:$port" SESAME_SMTP_URL="smtp://127.0.0.1:$smtp_port" \
+    DATABASE_URL="sqlite://$work/demo.sqlite?mode=rwc" SESAME_SECRET_KEY_FILE="$work/secret.key" \
     target/debug/sesame serve --demo --bind "127.0.0.1:$port" >"$work/server.log" 2>&1 &
 server=$!
 # A second demo server whose sessions are short (e2e/session.flow.mjs): access tokens expire
@@ -24,7 +34,7 @@ env "${session_env[@]}" DATABASE_URL="sqlite://$work/session/demo.sqlite?mode=rw
     SESAME_SECRET_KEY_FILE="$work/session/secret.key" \
     target/debug/sesame serve --demo --bind "127.0.0.1:$session_port" >"$work/session.log" 2>&1 &
 session_server=$!
-trap 'kill $server $session_server 2>/dev/null || true; wait $server $session_server 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill $server $session_server $smtp_sink 2>/dev/null || true; wait $server $session_server $smtp_sink 2>/dev/null || true; rm -rf "$work"' EXIT
 
 wait_ready() { # port pid log
     for _ in $(seq 1 120); do

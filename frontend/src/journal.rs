@@ -19,7 +19,7 @@ use crate::text;
 pub const PER_PAGE: u64 = 50;
 
 /// The actions the console records, with their French labels, in the filter's order.
-pub const ACTIONS: [(&str, &str); 33] = [
+pub const ACTIONS: [(&str, &str); 40] = [
     ("auth.login", "Connexion à la console"),
     ("auth.logout", "Déconnexion de la console"),
     (
@@ -54,6 +54,26 @@ pub const ACTIONS: [(&str, &str); 33] = [
         "account.link_report",
         "Signalement d’un rattachement erroné",
     ),
+    // The holders' page (/compte): e-mail confirmation, recovery, self-registration.
+    (
+        "account.email_confirmation_request",
+        "Envoi du lien de confirmation d’adresse",
+    ),
+    ("account.email_change", "Adresse électronique saisie"),
+    ("account.email_confirm", "Adresse électronique confirmée"),
+    (
+        "account.password_reset_request",
+        "Mot de passe oublié : lien envoyé",
+    ),
+    (
+        "account.identifier_reminder",
+        "Identifiant oublié : rappel envoyé",
+    ),
+    (
+        "account.registration_request",
+        "Inscription d’un responsable : lien envoyé",
+    ),
+    ("account.registration", "Inscription d’un responsable"),
     ("delegation.grant", "Délégation accordée"),
     ("delegation.revoke", "Délégation révoquée"),
     (

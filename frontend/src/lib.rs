@@ -12,6 +12,7 @@ mod delegations;
 mod detail;
 mod directory;
 mod establishment;
+mod holder;
 mod import;
 mod journal;
 mod multiselect;
@@ -27,7 +28,16 @@ use wasm_bindgen::prelude::wasm_bindgen;
 /// Runs when `boot.js` instantiates the module.
 #[wasm_bindgen(start)]
 pub fn start() {
-    leptos::mount::mount_to_body(app::App);
+    // `/compte` is the account holders' page: the console (and its staff session) is not
+    // mounted there at all.
+    let pathname = web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default();
+    if holder::is_holder_page(&pathname) {
+        leptos::mount::mount_to_body(holder::HolderPage);
+    } else {
+        leptos::mount::mount_to_body(app::App);
+    }
     // Removed only once the app is in place, so a failed load leaves the notice visible.
     if let Some(boot) = web_sys::window()
         .and_then(|w| w.document())

@@ -10,6 +10,7 @@ mod m20261123_000004_webhooks;
 mod m20261125_000005_sessions;
 mod m20261125_000006_secrets_throttle;
 mod m20261125_000007_webhook_lease;
+mod m20261206_000008_holder_tokens;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000005_sessions::Migration),
             Box::new(m20261125_000006_secrets_throttle::Migration),
             Box::new(m20261125_000007_webhook_lease::Migration),
+            Box::new(m20261206_000008_holder_tokens::Migration),
         ]
     }
 }

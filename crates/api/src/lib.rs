@@ -13,6 +13,7 @@ pub mod guide;
 pub mod holders;
 pub mod imports;
 pub mod page;
+pub mod password_rules;
 pub mod problem;
 pub mod settings;
 pub mod statistics;

@@ -37,6 +37,7 @@ pub mod paris;
 pub mod password;
 pub mod permissions;
 pub mod regeneration;
+pub mod self_service;
 pub mod uai;
 mod wire;
 

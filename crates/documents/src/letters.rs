@@ -48,6 +48,10 @@ pub fn letter_urls_for(kind: AccountKind, configured: &[String]) -> Vec<String> 
 /// only shows text on many of them). Never the password: a code is read by any camera that sees
 /// the sheet, and the letter already prints the password for the person it is meant for.
 pub fn qr_payload(url: &str, identifier: &str) -> String {
+    // Sésame's own page for this very person (see [`holder_page_url`]) already names them.
+    if has_login_parameter(url) {
+        return url.to_owned();
+    }
     let (base, fragment) = match url.split_once('#') {
         Some((base, fragment)) => (base, Some(fragment)),
         None => (url, None),
@@ -73,12 +77,36 @@ pub fn qr_payload(url: &str, identifier: &str) -> String {
     out
 }
 
-/// The QR payload of a letter, from its first address (for guardians, the national portal);
+/// The QR payload of a letter: Sésame's holder page when the letter carries it (it is where
+/// the account is activated), else the first address (for guardians, the national portal);
 /// `None` when the letter has no address to open.
 pub fn letter_qr_payload(letter: &LetterInput) -> Option<String> {
-    letter_urls_for(letter.kind, &letter.urls)
-        .first()
+    let urls = letter_urls_for(letter.kind, &letter.urls);
+    urls.iter()
+        .find(|u| has_login_parameter(u))
+        .or_else(|| urls.first())
         .map(|url| qr_payload(url, &letter.identifier))
+}
+
+/// The account holders' page of a Sésame reached at `public_url` (`SESAME_PUBLIC_URL`), with
+/// the person's identifier pre-filled: `https://sesame.example.fr/compte?login=celine.dupont114`.
+/// Letters print it as the « adresse de connexion » and their QR code opens it, when the
+/// establishment has no active notification URL.
+pub fn holder_page_url(public_url: &str, identifier: &str) -> String {
+    format!(
+        "{}/compte?login={}",
+        public_url.trim().trim_end_matches('/'),
+        percent_encode(identifier)
+    )
+}
+
+fn has_login_parameter(url: &str) -> bool {
+    let query = url
+        .split('#')
+        .next()
+        .and_then(|u| u.split_once('?'))
+        .map_or("", |(_, q)| q);
+    query.split('&').any(|pair| pair.starts_with("login="))
 }
 
 fn percent_encode(s: &str) -> String {
@@ -450,6 +478,26 @@ mod tests {
             .unwrap()
             .starts_with("https://ent.example.fr/"));
         assert_eq!(letter_qr_payload(&input(AccountKind::Student, &[])), None);
+    }
+
+    #[test]
+    fn sesame_page_is_opened_with_the_identifier_once() {
+        let page = holder_page_url("https://sesame.example.fr/", "celine.dupont114");
+        assert_eq!(
+            page,
+            "https://sesame.example.fr/compte?login=celine.dupont114"
+        );
+        assert_eq!(qr_payload(&page, "celine.dupont114"), page);
+        let student = input(AccountKind::Student, &[&page]);
+        assert_eq!(letter_qr_payload(&student).unwrap(), page);
+        // Guardians' letters still print the national portal first, but the code opens the
+        // page where the account can be activated.
+        let guardian = input(AccountKind::Guardian, &[&page]);
+        assert_eq!(
+            letter_urls_for(AccountKind::Guardian, &guardian.urls),
+            [NATIONAL_PORTAL_URL.to_owned(), page.clone()]
+        );
+        assert_eq!(letter_qr_payload(&guardian).unwrap(), page);
     }
 
     #[test]

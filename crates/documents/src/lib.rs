@@ -25,7 +25,9 @@ mod sorting;
 
 pub use credentials::{credentials_csv, credentials_pdf, credentials_pdf_at, CREDENTIAL_COLUMNS};
 pub use filename::{document_filename, filename, DocumentKind};
-pub use letters::{letter_qr_payload, letter_urls_for, letters_pdf, letters_pdf_at, qr_payload};
+pub use letters::{
+    holder_page_url, letter_qr_payload, letter_urls_for, letters_pdf, letters_pdf_at, qr_payload,
+};
 pub use lists::{list_csv, list_pdf, list_pdf_at};
 
 /// "élèves" / "responsables", as document titles name the population.

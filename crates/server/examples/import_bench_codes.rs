@@ -46,6 +46,7 @@ fn config(database_url: String) -> Config {
         smtp_timeout_secs: 10,
         metrics_bind: None,
         webhook_timeout_ms: 5000,
+        public_url: None,
         session_max_secs: 36_000,
     }
 }

@@ -49,6 +49,7 @@ pub async fn build_state(config: &Config, hasher: PasswordHasher) -> anyhow::Res
             webhook_retry_base: std::time::Duration::from_millis(config.webhook_retry_base_ms),
             webhook_poll: std::time::Duration::from_millis(config.webhook_poll_ms.max(50)),
             webhook_timeout: std::time::Duration::from_millis(config.webhook_timeout_ms.max(100)),
+            public_url: config.public_url()?,
         }),
     })
 }
@@ -82,6 +83,12 @@ pub fn api_routes(cfg: &mut web::ServiceConfig) {
         .service(routes::holders::me)
         .service(routes::holders::change_password)
         .service(routes::holders::report_link)
+        .service(routes::holder_recovery::change_email)
+        .service(routes::holder_recovery::confirm_email)
+        .service(routes::holder_recovery::recovery)
+        .service(routes::holder_recovery::recovery_password)
+        .service(routes::holder_recovery::registration)
+        .service(routes::holder_recovery::registration_password)
         .service(routes::delegations::list)
         .service(routes::delegations::grant)
         .service(routes::delegations::revoke)

@@ -117,6 +117,14 @@ pub struct Config {
     /// while it is under way.
     #[arg(long, env = "SESAME_WEBHOOK_TIMEOUT_MS", default_value_t = 5000)]
     pub webhook_timeout_ms: u64,
+
+    /// Public address of this Sésame as pupils and parents reach it (`https://sesame.example.fr`):
+    /// the account holders' page is `<public url>/compte`. Letters point there (QR code and
+    /// « adresse de connexion », identifier pre-filled) when the establishment has no active
+    /// notification URL, and the holders' e-mails link there. Unset: letters carry only the
+    /// configured URLs and no e-mail link can be sent.
+    #[arg(long, env = "SESAME_PUBLIC_URL")]
+    pub public_url: Option<String>,
 }
 
 /// Hand-written so that printing a configuration (a panic message, a debug log) can never show
@@ -177,6 +185,32 @@ impl Config {
             .with_context(|| format!("reading key file {}", path.display()))?;
         refuse_weak_key(&text).with_context(|| format!("key file {}", path.display()))?;
         SecretBox::from_base64(&text).with_context(|| format!("key file {}", path.display()))
+    }
+
+    /// [`Config::public_url`] without its trailing `/`, checked at start-up: an address
+    /// printed on thousands of letters must at least be an absolute http(s) URL.
+    pub fn public_url(&self) -> anyhow::Result<Option<String>> {
+        let Some(url) = self
+            .public_url
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+        else {
+            return Ok(None);
+        };
+        let url = url.trim_end_matches('/');
+        let rest = url
+            .strip_prefix("https://")
+            .or_else(|| url.strip_prefix("http://"));
+        match rest {
+            Some(host) if !host.is_empty() && !url.contains(['?', '#', ' ']) => {
+                Ok(Some(url.to_owned()))
+            }
+            _ => bail!(
+                "SESAME_PUBLIC_URL must be an absolute http(s) address without query or fragment \
+                 (e.g. https://sesame.example.fr)"
+            ),
+        }
     }
 
     pub fn admin_networks(&self) -> anyhow::Result<Vec<IpNet>> {
@@ -354,5 +388,20 @@ mod tests {
             redact_url("sqlite://data/sesame.sqlite"),
             "sqlite://data/sesame.sqlite"
         );
+    }
+
+    #[test]
+    fn the_public_url_is_normalised_and_checked() {
+        let mut config = Cli::parse_from(["sesame"]).config;
+        assert_eq!(config.public_url().unwrap(), None);
+        config.public_url = Some(" https://sesame.example.fr/ ".into());
+        assert_eq!(
+            config.public_url().unwrap().as_deref(),
+            Some("https://sesame.example.fr")
+        );
+        for bad in ["sesame.example.fr", "ftp://x", "https://", "https://x/?a=b"] {
+            config.public_url = Some(bad.into());
+            assert!(config.public_url().is_err(), "{bad}");
+        }
     }
 }

@@ -128,7 +128,9 @@ pub async fn notify(
                 o.origin_after,
                 o.password_changed,
             ),
-            urls: url.iter().cloned().collect(),
+            urls: letter_address(url.as_deref(), state, &o.identifier)
+                .into_iter()
+                .collect(),
             class_label: class_of.get(&o.id).cloned().flatten(),
         })
         .collect();
@@ -167,6 +169,17 @@ pub async fn notify(
         results,
         document_id,
     })
+}
+
+/// Where a letter sends its holder: the establishment's active notification URL, else
+/// Sésame's own holder page (`SESAME_PUBLIC_URL`) with the identifier pre-filled, else nowhere
+/// but the national portal that guardians' letters always carry.
+fn letter_address(active: Option<&str>, state: &AppState, identifier: &str) -> Option<String> {
+    match (active, &state.settings.public_url) {
+        (Some(url), _) => Some(url.to_owned()),
+        (None, Some(public)) => Some(sesame_documents::holder_page_url(public, identifier)),
+        (None, None) => None,
+    }
 }
 
 fn kind_slug(kind: AccountKind) -> &'static str {
@@ -443,7 +456,7 @@ pub mod email {
                         o.origin_after,
                         o.password_changed,
                     ),
-                    url,
+                    super::letter_address(url, state, &o.identifier).as_deref(),
                 );
                 Some((i, Outgoing::new(to, subject, body)))
             })

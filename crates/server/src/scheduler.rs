@@ -43,6 +43,11 @@ pub async fn tick(state: &AppState) {
     {
         tracing::warn!(error = %e, "purging stale login throttles failed");
     }
+    // Holders' e-mailed links are dead 30 minutes after issue; their rows go a day later.
+    let day_ago = chrono::Utc::now() - chrono::Duration::days(1);
+    if let Err(e) = state.store.purge_holder_links(day_ago).await {
+        tracing::warn!(error = %e, "purging expired holder links failed");
+    }
 }
 
 /// Starts the periodic work and the webhook deliveries; the handles stop them (tests use it

@@ -43,6 +43,8 @@ pub struct Settings {
     pub webhook_poll: std::time::Duration,
     /// Timeout of one webhook delivery; its lease is derived from it (`webhooks::lease_for`).
     pub webhook_timeout: std::time::Duration,
+    /// `SESAME_PUBLIC_URL` without its trailing `/`: the holders' page is `<this>/compte`.
+    pub public_url: Option<String>,
 }
 
 /// The grace of [`Settings::refresh_reuse_grace`] in production.

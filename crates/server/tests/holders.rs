@@ -134,7 +134,7 @@ http_test! {
         let r = change(&app, &tok, &pw, NEW_PASSWORD).await;
         assert_eq!(r.status(), 200);
         let body: Value = r.json().await.unwrap();
-        assert_eq!(body, json!({ "state": "activated", "activated_now": true }));
+        assert_eq!(body, json!({ "state": "activated", "activated_now": true, "email_confirmation_sent": false }));
 
         // The account is activated, dated, and holds only a hash of the chosen password.
         let after = reload(&app, &acc.id).await;

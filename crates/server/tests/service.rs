@@ -117,6 +117,12 @@ fn protected_operations_declare_bearer_security() {
         "/api/v1/auth/refresh",
         "/api/v1/auth/logout",
         "/api/v1/account/login",
+        // The holders' e-mailed links: the token in the body is the credential.
+        "/api/v1/account/email/confirm",
+        "/api/v1/account/recovery",
+        "/api/v1/account/recovery/password",
+        "/api/v1/account/registration",
+        "/api/v1/account/registration/password",
         "/api/v1/imports/template.csv",
     ];
     for (path, ops) in doc["paths"].as_object().unwrap() {

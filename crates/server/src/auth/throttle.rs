@@ -74,6 +74,29 @@ impl Keys {
     }
 }
 
+impl Keys {
+    /// A holder's e-mailed request (recovery, registration): the address it is for, and the
+    /// address it comes from. Every request counts, found or not, so the 429 says nothing
+    /// about whether an account exists: 5 per address and 15 minutes, 30 per client address.
+    pub fn holder_mail(email: &str, address: Option<IpAddr>) -> Keys {
+        let mut keys = vec![(
+            format!("holder-mail:{}", email.trim().to_lowercase()),
+            per_user(),
+        )];
+        if let Some(a) = address {
+            let p = per_user();
+            keys.push((
+                format!("holder-mail-addr:{a}"),
+                ThrottlePolicy {
+                    max_failures: p.max_failures * 6,
+                    ..p
+                },
+            ));
+        }
+        Keys(keys)
+    }
+}
+
 /// A reserved attempt. Dropping it keeps the reservation: the attempt counted as a failure.
 #[must_use = "an attempt is a failure unless succeeded() or released()"]
 pub struct Attempt {

@@ -94,7 +94,7 @@ async fn password_matches(
 }
 
 /// The identifier to file an account's events under: the one in force now.
-fn actor(account: &Account) -> String {
+pub(crate) fn actor(account: &Account) -> String {
     let pending = pending_change(account);
     identifier_in_force(
         &account.identifier,
@@ -104,7 +104,7 @@ fn actor(account: &Account) -> String {
     .to_owned()
 }
 
-async fn holder_event(
+pub(crate) async fn holder_event(
     state: &AppState,
     account: &Account,
     action: &str,
@@ -247,6 +247,8 @@ pub async fn me(state: web::Data<AppState>, holder: Holder) -> ApiResult<web::Js
         identifier: actor(a),
         state: a.state.clone(),
         must_change_password: must_change,
+        email: a.email.clone(),
+        email_validated: a.email_validated,
         students,
     }))
 }
@@ -282,6 +284,20 @@ pub async fn change_password(
     }
     check_chosen_password(&body.new_password)
         .map_err(|e| ApiError::field("new_password", e.to_string()))?;
+    let email = body
+        .email
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .map(str::to_owned);
+    if let Some(e) = &email {
+        if !sesame_core::contact::valid_email(e) || e.chars().count() > 254 {
+            return Err(ApiError::field(
+                "email",
+                "L'adresse électronique n'est pas valide (exemple : prenom.nom@exemple.fr).",
+            ));
+        }
+    }
     if body.new_password == body.current_password {
         return Err(ApiError::field(
             "new_password",
@@ -316,11 +332,24 @@ pub async fn change_password(
     let event = holder_event(&state, account, "account.password_change", holder.address).await?;
     let changed = state
         .store
-        .change_holder_password(&account.id, &checked, &new_hash, event)
+        .change_holder_password(&account.id, &checked, &new_hash, email.as_deref(), event)
         .await?;
+    let email_confirmation_sent = match &email {
+        Some(e) => {
+            crate::routes::holder_recovery::send_email_confirmation(
+                &state,
+                account,
+                e,
+                holder.address,
+            )
+            .await
+        }
+        None => false,
+    };
     Ok(web::Json(PasswordChanged {
         state: changed.activation.state_after.as_str().to_owned(),
         activated_now: changed.activation.first_activation,
+        email_confirmation_sent,
     }))
 }
 

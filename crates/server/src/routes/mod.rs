@@ -10,6 +10,7 @@ pub mod ent;
 pub mod establishments;
 pub mod extract;
 pub mod health;
+pub mod holder_recovery;
 pub mod holders;
 pub mod identifiers;
 pub mod imports;

@@ -43,6 +43,7 @@ pub fn test_config(database_url: String) -> Config {
         smtp_timeout_secs: 10,
         metrics_bind: None,
         webhook_timeout_ms: 5000,
+        public_url: None,
     }
 }
 

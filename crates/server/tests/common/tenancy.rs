@@ -98,6 +98,11 @@ fn owned_tables(b: &str) -> Vec<(&'static str, String)> {
         ("delegations", format!("t.uai = '{b}'")),
         ("notification_settings", format!("t.uai = '{b}'")),
         ("integration_grants", format!("t.uai = '{b}'")),
+        // Links e-mailed to B's pupils and guardians (/compte).
+        (
+            "holder_tokens",
+            format!("t.account_id IN {s} OR t.account_id IN {g}"),
+        ),
     ]
 }
 

@@ -14,6 +14,7 @@ pub mod ent_user_group;
 pub mod establishment;
 pub mod guardian;
 pub mod guardian_link;
+pub mod holder_token;
 pub mod integration_client;
 pub mod integration_grant;
 pub mod job;

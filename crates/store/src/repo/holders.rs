@@ -152,6 +152,7 @@ impl Store {
         id: &str,
         checked: &CheckedCredential,
         new_hash: &str,
+        email: Option<&str>,
         audit: NewAuditEvent,
     ) -> Result<PasswordChanged> {
         let txn = self.begin_write().await?;
@@ -169,7 +170,18 @@ impl Store {
             .ok_or_else(|| StoreError::Invalid(format!("stored state {:?}", acc.state)))?;
         let activation = activate(state_before).map_err(|e| StoreError::Conflict(e.to_string()))?;
         let now = Utc::now();
+        // A new address must be confirmed again; the same one keeps its confirmation.
+        let email_changed = email.is_some_and(|e| acc.email.as_deref() != Some(e));
+        let (email_after, validated_after) = match email {
+            Some(e) if email_changed => (Some(e.to_owned()), false),
+            _ => (acc.email.clone(), acc.email_validated),
+        };
         account::Entity::update_many()
+            .col_expr(account::Column::Email, Expr::value(email_after))
+            .col_expr(
+                account::Column::EmailValidated,
+                Expr::value(validated_after),
+            )
             .col_expr(
                 account::Column::PasswordHash,
                 Expr::value(new_hash.to_owned()),
@@ -204,6 +216,7 @@ impl Store {
                     "state_before": state_before.as_str(),
                     "state_after": activation.state_after.as_str(),
                     "first_activation": activation.first_activation,
+                    "email_changed": email_changed,
                 })),
         )
         .await?;

@@ -11,6 +11,7 @@ pub mod delegations;
 pub mod documents;
 pub mod ent;
 pub mod establishments;
+pub mod holder_tokens;
 pub mod holders;
 pub mod identifiers;
 pub mod imports;
