@@ -6,46 +6,19 @@
 
 mod common;
 
-use common::smtp_sink::SmtpSink;
-use common::{demo_login, load_demo, pdf_pages, TestApp};
+use common::{demo_login, pdf_pages, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{json, Value};
 use sesame_store::demo::LP_UAI;
 use sesame_store::entities::{account, student};
-use sesame_store::Backend;
 
 const PUBLIC: &str = "https://sesame.example.fr";
 const NEW_PASSWORD: &str = "Cerisier-en-fleur-2027";
 
-async fn app(backend: Backend) -> (TestApp, SmtpSink) {
-    let sink = SmtpSink::start().await;
-    let url = sink.url.clone();
-    let app = TestApp::spawn_with(backend, |c| {
-        c.smtp_url = Some(url);
-        c.public_url = Some(format!("{PUBLIC}/"));
-    })
-    .await;
-    load_demo(&app).await;
-    (app, sink)
-}
-
-/// Runs a test once per engine with an app that has an SMTP sink and a public URL.
+/// Each test once per engine, on the demo with an SMTP sink and the public URL.
 macro_rules! both {
-    (async fn $name:ident($app:ident, $sink:ident) $body:block) => {
-        mod $name {
-            use super::*;
-            async fn run($app: TestApp, $sink: SmtpSink) $body
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let (a, s) = app(Backend::Sqlite).await;
-                run(a, s).await
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                let (a, s) = app(Backend::Postgres).await;
-                run(a, s).await
-            }
-        }
+    ($($test:tt)*) => {
+        mail_test!(&format!("{PUBLIC}/"), $($test)*);
     };
 }
 

@@ -8,8 +8,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use common::smtp_sink::SmtpSink;
-use common::{demo_login, load_demo, TestApp};
+use common::{demo_login, TestApp};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -17,40 +16,15 @@ use sea_orm::{
 use serde_json::{json, Value};
 use sesame_store::demo::{DEMO_PASSWORD, LP_UAI};
 use sesame_store::entities::{account, guardian, guardian_link, holder_token, student};
-use sesame_store::Backend;
 
 const PUBLIC: &str = "https://sesame.example.fr";
 const NEW_PASSWORD: &str = "Cerisier-en-fleur-2027";
 const WAIT: Duration = Duration::from_secs(10);
 
-async fn app(backend: Backend) -> (TestApp, SmtpSink) {
-    let sink = SmtpSink::start().await;
-    let url = sink.url.clone();
-    let app = TestApp::spawn_with(backend, |c| {
-        c.smtp_url = Some(url);
-        c.public_url = Some(PUBLIC.into());
-    })
-    .await;
-    load_demo(&app).await;
-    (app, sink)
-}
-
+/// Each test once per engine, on the demo with an SMTP sink and the public URL.
 macro_rules! both {
-    (async fn $name:ident($app:ident, $sink:ident) $body:block) => {
-        mod $name {
-            use super::*;
-            async fn run($app: TestApp, $sink: SmtpSink) $body
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let (a, s) = app(Backend::Sqlite).await;
-                run(a, s).await
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                let (a, s) = app(Backend::Postgres).await;
-                run(a, s).await
-            }
-        }
+    ($($test:tt)*) => {
+        mail_test!(PUBLIC, $($test)*);
     };
 }
 

@@ -143,6 +143,46 @@ macro_rules! http_test {
     };
 }
 
+/// The demo data set on `backend`, with an SMTP sink as the relay and `public_url` as
+/// Sésame's public address: what the holders' page and its e-mailed links need.
+pub async fn demo_with_mail(backend: Backend, public_url: &str) -> (TestApp, smtp_sink::SmtpSink) {
+    let sink = smtp_sink::SmtpSink::start().await;
+    let url = sink.url.clone();
+    let public_url = public_url.to_owned();
+    let app = TestApp::spawn_with(backend, |c| {
+        c.smtp_url = Some(url);
+        c.public_url = Some(public_url);
+    })
+    .await;
+    load_demo(&app).await;
+    (app, sink)
+}
+
+/// Runs a test once per engine on [`demo_with_mail`] (`name::sqlite`, `name::postgres`).
+#[macro_export]
+macro_rules! mail_test {
+    ($public:expr, async fn $name:ident($app:ident, $sink:ident) $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            async fn run($app: $crate::common::TestApp, $sink: $crate::common::smtp_sink::SmtpSink) $body
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let (a, s) = $crate::common::demo_with_mail(sesame_store::Backend::Sqlite, $public).await;
+                run(a, s).await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let (a, s) = $crate::common::demo_with_mail(sesame_store::Backend::Postgres, $public).await;
+                run(a, s).await
+            }
+        }
+    };
+}
+
 /// The current TOTP code of a base32 secret, as an authenticator app would show it.
 pub fn totp_now(secret: &str) -> String {
     let totp = sesame_server::auth::totp::totp_for(secret, "Sésame", "test").unwrap();
