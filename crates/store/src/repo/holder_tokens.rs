@@ -19,7 +19,7 @@ use crate::entities::{account, guardian, guardian_link, holder_token, student};
 use crate::error::{Result, StoreError};
 use crate::repo::accounts::Account;
 use crate::repo::audit::{append, NewAuditEvent};
-use crate::repo::holders::PasswordChanged;
+use crate::repo::holders::{set_chosen_password, PasswordChanged};
 use crate::repo::sql::lock_accounts;
 use crate::Store;
 
@@ -285,25 +285,7 @@ impl Store {
                     }
                     _ => activate(state_before).map_err(|e| StoreError::Conflict(e.to_string()))?,
                 };
-                update = update
-                    .col_expr(account::Column::PasswordHash, Expr::value(hash.to_owned()))
-                    .col_expr(
-                        account::Column::ProvisionalPasswordEnc,
-                        Expr::value(Option::<String>::None),
-                    )
-                    .col_expr(account::Column::MustChangePassword, Expr::value(false))
-                    .col_expr(
-                        account::Column::State,
-                        Expr::value(activation.state_after.as_str()),
-                    )
-                    .col_expr(
-                        account::Column::ActivatedAt,
-                        Expr::value(acc.activated_at.unwrap_or(now)),
-                    )
-                    .col_expr(
-                        account::Column::DistributedAt,
-                        Expr::value(acc.distributed_at.unwrap_or(now)),
-                    )
+                update = set_chosen_password(update, hash, &activation, &acc, now)
                     .col_expr(account::Column::EmailValidated, Expr::value(true));
                 if purpose == LinkPurpose::Register {
                     update = update.col_expr(

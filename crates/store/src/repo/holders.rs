@@ -16,6 +16,38 @@ use crate::repo::audit::{append, NewAuditEvent};
 use crate::repo::sql::lock_accounts;
 use crate::Store;
 
+/// The columns a chosen password changes, wherever it is chosen (the letter's provisional
+/// password replaced, a recovery or registration link followed): the hash in, the provisional
+/// password out, the state the activation leads to, and the first activation and distribution
+/// dates kept if already set. One place, so that no path forgets a column.
+pub(crate) fn set_chosen_password(
+    update: sea_orm::UpdateMany<account::Entity>,
+    hash: &str,
+    activation: &Activation,
+    before: &account::Model,
+    now: DateTime<Utc>,
+) -> sea_orm::UpdateMany<account::Entity> {
+    update
+        .col_expr(account::Column::PasswordHash, Expr::value(hash.to_owned()))
+        .col_expr(
+            account::Column::ProvisionalPasswordEnc,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(account::Column::MustChangePassword, Expr::value(false))
+        .col_expr(
+            account::Column::State,
+            Expr::value(activation.state_after.as_str()),
+        )
+        .col_expr(
+            account::Column::ActivatedAt,
+            Expr::value(before.activated_at.unwrap_or(now)),
+        )
+        .col_expr(
+            account::Column::DistributedAt,
+            Expr::value(before.distributed_at.unwrap_or(now)),
+        )
+}
+
 /// The credential a login was checked against: a password change applies only if it is still
 /// the one in force (a staff reset in between wins, and the holder must log in again).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -176,35 +208,15 @@ impl Store {
             Some(e) if email_changed => (Some(e.to_owned()), false),
             _ => (acc.email.clone(), acc.email_validated),
         };
-        account::Entity::update_many()
+        let update = account::Entity::update_many()
             .col_expr(account::Column::Email, Expr::value(email_after))
             .col_expr(
                 account::Column::EmailValidated,
                 Expr::value(validated_after),
             )
-            .col_expr(
-                account::Column::PasswordHash,
-                Expr::value(new_hash.to_owned()),
-            )
-            .col_expr(
-                account::Column::ProvisionalPasswordEnc,
-                Expr::value(Option::<String>::None),
-            )
-            .col_expr(account::Column::MustChangePassword, Expr::value(false))
-            .col_expr(
-                account::Column::State,
-                Expr::value(activation.state_after.as_str()),
-            )
-            .col_expr(
-                account::Column::ActivatedAt,
-                Expr::value(acc.activated_at.unwrap_or(now)),
-            )
-            .col_expr(
-                account::Column::DistributedAt,
-                Expr::value(acc.distributed_at.unwrap_or(now)),
-            )
             .col_expr(account::Column::UpdatedAt, Expr::value(now))
-            .filter(account::Column::Id.eq(id))
+            .filter(account::Column::Id.eq(id));
+        set_chosen_password(update, new_hash, &activation, &acc, now)
             .exec(&txn)
             .await?;
         append(
