@@ -81,6 +81,11 @@ pub fn expire(session: SessionSignal, notice: Notice) {
     session.set(None);
 }
 
+/// The name of the module the current establishment screen belongs to, if it is not the
+/// console itself; the page's title carries it.
+#[derive(Clone, Copy)]
+pub struct ModuleTitle(pub RwSignal<Option<&'static str>>);
+
 #[component]
 pub fn App() -> impl IntoView {
     let session: SessionSignal = RwSignal::new(session::load());
@@ -93,12 +98,19 @@ pub fn App() -> impl IntoView {
     // Searches change the route but must not rebuild the establishment screen (its form).
     let screen = Memo::new(move |_| route.with(|r| r.uai().map(str::to_owned)));
 
+    // The module the establishment screen shows under (« Dépannage des comptes élèves » for a
+    // teacher), named in the page's title: set by that screen, read here with the route.
+    let module = RwSignal::new(None::<&'static str>);
+    provide_context(ModuleTitle(module));
     Effect::new(move |_| {
         let title = if !signed_in.get() {
             "Connexion — Sésame".to_owned()
         } else {
-            route.with(|r| match (r.uai(), r.tab()) {
-                (Some(uai), Some(tab)) => format!("{} — {uai} — Sésame", tab.label()),
+            route.with(|r| match (r.uai(), r.tab(), module.get()) {
+                (Some(uai), Some(tab), Some(m)) => {
+                    format!("{} — {m} — {uai} — Sésame", tab.label())
+                }
+                (Some(uai), Some(tab), None) => format!("{} — {uai} — Sésame", tab.label()),
                 _ => "Choisir un établissement — Sésame".to_owned(),
             })
         };

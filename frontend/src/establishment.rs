@@ -2,13 +2,13 @@
 //! (never a tab that would answer « Accès refusé », nor « Élèves extérieurs » where there are
 //! none), the link to the guide's section on the screen shown, and « Accueil ».
 
-use std::time::Duration;
-
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::accounts::AccountsView;
-use crate::app::{fetch_establishments, follow, local_date, Notice, RouteSignal, SessionSignal};
+use crate::app::{
+    fetch_establishments, follow, local_date, ModuleTitle, Notice, RouteSignal, SessionSignal,
+};
 use crate::route::{Route, Tab};
 use crate::{delegations, directory, journal, settings, statistics};
 
@@ -91,17 +91,9 @@ pub fn EstablishmentScreen(
             _ => None,
         })
     };
-    {
-        let uai = uai.clone();
-        Effect::new(move |_| {
-            route.track();
-            if let (Some(m), Some(t)) = (module(), tab.get()) {
-                let title = format!("{} — {m} — {uai} — Sésame", t.label());
-                // The app names the page after the tab on every route change; this comes
-                // after it (a timer runs once the reactive updates are done).
-                set_timeout(move || document().set_title(&title), Duration::ZERO);
-            }
-        });
+    if let Some(ModuleTitle(title)) = use_context::<ModuleTitle>() {
+        Effect::new(move |_| title.set(module()));
+        on_cleanup(move || title.set(None));
     }
     let tabs = {
         let uai = uai.clone();
