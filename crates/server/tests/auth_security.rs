@@ -164,3 +164,54 @@ http_test! {
         assert!(!audit.to_string().contains(PASSWORD));
     }
 }
+
+http_test! {
+    async fn a_search_reads_the_standing_of_its_caller_at_each_request(app: TestApp) {
+        use sesame_store::demo::{LP_UAI, PUBLIC_COLLEGE_UAI};
+        load_demo(&app).await;
+        let principal = demo_login(&app, "principal").await;
+        let teacher = demo_login(&app, "teacher").await;
+        let students = |uai: &str, query: &str| format!("/api/v1/establishments/{uai}/students{query}");
+
+        let page: Value = app.get(&students(PUBLIC_COLLEGE_UAI, ""), Some(&teacher)).await.json().await.unwrap();
+        assert!(!page["items"].as_array().unwrap().is_empty(), "{page}");
+        // Where the teacher holds nothing: 404 — and a query that cannot be read answers as
+        // any request there does, without saying which field is wrong.
+        assert_eq!(app.get(&students(LP_UAI, ""), Some(&teacher)).await.status(), 404);
+        assert_eq!(app.get(&students(LP_UAI, "?sort=nope"), Some(&teacher)).await.status(), 404);
+        let r = app.get(&students(PUBLIC_COLLEGE_UAI, "?sort=nope"), Some(&teacher)).await;
+        assert_eq!(r.status(), 422);
+        let p: Value = r.json().await.unwrap();
+        assert_eq!(p["errors"][0]["field"], "sort");
+
+        // A delegation at the LP: the same token's next search there lists the LP's pupils.
+        let created = app
+            .post_json(&format!("/api/v1/establishments/{LP_UAI}/delegations"), Some(&principal), &json!({"username": "teacher", "module": "troubleshooting"}))
+            .await;
+        assert_eq!(created.status(), 201);
+        let id = created.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+        let at_lp: Value = app.get(&students(LP_UAI, ""), Some(&teacher)).await.json().await.unwrap();
+        assert!(at_lp["total"].as_u64().unwrap() > 0, "{at_lp}");
+        assert_ne!(at_lp["items"], page["items"]);
+
+        // Revoked: the same token's next search there is a 404; the collège still answers.
+        let revoked = app.http.delete(app.url(&format!("/api/v1/establishments/{LP_UAI}/delegations/{id}"))).bearer_auth(&principal).send().await.unwrap();
+        assert_eq!(revoked.status(), 204);
+        assert_eq!(app.get(&students(LP_UAI, ""), Some(&teacher)).await.status(), 404);
+        assert_eq!(app.get(&students(PUBLIC_COLLEGE_UAI, ""), Some(&teacher)).await.status(), 200);
+
+        // Disabled: 401 at the next search.
+        let staff = app.state.store.staff_by_username("teacher").await.unwrap().unwrap();
+        app.state.store.set_staff_disabled(&staff.id, true).await.unwrap();
+        assert_eq!(app.get(&students(PUBLIC_COLLEGE_UAI, ""), Some(&teacher)).await.status(), 401);
+        app.state.store.set_staff_disabled(&staff.id, false).await.unwrap();
+
+        // Signed out: the session is closed, so is its search.
+        let signed_in: Value = login_body(&app, json!({"username": "teacher", "password": sesame_store::demo::DEMO_PASSWORD})).await.json().await.unwrap();
+        let access = signed_in["access_token"].as_str().unwrap();
+        assert_eq!(app.get(&students(PUBLIC_COLLEGE_UAI, ""), Some(access)).await.status(), 200);
+        let r = app.post_json("/api/v1/auth/logout", Some(access), &json!({"refresh_token": signed_in["refresh_token"]})).await;
+        assert_eq!(r.status(), 204);
+        assert_eq!(app.get(&students(PUBLIC_COLLEGE_UAI, ""), Some(access)).await.status(), 401);
+    }
+}
