@@ -20,6 +20,7 @@ use sesame_store::repo::sessions::StaffSession;
 use sesame_store::repo::staff::{Grant, StaffUser};
 use sesame_store::Tenant;
 
+use crate::auth::tokens::TokenKind;
 use crate::problem::ApiError;
 use crate::state::AppState;
 
@@ -317,11 +318,10 @@ impl FromRequest for Caller {
             let token = bearer_token(&req).ok_or_else(unauthorized)?;
             let claims = state.tokens.verify(token).ok_or_else(unauthorized)?;
             let address = client_ip(&req, &state.settings.trusted_proxies);
-            if claims.kind == "client" {
-                return client_caller(&state, &claims, address).await;
-            }
-            if claims.kind != "staff" {
-                return Err(unauthorized());
+            match claims.kind {
+                TokenKind::Client => return client_caller(&state, &claims, address).await,
+                TokenKind::Staff => {}
+                TokenKind::Account => return Err(unauthorized()),
             }
             // Re-read on every request, in one round trip: a disabled user, a revoked
             // delegation, a logout or a revoked session family loses access at once, and the

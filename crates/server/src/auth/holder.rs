@@ -11,11 +11,9 @@ use sesame_core::AccountKind;
 use sesame_store::repo::accounts::Account;
 
 use crate::auth::caller::{bearer_token, client_ip};
+use crate::auth::tokens::TokenKind;
 use crate::problem::ApiError;
 use crate::state::AppState;
-
-/// The `kind` claim of account-holder tokens.
-pub const ACCOUNT_TOKEN_KIND: &str = "account";
 
 /// An authenticated account holder, with their account as it is now.
 #[derive(Debug, Clone)]
@@ -51,7 +49,7 @@ impl FromRequest for Holder {
                 .clone();
             let token = bearer_token(&req).ok_or_else(unauthorized)?;
             let claims = state.tokens.verify(token).ok_or_else(unauthorized)?;
-            if claims.kind != ACCOUNT_TOKEN_KIND {
+            if claims.kind != TokenKind::Account {
                 return Err(unauthorized());
             }
             // Re-read on every request: the account's state and credentials may have changed.

@@ -11,12 +11,23 @@ use serde::{Deserialize, Serialize};
 
 pub const ISSUER: &str = "sesame";
 
+/// Whose token it is. A token naming any other kind does not verify.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenKind {
+    /// A staff member, in a session (`sid`).
+    Staff,
+    /// An ENT platform's integration client (`scope`).
+    Client,
+    /// A pupil or guardian, on their own account's pages.
+    Account,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Claims {
     /// Staff user id (or client id, or account id, per `kind`).
     pub sub: String,
-    /// `staff`, `client` or `account`.
-    pub kind: String,
+    pub kind: TokenKind,
     pub iss: String,
     pub iat: i64,
     pub exp: i64,
@@ -41,19 +52,31 @@ impl TokenKeys {
         }
     }
 
-    pub fn issue(&self, sub: &str, kind: &str, ttl_secs: u64, scope: Option<String>) -> String {
+    pub fn issue(
+        &self,
+        sub: &str,
+        kind: TokenKind,
+        ttl_secs: u64,
+        scope: Option<String>,
+    ) -> String {
         self.sign(sub, kind, ttl_secs, scope, None)
     }
 
     /// A staff access token of session `sid`.
     pub fn issue_staff(&self, staff_id: &str, sid: &str, ttl_secs: u64) -> String {
-        self.sign(staff_id, "staff", ttl_secs, None, Some(sid.to_owned()))
+        self.sign(
+            staff_id,
+            TokenKind::Staff,
+            ttl_secs,
+            None,
+            Some(sid.to_owned()),
+        )
     }
 
     fn sign(
         &self,
         sub: &str,
-        kind: &str,
+        kind: TokenKind,
         ttl_secs: u64,
         scope: Option<String>,
         sid: Option<String>,
@@ -61,7 +84,7 @@ impl TokenKeys {
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
             sub: sub.to_owned(),
-            kind: kind.to_owned(),
+            kind,
             iss: ISSUER.to_owned(),
             iat: now,
             exp: now + ttl_secs as i64,
@@ -90,10 +113,10 @@ mod tests {
     #[test]
     fn issued_tokens_verify_and_tampered_ones_do_not() {
         let keys = TokenKeys::new(b"0123456789abcdef0123456789abcdef");
-        let t = keys.issue("u1", "staff", 60, None);
+        let t = keys.issue("u1", TokenKind::Staff, 60, None);
         let c = keys.verify(&t).expect("valid");
         assert_eq!(c.sub, "u1");
-        assert_eq!(c.kind, "staff");
+        assert_eq!(c.kind, TokenKind::Staff);
         assert_eq!(
             keys.verify(&keys.issue_staff("u1", "s1", 60))
                 .unwrap()
@@ -109,12 +132,23 @@ mod tests {
     }
 
     #[test]
+    fn a_token_of_an_unknown_kind_does_not_verify() {
+        let keys = TokenKeys::new(b"0123456789abcdef0123456789abcdef");
+        let now = chrono::Utc::now().timestamp();
+        let forged = serde_json::json!({
+            "sub": "u", "kind": "root", "iss": ISSUER, "iat": now, "exp": now + 60,
+        });
+        let t = encode(&Header::new(Algorithm::HS256), &forged, &keys.encoding).unwrap();
+        assert!(keys.verify(&t).is_none());
+    }
+
+    #[test]
     fn expired_tokens_are_refused() {
         let keys = TokenKeys::new(b"0123456789abcdef0123456789abcdef");
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
             sub: "u".into(),
-            kind: "staff".into(),
+            kind: TokenKind::Staff,
             iss: ISSUER.into(),
             iat: now - 120,
             exp: now - 60,

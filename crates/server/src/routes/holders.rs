@@ -20,8 +20,8 @@ use sesame_store::repo::audit::{ActorKind, NewAuditEvent};
 use sesame_store::repo::holders::CheckedCredential;
 
 use crate::auth::caller::client_ip;
-use crate::auth::holder::ACCOUNT_TOKEN_KIND;
 use crate::auth::throttle::{self, Keys};
+use crate::auth::tokens::TokenKind;
 use crate::auth::Holder;
 use crate::problem::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -197,7 +197,7 @@ pub async fn login(
     Ok(web::Json(HolderLoginResponse {
         access_token: state
             .tokens
-            .issue(&account.id, ACCOUNT_TOKEN_KIND, ttl, None),
+            .issue(&account.id, TokenKind::Account, ttl, None),
         token_type: "Bearer".into(),
         expires_in: ttl,
         must_change_password: login_requires_password_change(

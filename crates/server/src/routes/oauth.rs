@@ -117,7 +117,7 @@ pub async fn token(
     Ok(web::Json(ClientTokenResponse {
         access_token: state.tokens.issue(
             &client.id,
-            "client",
+            crate::auth::tokens::TokenKind::Client,
             CLIENT_TOKEN_TTL,
             Some(scope.clone()),
         ),
