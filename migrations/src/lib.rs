@@ -11,6 +11,9 @@ mod m20261125_000005_sessions;
 mod m20261125_000006_secrets_throttle;
 mod m20261125_000007_webhook_lease;
 mod m20261206_000008_holder_tokens;
+mod m20261207_000009_vocabulary_checks;
+
+pub use m20261207_000009_vocabulary_checks::VOCABULARIES;
 
 pub struct Migrator;
 
@@ -26,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000006_secrets_throttle::Migration),
             Box::new(m20261125_000007_webhook_lease::Migration),
             Box::new(m20261206_000008_holder_tokens::Migration),
+            Box::new(m20261207_000009_vocabulary_checks::Migration),
         ]
     }
 }
