@@ -5,8 +5,8 @@
 
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 
-use crate::error::{Result, StoreError};
-use crate::Store;
+use sesame_store::error::{Result, StoreError};
+use sesame_store::Store;
 
 /// UAI of the establishment the benchmarks act on (it has `BENCH_STUDENTS` students).
 pub const BENCH_UAI_NUMBER: u32 = 999_999;
