@@ -30,8 +30,8 @@ use sesame_store::entities::{
     staff_role, staff_user, student, student_external,
 };
 use sesame_store::error::{is_unique_violation, Result};
-use sesame_store::repo::audit::{append, ActorKind, NewAuditEvent};
 use sesame_store::insert_rows as insert;
+use sesame_store::repo::audit::{append, ActorKind, NewAuditEvent};
 use sesame_store::{PasswordHasher, SecretBox, Store};
 
 /// The password of the demo staff users and of every demo account holder and ENT user who
