@@ -11,7 +11,7 @@ pub struct BenchArgs {
     /// Base URL of the running service.
     #[arg(long, default_value = "http://127.0.0.1:8080")]
     pub url: String,
-    #[arg(long, default_value = sesame_store::demo::scale::BENCH_USER)]
+    #[arg(long, default_value = sesame_demo::scale::BENCH_USER)]
     pub username: String,
     #[arg(
         long,
@@ -31,7 +31,7 @@ pub struct BenchArgs {
 }
 
 fn bench_uai() -> String {
-    let n = sesame_store::demo::scale::BENCH_UAI_NUMBER;
+    let n = sesame_demo::scale::BENCH_UAI_NUMBER;
     format!("{n:07}{}", sesame_core::uai::check_letter(n))
 }
 

@@ -6,7 +6,7 @@ use std::net::TcpListener;
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 use sesame_core::permissions::Role;
-use sesame_store::demo::{load_demo, DemoLoad};
+use sesame_demo::{load_demo, DemoLoad};
 use sesame_store::repo::audit::{ActorKind, NewAuditEvent};
 use sesame_store::repo::staff::NewStaff;
 use sesame_store::{PasswordHasher, SecretBox};
@@ -303,20 +303,19 @@ async fn scale_demo(
     students_per_establishment: u32,
     bench_password: &str,
 ) -> anyhow::Result<()> {
-    use sesame_store::demo::scale::{ScaleSpec, BENCH_UAI_NUMBER, BENCH_USER};
+    use sesame_demo::scale::{generate_scale_dataset, ScaleSpec, BENCH_UAI_NUMBER, BENCH_USER};
     let state = crate::app::build_state(&config, PasswordHasher::owasp()).await?;
     let hash = state.hasher.hash(bench_password)?;
     let started = std::time::Instant::now();
-    let summary = state
-        .store
-        .generate_scale_dataset(
-            ScaleSpec {
-                establishments,
-                students_per_establishment,
-            },
-            &hash,
-        )
-        .await?;
+    let summary = generate_scale_dataset(
+        &state.store,
+        ScaleSpec {
+            establishments,
+            students_per_establishment,
+        },
+        &hash,
+    )
+    .await?;
     let staff = state
         .store
         .create_staff(NewStaff {

@@ -4,7 +4,7 @@ mod common;
 
 use common::*;
 use serde_json::{json, Value};
-use sesame_store::demo::{LP_UAI, PUBLIC_COLLEGE_UAI};
+use sesame_demo::{LP_UAI, PUBLIC_COLLEGE_UAI};
 
 async fn get_json(app: &TestApp, path: &str, token: &str) -> Value {
     let r = app.get(path, Some(token)).await;

@@ -4,7 +4,7 @@ mod common;
 
 use common::*;
 use serde_json::{json, Value};
-use sesame_store::demo::{LP_UAI, PUBLIC_COLLEGE_UAI};
+use sesame_demo::{LP_UAI, PUBLIC_COLLEGE_UAI};
 
 async fn get_json(app: &TestApp, path: &str, token: &str) -> Value {
     let r = app.get(path, Some(token)).await;
@@ -194,7 +194,7 @@ http_test! {
     async fn account_detail_shows_sources_and_links_and_stays_in_scope(app: TestApp) {
         load_demo(&app).await;
         let head = demo_login(&app, "principal").await;
-        let id = sesame_store::demo::SOURCES_DIFFER_STUDENT_ID;
+        let id = sesame_demo::SOURCES_DIFFER_STUDENT_ID;
         let d = get_json(&app, &format!("/api/v1/establishments/{PUBLIC_COLLEGE_UAI}/students/{id}"), &head).await;
         assert_eq!(d["kind"], "student");
         let sources: Vec<&str> = d["sources"].as_array().unwrap().iter().map(|s| s["source"].as_str().unwrap()).collect();

@@ -167,7 +167,7 @@ http_test! {
 
 http_test! {
     async fn a_search_reads_the_standing_of_its_caller_at_each_request(app: TestApp) {
-        use sesame_store::demo::{LP_UAI, PUBLIC_COLLEGE_UAI};
+        use sesame_demo::{LP_UAI, PUBLIC_COLLEGE_UAI};
         load_demo(&app).await;
         let principal = demo_login(&app, "principal").await;
         let teacher = demo_login(&app, "teacher").await;
@@ -207,7 +207,7 @@ http_test! {
         app.state.store.set_staff_disabled(&staff.id, false).await.unwrap();
 
         // Signed out: the session is closed, so is its search.
-        let signed_in: Value = login_body(&app, json!({"username": "teacher", "password": sesame_store::demo::DEMO_PASSWORD})).await.json().await.unwrap();
+        let signed_in: Value = login_body(&app, json!({"username": "teacher", "password": sesame_demo::DEMO_PASSWORD})).await.json().await.unwrap();
         let access = signed_in["access_token"].as_str().unwrap();
         assert_eq!(app.get(&students(PUBLIC_COLLEGE_UAI, ""), Some(access)).await.status(), 200);
         let r = app.post_json("/api/v1/auth/logout", Some(access), &json!({"refresh_token": signed_in["refresh_token"]})).await;

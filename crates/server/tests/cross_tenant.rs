@@ -15,9 +15,7 @@ use common::*;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{json, Value};
 use sesame_core::permissions::Role;
-use sesame_store::demo::{
-    LP_UAI, PRIMARY_SCHOOL_UAI, PUBLIC_COLLEGE_UAI, STALE_IDENTIFIER_STUDENT_ID,
-};
+use sesame_demo::{LP_UAI, PRIMARY_SCHOOL_UAI, PUBLIC_COLLEGE_UAI, STALE_IDENTIFIER_STUDENT_ID};
 use sesame_store::entities::{account, ent_user, guardian_link, student, student_external};
 use sesame_store::repo::staff::NewStaff;
 
@@ -29,11 +27,7 @@ async fn staff_of(app: &TestApp, username: &str, uai: &str, role: Role) -> Strin
         .create_staff(NewStaff {
             username,
             display_name: username,
-            password_hash: app
-                .state
-                .hasher
-                .hash(sesame_store::demo::DEMO_PASSWORD)
-                .unwrap(),
+            password_hash: app.state.hasher.hash(sesame_demo::DEMO_PASSWORD).unwrap(),
             totp_secret_enc: None,
         })
         .await
@@ -44,7 +38,7 @@ async fn staff_of(app: &TestApp, username: &str, uai: &str, role: Role) -> Strin
             Some(
                 app.state
                     .secrets
-                    .seal(sesame_store::demo::DEMO_TOTP_SECRET, &s.id)
+                    .seal(sesame_demo::DEMO_TOTP_SECRET, &s.id)
                     .unwrap(),
             ),
         )

@@ -4,7 +4,7 @@ mod common;
 
 use common::*;
 use serde_json::{json, Value};
-use sesame_store::demo::{LP_UAI, PRIMARY_SCHOOL_UAI, PUBLIC_COLLEGE_UAI};
+use sesame_demo::{LP_UAI, PRIMARY_SCHOOL_UAI, PUBLIC_COLLEGE_UAI};
 
 fn users_path(query: &str) -> String {
     format!("/api/v1/ent/establishments/{PRIMARY_SCHOOL_UAI}/users{query}")
@@ -425,11 +425,7 @@ async fn ent_admin_of(app: &TestApp, username: &str, uai: &str) -> String {
         .create_staff(sesame_store::repo::staff::NewStaff {
             username,
             display_name: username,
-            password_hash: app
-                .state
-                .hasher
-                .hash(sesame_store::demo::DEMO_PASSWORD)
-                .unwrap(),
+            password_hash: app.state.hasher.hash(sesame_demo::DEMO_PASSWORD).unwrap(),
             totp_secret_enc: None,
         })
         .await

@@ -7,7 +7,7 @@ mod common;
 
 use common::TestApp;
 use serde_json::Value;
-use sesame_store::demo::{LP_UAI, PRIVATE_COLLEGE_UAI, PUBLIC_COLLEGE_UAI};
+use sesame_demo::{LP_UAI, PRIVATE_COLLEGE_UAI, PUBLIC_COLLEGE_UAI};
 
 /// The values of every `id="…"` attribute of the page.
 fn ids(html: &str) -> Vec<String> {

@@ -9,7 +9,7 @@ mod common;
 use common::{demo_login, pdf_pages, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{json, Value};
-use sesame_store::demo::LP_UAI;
+use sesame_demo::LP_UAI;
 use sesame_store::entities::{account, student};
 
 const PUBLIC: &str = "https://sesame.example.fr";
@@ -224,7 +224,7 @@ both! {
             .post_json(
                 "/api/v1/account/login",
                 None,
-                &json!({ "identifier": pupil.identifier, "password": sesame_store::demo::DEMO_PASSWORD }),
+                &json!({ "identifier": pupil.identifier, "password": sesame_demo::DEMO_PASSWORD }),
             )
             .await;
         let token = json_of(r, 200).await["access_token"].as_str().unwrap().to_owned();

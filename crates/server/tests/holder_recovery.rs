@@ -14,7 +14,7 @@ use sea_orm::{
     QuerySelect, Set,
 };
 use serde_json::{json, Value};
-use sesame_store::demo::{DEMO_PASSWORD, LP_UAI};
+use sesame_demo::{DEMO_PASSWORD, LP_UAI};
 use sesame_store::entities::{account, guardian, guardian_link, holder_token, student};
 
 const PUBLIC: &str = "https://sesame.example.fr";

@@ -11,13 +11,13 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
 };
 use serde_json::{json, Value};
-use sesame_store::demo::{DEMO_PASSWORD, LP_UAI};
+use sesame_demo::{DEMO_PASSWORD, LP_UAI};
 use sesame_store::entities::{account, audit_event, guardian_link, student};
 
 const NEW_PASSWORD: &str = "Soleil-d'automne-2026";
 
 async fn load(app: &TestApp) {
-    sesame_store::demo::load_demo(&app.state.store, &app.state.secrets, &app.state.hasher)
+    sesame_demo::load_demo(&app.state.store, &app.state.secrets, &app.state.hasher)
         .await
         .expect("demo loads");
 }
@@ -345,7 +345,7 @@ http_test! {
                     &json!({
                         "username": "principal",
                         "password": DEMO_PASSWORD,
-                        "totp_code": common::totp_now(sesame_store::demo::DEMO_TOTP_SECRET),
+                        "totp_code": common::totp_now(sesame_demo::DEMO_TOTP_SECRET),
                     }),
                 )
                 .await;

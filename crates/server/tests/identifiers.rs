@@ -4,7 +4,7 @@ mod common;
 
 use common::*;
 use serde_json::{json, Value};
-use sesame_store::demo::{
+use sesame_demo::{
     PUBLIC_COLLEGE_UAI, SOURCES_DIFFER_STUDENT_ID, STALE_IDENTIFIER, STALE_IDENTIFIER_STUDENT_ID,
 };
 
@@ -55,7 +55,7 @@ http_test! {
         let again = app.http.delete(app.url(&path(STALE_IDENTIFIER_STUDENT_ID))).bearer_auth(&head).send().await.unwrap();
         assert_eq!(again.status(), 409);
         // Another establishment of the head's does not know this student.
-        let lp = format!("/api/v1/establishments/{}/accounts/{STALE_IDENTIFIER_STUDENT_ID}/regenerate-identifier", sesame_store::demo::LP_UAI);
+        let lp = format!("/api/v1/establishments/{}/accounts/{STALE_IDENTIFIER_STUDENT_ID}/regenerate-identifier", sesame_demo::LP_UAI);
         assert_eq!(app.post_json(&lp, Some(&head), &json!({})).await.status(), 404);
     }
 }
@@ -64,7 +64,7 @@ async fn holder_login(app: &TestApp, identifier: &str) -> u16 {
     app.post_json(
         "/api/v1/account/login",
         None,
-        &json!({"identifier": identifier, "password": sesame_store::demo::DEMO_PASSWORD}),
+        &json!({"identifier": identifier, "password": sesame_demo::DEMO_PASSWORD}),
     )
     .await
     .status()

@@ -5,7 +5,7 @@ mod common;
 use common::*;
 use serde_json::{json, Value};
 use sesame_core::permissions::Scope;
-use sesame_store::demo::{LP_UAI, PUBLIC_COLLEGE_UAI, STALE_IDENTIFIER_STUDENT_ID};
+use sesame_demo::{LP_UAI, PUBLIC_COLLEGE_UAI, STALE_IDENTIFIER_STUDENT_ID};
 
 const SECRET: &str = "a-long-client-secret-for-tests";
 
@@ -143,7 +143,7 @@ http_test! {
         let r = token(&app, "ent1", SECRET, Some("accounts:everything")).await;
         assert_eq!(r.status(), 422);
         // The demo's own client works with its documented secret.
-        let r = token(&app, sesame_store::demo::DEMO_CLIENT_ID, sesame_store::demo::DEMO_CLIENT_SECRET, None).await;
+        let r = token(&app, sesame_demo::DEMO_CLIENT_ID, sesame_demo::DEMO_CLIENT_SECRET, None).await;
         assert_eq!(r.status(), 200);
         let body: Value = r.json().await.unwrap();
         assert!(body["scope"].as_str().unwrap().contains("accounts:read"));

@@ -8,7 +8,7 @@ mod common;
 use common::*;
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{json, Value};
-use sesame_store::demo::LP_UAI;
+use sesame_demo::LP_UAI;
 
 async fn exec(app: &TestApp, sql: &str) {
     let db = &app.state.store.db;

@@ -5,7 +5,7 @@ mod common;
 use common::smtp_sink::SmtpSink;
 use common::*;
 use serde_json::{json, Value};
-use sesame_store::demo::PUBLIC_COLLEGE_UAI;
+use sesame_demo::PUBLIC_COLLEGE_UAI;
 
 async fn app_with_smtp(backend: sesame_store::Backend) -> (TestApp, SmtpSink) {
     let sink = SmtpSink::start().await;

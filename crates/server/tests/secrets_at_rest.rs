@@ -16,7 +16,7 @@ use std::sync::{Mutex, OnceLock};
 use common::*;
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use serde_json::{json, Value};
-use sesame_store::demo::LP_UAI;
+use sesame_demo::LP_UAI;
 
 static LOG: Mutex<Vec<u8>> = Mutex::new(Vec::new());
 

@@ -9,10 +9,10 @@ mod common;
 
 use common::TestApp;
 use serde_json::Value;
-use sesame_store::demo::{LP_UAI, PRIMARY_SCHOOL_UAI, PUBLIC_COLLEGE_UAI};
+use sesame_demo::{LP_UAI, PRIMARY_SCHOOL_UAI, PUBLIC_COLLEGE_UAI};
 
 async fn load(app: &TestApp) {
-    sesame_store::demo::load_demo(&app.state.store, &app.state.secrets, &app.state.hasher)
+    sesame_demo::load_demo(&app.state.store, &app.state.secrets, &app.state.hasher)
         .await
         .expect("demo loads");
 }
@@ -25,8 +25,8 @@ async fn staff(app: &TestApp, username: &str) -> String {
             None,
             &serde_json::json!({
                 "username": username,
-                "password": sesame_store::demo::DEMO_PASSWORD,
-                "totp_code": common::totp_now(sesame_store::demo::DEMO_TOTP_SECRET),
+                "password": sesame_demo::DEMO_PASSWORD,
+                "totp_code": common::totp_now(sesame_demo::DEMO_TOTP_SECRET),
             }),
         )
         .await;

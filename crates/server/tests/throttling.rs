@@ -10,7 +10,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use common::{load_demo, TestApp};
 use futures_util::future::join_all;
 use serde_json::{json, Value};
-use sesame_store::demo::DEMO_PASSWORD;
+use sesame_demo::DEMO_PASSWORD;
 
 /// A client whose connections come from `127.0.0.<last>`.
 fn client_from(last: u8) -> reqwest::Client {
@@ -66,7 +66,7 @@ fn agent_ok() -> Value {
     json!({
         "username": "agent",
         "password": DEMO_PASSWORD,
-        "totp_code": common::totp_now(sesame_store::demo::DEMO_TOTP_SECRET),
+        "totp_code": common::totp_now(sesame_demo::DEMO_TOTP_SECRET),
     })
 }
 
@@ -119,7 +119,7 @@ http_test! {
 http_test! {
     async fn parallel_wrong_passwords_for_one_pupil_get_five_guesses(app: TestApp) {
         load_demo(&app).await;
-        let identifier = sesame_store::demo::STALE_IDENTIFIER;
+        let identifier = sesame_demo::STALE_IDENTIFIER;
         let client = client_from(21);
         let answers = join_all((0..16).map(|i| {
             post(

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use common::*;
 use serde_json::{json, Value};
 use sesame_core::permissions::Scope;
-use sesame_store::demo::PUBLIC_COLLEGE_UAI;
+use sesame_demo::PUBLIC_COLLEGE_UAI;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 #[derive(Clone, Debug)]
@@ -275,7 +275,7 @@ async fn events_are_signed_retried_and_survive_a_restart_postgres() {
 }
 
 async fn identifier_and_activation_events(backend: sesame_store::Backend) {
-    use sesame_store::demo::{STALE_IDENTIFIER, STALE_IDENTIFIER_STUDENT_ID};
+    use sesame_demo::{STALE_IDENTIFIER, STALE_IDENTIFIER_STUDENT_ID};
     let app = TestApp::spawn_with(backend, |c| c.url_verify_allow_http_loopback = true).await;
     load_demo(&app).await;
     let token = client_token(&app).await;

@@ -317,7 +317,7 @@ test_on_both_backends! {
         use sea_orm::{ConnectionTrait, Statement};
         let hasher = sesame_store::PasswordHasher::insecure_fast();
         let secrets = sesame_store::SecretBox::from_base64(&sesame_store::SecretBox::generate_key_base64()).unwrap();
-        sesame_store::demo::load_demo(&store, &secrets, &hasher).await.unwrap();
+        sesame_demo::load_demo(&store, &secrets, &hasher).await.unwrap();
         // Searches filter on accounts.home_uai as well as students.uai: they must agree.
         let backend = store.db.get_database_backend();
         let row = store

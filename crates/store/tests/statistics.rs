@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use sea_orm::EntityTrait;
 use sesame_core::Population;
-use sesame_store::demo::{load_demo, LP_UAI, PRIVATE_COLLEGE_UAI, PUBLIC_COLLEGE_UAI};
+use sesame_demo::{load_demo, LP_UAI, PRIVATE_COLLEGE_UAI, PUBLIC_COLLEGE_UAI};
 use sesame_store::entities::{account, class, guardian_link, mef, student, student_external};
 use sesame_store::repo::statistics::{sum_rows, Grouping, StateCounts, Statistics};
 use sesame_store::{test_on_both_backends, PasswordHasher, SecretBox, Store};

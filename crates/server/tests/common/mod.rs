@@ -280,11 +280,10 @@ pub async fn login(app: &TestApp, username: &str) -> String {
 
 /// Loads the demo data set into the app's database.
 pub async fn load_demo(app: &TestApp) {
-    let loaded =
-        sesame_store::demo::load_demo(&app.state.store, &app.state.secrets, &app.state.hasher)
-            .await
-            .expect("demo data loads");
-    assert!(matches!(loaded, sesame_store::demo::DemoLoad::Loaded(_)));
+    let loaded = sesame_demo::load_demo(&app.state.store, &app.state.secrets, &app.state.hasher)
+        .await
+        .expect("demo data loads");
+    assert!(matches!(loaded, sesame_demo::DemoLoad::Loaded(_)));
 }
 
 /// Logs a demo staff user in (computing the TOTP code when asked for).
@@ -295,8 +294,8 @@ pub async fn demo_login(app: &TestApp, username: &str) -> String {
             None,
             &serde_json::json!({
                 "username": username,
-                "password": sesame_store::demo::DEMO_PASSWORD,
-                "totp_code": totp_now(sesame_store::demo::DEMO_TOTP_SECRET),
+                "password": sesame_demo::DEMO_PASSWORD,
+                "totp_code": totp_now(sesame_demo::DEMO_TOTP_SECRET),
             }),
         )
         .await;

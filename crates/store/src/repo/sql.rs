@@ -91,10 +91,7 @@ const MAX_BOUND_VALUES: usize = 6_000;
 const MAX_ROWS_PER_STATEMENT: usize = 300;
 
 /// Inserts `rows` with multi-row statements.
-pub(crate) async fn insert_rows<E>(
-    txn: &DatabaseTransaction,
-    rows: Vec<E::Model>,
-) -> Result<(), DbErr>
+pub async fn insert_rows<E>(txn: &DatabaseTransaction, rows: Vec<E::Model>) -> Result<(), DbErr>
 where
     E: EntityTrait,
     E::Model: IntoActiveModel<E::ActiveModel>,

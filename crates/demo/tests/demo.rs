@@ -9,7 +9,7 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder}
 use sesame_core::account::{AccountKind, AccountState, Origin};
 use sesame_core::regeneration::{check_regeneration, RegenerationRefusal, SourceNames};
 use sesame_core::uai::Uai;
-use sesame_store::demo::{
+use sesame_demo::{
     load_demo, DemoLoad, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_PASSWORD, DEMO_TOTP_SECRET,
     LP_UAI, PRIMARY_SCHOOL_UAI, PRIVATE_COLLEGE_UAI, PUBLIC_COLLEGE_UAI, SOURCES_DIFFER_STUDENT_ID,
     STALE_IDENTIFIER, STALE_IDENTIFIER_STUDENT_ID,

@@ -24,15 +24,15 @@ use sea_orm::{EntityTrait, PaginatorTrait, TransactionTrait};
 use serde::Serialize;
 use sesame_core::identifier::{identifier_base, identifier_candidate};
 
-use crate::entities::{
+use sesame_store::entities::{
     account, account_source, class, delegation, ent_group, ent_user, ent_user_group, establishment,
     guardian, guardian_link, integration_client, integration_grant, mef, notification_setting,
     staff_role, staff_user, student, student_external,
 };
-use crate::error::{is_unique_violation, Result};
-use crate::repo::audit::{append, ActorKind, NewAuditEvent};
-use crate::repo::sql::insert_rows as insert;
-use crate::{PasswordHasher, SecretBox, Store};
+use sesame_store::error::{is_unique_violation, Result};
+use sesame_store::insert_rows as insert;
+use sesame_store::repo::audit::{append, ActorKind, NewAuditEvent};
+use sesame_store::{PasswordHasher, SecretBox, Store};
 
 /// The password of the demo staff users and of every demo account holder and ENT user who
 /// chose a password.

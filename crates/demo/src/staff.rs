@@ -8,10 +8,10 @@ use super::{
     seed, Builder, DEMO_CLIENT_ID, DEMO_TOTP_SECRET, LP_UAI, PRIMARY_SCHOOL_UAI,
     PRIVATE_COLLEGE_UAI, PUBLIC_COLLEGE_UAI,
 };
-use crate::entities::{
+use sesame_store::entities::{
     delegation, integration_client, integration_grant, notification_setting, staff_role, staff_user,
 };
-use crate::error::Result;
+use sesame_store::error::Result;
 
 /// Hashes of the demo's shared secrets, computed once by the caller.
 pub(super) struct StaffHashes {

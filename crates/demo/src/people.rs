@@ -20,10 +20,10 @@ use super::establishments::{
 };
 use super::{names, seed, Builder};
 use super::{LP_UAI, SOURCES_DIFFER_STUDENT_ID, STALE_IDENTIFIER, STALE_IDENTIFIER_STUDENT_ID};
-use crate::entities::{
+use sesame_store::entities::{
     account, account_source, guardian, guardian_link, student, student_external,
 };
-use crate::error::Result;
+use sesame_store::error::Result;
 
 use AccountState::{Activated, ActivationInProgress, NotNotified, NotifiedNotActivated};
 

@@ -11,7 +11,7 @@ use sesame_core::identifier::{ent_login, ent_login_with_suffix, fold_name};
 
 use super::people::email;
 use super::{names, seed, Builder, PRIMARY_SCHOOL_UAI};
-use crate::entities::{ent_group, ent_user, ent_user_group};
+use sesame_store::entities::{ent_group, ent_user, ent_user_group};
 
 pub(super) const PUPIL: &str = "Élève";
 pub(super) const PARENT: &str = "Parent";

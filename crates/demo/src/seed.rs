@@ -24,7 +24,7 @@ pub(super) fn stream(label: &str) -> ChaCha8Rng {
     ChaCha8Rng::seed_from_u64(DEMO_SEED ^ h)
 }
 
-/// An id shaped like [`crate::ids::new_id`] (a UUID v4 as 32 hex digits) but drawn from the
+/// An id shaped like [`sesame_store::ids::new_id`] (a UUID v4 as 32 hex digits) but drawn from the
 /// demo stream, so the same person has the same id in every load of the demo.
 pub(super) fn id<R: Rng>(rng: &mut R) -> String {
     let bytes: [u8; 16] = rng.gen();

@@ -9,7 +9,7 @@ use rand_chacha::ChaCha8Rng;
 use super::seed;
 use super::Rows;
 use super::{LP_UAI, PRIMARY_SCHOOL_UAI, PRIVATE_COLLEGE_UAI, PUBLIC_COLLEGE_UAI};
-use crate::entities::{class, establishment, mef};
+use sesame_store::entities::{class, establishment, mef};
 
 pub(super) struct EstablishmentSpec {
     pub uai: &'static str,
