@@ -1,10 +1,15 @@
 //! The OpenAPI document, generated from the handlers' annotations. `openapi/openapi.json` in
 //! the repository is this document; a test fails when the two differ.
+//!
+//! The operations are not listed here: [`document`] collects them from the route table
+//! (`app::register_api`), so a route is written once. [`ApiDoc`] holds what is not a route:
+//! the info, the security schemes, the tags and the schemas no operation reaches.
 
 use utoipa::openapi::security::{
     ClientCredentials, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Scopes, SecurityScheme,
 };
 use utoipa::{Modify, OpenApi};
+use utoipa_actix_web::AppExt;
 
 use crate::routes;
 
@@ -16,61 +21,6 @@ use crate::routes;
 Errors are `application/problem+json` (RFC 9457). An establishment or account outside the caller's \
 scope answers 404 exactly like one that does not exist; a role that may not act answers 403.",
         license(name = "EUPL-1.2")
-    ),
-    paths(
-        routes::health::healthz,
-        routes::health::readyz,
-        routes::auth::login_handler,
-        routes::auth::refresh,
-        routes::auth::logout,
-        routes::oauth::token,
-        routes::webhooks::register,
-        routes::webhooks::show,
-        routes::webhooks::remove,
-        routes::webhooks::deliveries,
-        routes::me::me,
-        routes::establishments::list,
-        routes::establishments::get_one,
-        routes::delegations::list,
-        routes::delegations::grant,
-        routes::delegations::revoke,
-        routes::audit::list,
-        routes::statistics::get,
-        routes::imports::import,
-        routes::imports::template,
-        routes::settings::get_notification_urls,
-        routes::settings::set_notification_url,
-        routes::settings::verify_notification_url,
-        routes::settings::activate_notification_url,
-        routes::settings::deactivate_notification_url,
-        routes::holders::login,
-        routes::holders::me,
-        routes::holders::change_password,
-        routes::holders::report_link,
-        routes::holder_recovery::change_email,
-        routes::holder_recovery::confirm_email,
-        routes::holder_recovery::recovery,
-        routes::holder_recovery::recovery_password,
-        routes::holder_recovery::registration,
-        routes::holder_recovery::registration_password,
-        routes::accounts::structure,
-        routes::accounts::search,
-        routes::accounts::detail,
-        routes::accounts::edit_contact,
-        routes::account_actions::notify,
-        routes::account_actions::reset_password,
-        routes::account_actions::list,
-        routes::documents::document,
-        routes::documents::job,
-        routes::identifiers::regenerate,
-        routes::identifiers::cancel,
-        routes::ent::search,
-        routes::ent::group_tree,
-        routes::ent::subjects,
-        routes::ent::regenerate_password,
-        routes::ent::create,
-        routes::ent::block,
-        routes::ent::unblock,
     ),
     components(schemas(
         sesame_api::Problem,
@@ -216,9 +166,20 @@ as `Authorization: Bearer`.",
     }
 }
 
+/// The whole document: [`ApiDoc`] with the operations of every registered route. The app it
+/// registers them on is only built to be taken apart, never served.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let (_, document) = actix_web::App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(crate::app::register_api)
+        .split_for_parts();
+    document
+}
+
 /// The document as committed: pretty JSON with a trailing newline.
 pub fn openapi_json() -> String {
-    let mut s = ApiDoc::openapi()
+    let mut s = document()
         .to_pretty_json()
         .expect("the OpenAPI document serialises");
     s.push('\n');
