@@ -211,6 +211,17 @@ fn declared_in_source() -> BTreeSet<(String, String)> {
                 }
             }
         }
+        // The path is written once, in the actix attribute, where utoipa reads it: a
+        // `path = "…"` of its own would take precedence in the document, a second copy to keep
+        // in step.
+        for (at, _) in text.match_indices("#[utoipa::path(") {
+            let attribute = text[at..].split(")]\n").next().unwrap_or_default();
+            assert!(
+                !attribute.contains("path = \""),
+                "{}: a `#[utoipa::path]` names its path; leave it to the actix attribute",
+                path.display()
+            );
+        }
         // Other ways of adding routes that this scan would not read.
         for other in [
             "web::resource(",
