@@ -1,10 +1,15 @@
 //! The OpenAPI document, generated from the handlers' annotations. `openapi/openapi.json` in
 //! the repository is this document; a test fails when the two differ.
+//!
+//! The operations are not listed here: [`document`] collects them from the route table
+//! (`app::register_api`), so a route is written once. [`ApiDoc`] holds what is not a route:
+//! the info, the security schemes, the tags and the schemas no operation reaches.
 
 use utoipa::openapi::security::{
     ClientCredentials, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Scopes, SecurityScheme,
 };
 use utoipa::{Modify, OpenApi};
+use utoipa_actix_web::AppExt;
 
 use crate::routes;
 
@@ -17,137 +22,13 @@ Errors are `application/problem+json` (RFC 9457). An establishment or account ou
 scope answers 404 exactly like one that does not exist; a role that may not act answers 403.",
         license(name = "EUPL-1.2")
     ),
-    paths(
-        routes::health::healthz,
-        routes::health::readyz,
-        routes::auth::login_handler,
-        routes::auth::refresh,
-        routes::auth::logout,
-        routes::oauth::token,
-        routes::webhooks::register,
-        routes::webhooks::show,
-        routes::webhooks::remove,
-        routes::webhooks::deliveries,
-        routes::me::me,
-        routes::establishments::list,
-        routes::establishments::get_one,
-        routes::delegations::list,
-        routes::delegations::grant,
-        routes::delegations::revoke,
-        routes::audit::list,
-        routes::statistics::get,
-        routes::imports::import,
-        routes::imports::template,
-        routes::settings::get_notification_urls,
-        routes::settings::set_notification_url,
-        routes::settings::verify_notification_url,
-        routes::settings::activate_notification_url,
-        routes::settings::deactivate_notification_url,
-        routes::holders::login,
-        routes::holders::me,
-        routes::holders::change_password,
-        routes::holders::report_link,
-        routes::holder_recovery::change_email,
-        routes::holder_recovery::confirm_email,
-        routes::holder_recovery::recovery,
-        routes::holder_recovery::recovery_password,
-        routes::holder_recovery::registration,
-        routes::holder_recovery::registration_password,
-        routes::accounts::structure,
-        routes::accounts::search,
-        routes::accounts::detail,
-        routes::accounts::edit_contact,
-        routes::account_actions::notify,
-        routes::account_actions::reset_password,
-        routes::account_actions::list,
-        routes::documents::document,
-        routes::documents::job,
-        routes::identifiers::regenerate,
-        routes::identifiers::cancel,
-        routes::ent::search,
-        routes::ent::group_tree,
-        routes::ent::subjects,
-        routes::ent::regenerate_password,
-        routes::ent::create,
-        routes::ent::block,
-        routes::ent::unblock,
-    ),
+    // Only the schemas no operation's body reaches (the operations bring theirs): `Problem`,
+    // which the shared response sets (`routes::responses`) name without registering;
+    // `PopulationPath`, which path parameters name; `WebhookEvent`, what a webhook receives.
     components(schemas(
         sesame_api::Problem,
-        sesame_api::FieldError,
-        sesame_api::auth::LoginRequest,
-        sesame_api::auth::TokenResponse,
-        sesame_api::auth::RefreshRequest,
-        sesame_api::auth::ClientTokenRequest,
-        sesame_api::auth::ClientTokenResponse,
-        sesame_api::auth::WebhookRequest,
-        sesame_api::auth::WebhookInfo,
-        sesame_api::auth::WebhookDelivery,
-        sesame_api::auth::WebhookEvent,
-        sesame_api::auth::Me,
-        sesame_api::auth::RoleGrant,
-        sesame_api::establishments::Establishment,
-        sesame_api::delegations::Delegation,
-        sesame_api::delegations::NewDelegation,
-        sesame_api::audit::AuditEvent,
-        sesame_api::statistics::Statistics,
-        sesame_api::statistics::StatisticsRow,
-        sesame_api::statistics::StatisticsCounts,
-        sesame_api::imports::ImportReport,
-        sesame_api::imports::ImportCounts,
-        sesame_api::imports::ImportChange,
-        sesame_api::imports::ImportProblem,
-        routes::imports::ImportUpload,
-        sesame_api::settings::NotificationUrls,
-        sesame_api::settings::NotificationUrl,
-        sesame_api::settings::NotificationUrlChange,
-        sesame_api::holders::HolderLoginRequest,
-        sesame_api::holders::HolderLoginResponse,
-        sesame_api::holders::PasswordChangeRequest,
-        sesame_api::holders::PasswordChanged,
-        sesame_api::holders::HolderProfile,
-        sesame_api::holders::HolderLink,
-        sesame_api::holders::LinkReported,
-        sesame_api::holders::LinkToken,
-        sesame_api::holders::EmailChangeRequest,
-        sesame_api::holders::EmailChanged,
-        sesame_api::holders::EmailConfirmed,
-        sesame_api::holders::RecoveryRequest,
-        sesame_api::holders::RegistrationRequest,
-        sesame_api::holders::LinkRequested,
-        sesame_api::holders::LinkPasswordRequest,
-        sesame_api::holders::LinkPasswordSet,
-        sesame_api::accounts::AccountItem,
-        sesame_api::accounts::AccountDetail,
-        sesame_api::accounts::LinkedPerson,
-        sesame_api::accounts::DataSource,
-        sesame_api::accounts::PendingIdentifierChange,
-        sesame_api::accounts::ContactPatch,
-        sesame_api::accounts::SearchFilters,
-        sesame_api::accounts::NotifyRequest,
-        sesame_api::accounts::NotifyResult,
-        sesame_api::accounts::NotifyResponse,
-        sesame_api::accounts::SelectionRequest,
-        sesame_api::accounts::ListRequest,
-        sesame_api::accounts::ResetResult,
-        sesame_api::accounts::ResetResponse,
-        sesame_api::accounts::JobAccepted,
-        sesame_api::accounts::Job,
-        sesame_api::accounts::Structure,
-        sesame_api::accounts::ClassInfo,
-        sesame_api::accounts::MefInfo,
         routes::accounts::PopulationPath,
-        sesame_api::accounts::IdentifierChange,
-        sesame_api::ent::EntUser,
-        sesame_api::ent::EntUserPage,
-        sesame_api::ent::EntUserFilters,
-        sesame_api::ent::EntGroupNode,
-        sesame_api::ent::EntSubjects,
-        sesame_api::ent::EntRegenerateRequest,
-        sesame_api::ent::EntCredentials,
-        sesame_api::ent::EntRegenerateResponse,
-        sesame_api::ent::NewEntUser,
-        sesame_api::ent::EntUserCreated,
+        sesame_api::auth::WebhookEvent,
     )),
     modifiers(&Security),
     tags(
@@ -216,9 +97,20 @@ as `Authorization: Bearer`.",
     }
 }
 
+/// The whole document: [`ApiDoc`] with the operations of every registered route. The app it
+/// registers them on is only built to be taken apart, never served.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let (_, document) = actix_web::App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(crate::app::register_api)
+        .split_for_parts();
+    document
+}
+
 /// The document as committed: pretty JSON with a trailing newline.
 pub fn openapi_json() -> String {
-    let mut s = ApiDoc::openapi()
+    let mut s = document()
         .to_pretty_json()
         .expect("the OpenAPI document serialises");
     s.push('\n');

@@ -4,7 +4,7 @@
 //! - every route the application serves is in the OpenAPI document with the same method, and
 //!   every documented operation is served;
 //! - every handler declared in `crates/server/src/routes/` with an actix route attribute is
-//!   served (registered in `app::api_routes`), which also checks that the enumeration below
+//!   served (registered in `app::register_api`), which also checks that the enumeration below
 //!   misses nothing;
 //! - every establishment-scoped operation (a path with `{uai}`) of the document is called by
 //!   the access-matrix test (`tests/common/access_endpoints.rs`).
@@ -23,7 +23,6 @@ use actix_web::dev::Service;
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::http::Method;
 use actix_web::{test as atest, web, App, HttpRequest, HttpResponse};
-use utoipa::OpenApi;
 
 const METHODS: [&str; 5] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 const MATCHED: &str = "x-test-matched-pattern";
@@ -172,7 +171,7 @@ async fn served_routes() -> BTreeSet<(String, String)> {
 
 /// Every (method, path) of the OpenAPI document.
 fn documented() -> BTreeSet<(String, String)> {
-    let doc = serde_json::to_value(sesame_server::openapi::ApiDoc::openapi()).unwrap();
+    let doc = serde_json::to_value(sesame_server::openapi::document()).unwrap();
     let mut ops = BTreeSet::new();
     for (path, item) in doc["paths"].as_object().expect("paths") {
         for method in item.as_object().unwrap().keys() {
@@ -212,6 +211,17 @@ fn declared_in_source() -> BTreeSet<(String, String)> {
                 }
             }
         }
+        // The path is written once, in the actix attribute, where utoipa reads it: a
+        // `path = "…"` of its own would take precedence in the document, a second copy to keep
+        // in step.
+        for (at, _) in text.match_indices("#[utoipa::path(") {
+            let attribute = text[at..].split(")]\n").next().unwrap_or_default();
+            assert!(
+                !attribute.contains("path = \""),
+                "{}: a `#[utoipa::path]` names its path; leave it to the actix attribute",
+                path.display()
+            );
+        }
         // Other ways of adding routes that this scan would not read.
         for other in [
             "web::resource(",
@@ -224,7 +234,7 @@ fn declared_in_source() -> BTreeSet<(String, String)> {
             assert!(
                 !text.contains(other),
                 "{}: `{other}` registers routes the guards do not read; use a route attribute \
-                 (#[get(\"…\")]) and `app::api_routes`",
+                 (#[get(\"…\")]) and `app::register_api`",
                 path.display()
             );
         }
@@ -255,14 +265,14 @@ async fn every_served_route_is_documented_and_every_documented_route_is_served()
         .collect();
     assert!(
         undocumented.is_empty(),
-        "served but missing from the OpenAPI document (add them to `openapi::ApiDoc`'s paths with \
-         the same method):\n{}",
+        "served but missing from the OpenAPI document (register them in `app::register_api`, not \
+         with a bare actix `.route`):\n{}",
         names(&undocumented)
     );
     let unserved: BTreeSet<_> = documented.difference(&served).cloned().collect();
     assert!(
         unserved.is_empty(),
-        "in the OpenAPI document but not served by `app::api_routes`:\n{}",
+        "in the OpenAPI document but not served by `app::register_api`:\n{}",
         names(&unserved)
     );
 }
@@ -279,7 +289,7 @@ async fn every_route_attribute_in_the_source_is_served() {
     assert!(
         unregistered.is_empty(),
         "declared in crates/server/src/routes/ but not served (register them in \
-         `app::api_routes`):\n{}",
+         `app::register_api`):\n{}",
         names(&unregistered)
     );
     // And the enumeration saw nothing the source does not declare (nothing hidden elsewhere).

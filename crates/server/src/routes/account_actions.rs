@@ -7,7 +7,6 @@ use actix_web::{post, web, HttpResponse};
 use sesame_api::accounts::{
     JobAccepted, ListRequest, NotifyRequest, NotifyResponse, ResetResponse, SelectionRequest,
 };
-use sesame_api::Problem;
 use sesame_core::lifecycle::Channel;
 use sesame_core::permissions::Action;
 use sesame_core::{AccountKind, Population};
@@ -20,6 +19,7 @@ use crate::operations::{self, Commit};
 use crate::problem::{ApiError, ApiResult};
 use crate::routes::accounts::PopulationPath;
 use crate::routes::extract::ApiJson;
+use crate::routes::responses::ScopedInputProblems;
 use crate::routes::selection::resolve;
 use crate::state::AppState;
 
@@ -77,17 +77,14 @@ where
 }
 
 /// (Re)notify: letters for everyone (PDF, one page per account), email too for guardians.
-#[utoipa::path(post, path = "/api/v1/establishments/{uai}/{population}/notify", tag = "accounts",
+#[utoipa::path(tag = "accounts",
     security(("bearer" = [])),
     params(("uai" = String, Path, description = "UAI", example = "0450750W"), ("population" = PopulationPath, Path)),
     request_body = NotifyRequest,
     responses(
         (status = 200, body = NotifyResponse),
         (status = 202, description = "Large selection: follow the job", body = JobAccepted),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        ScopedInputProblems,
     ))]
 #[post("/api/v1/establishments/{uai}/{population:students|external-students|guardians}/notify")]
 pub async fn notify(
@@ -125,17 +122,14 @@ pub async fn notify(
 }
 
 /// New provisional passwords, returned once (and as PDF / CSV credentials documents).
-#[utoipa::path(post, path = "/api/v1/establishments/{uai}/{population}/reset-password", tag = "accounts",
+#[utoipa::path(tag = "accounts",
     security(("bearer" = [])),
     params(("uai" = String, Path, description = "UAI", example = "0450750W"), ("population" = PopulationPath, Path)),
     request_body = SelectionRequest,
     responses(
         (status = 200, body = ResetResponse),
         (status = 202, description = "Large selection: follow the job", body = JobAccepted),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        ScopedInputProblems,
     ))]
 #[post(
     "/api/v1/establishments/{uai}/{population:students|external-students|guardians}/reset-password"
@@ -166,16 +160,13 @@ pub async fn reset_password(
 }
 
 /// "Lister les comptes": the PDF (grouped by class) or CSV file itself.
-#[utoipa::path(post, path = "/api/v1/establishments/{uai}/{population}/list", tag = "accounts",
+#[utoipa::path(tag = "accounts",
     security(("bearer" = [])),
     params(("uai" = String, Path, description = "UAI", example = "0450750W"), ("population" = PopulationPath, Path)),
     request_body = ListRequest,
     responses(
         (status = 200, description = "The list", content((String = "application/pdf"), (String = "text/csv; charset=utf-8"))),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        ScopedInputProblems,
     ))]
 #[post("/api/v1/establishments/{uai}/{population:students|external-students|guardians}/list")]
 pub async fn list(

@@ -6,7 +6,7 @@ use sesame_api::accounts::{
     AccountDetail, AccountItem, ClassInfo, ContactPatch, DataSource, LinkedPerson, MefInfo,
     PendingIdentifierChange, SearchFilters, Structure,
 };
-use sesame_api::{Page, Problem};
+use sesame_api::Page;
 use sesame_core::contact::{valid_email, valid_phone};
 use sesame_core::lifecycle::visible_provisional_password;
 use sesame_core::permissions::Action;
@@ -22,6 +22,7 @@ use crate::problem::{ApiError, ApiResult};
 use crate::routes::extract::ApiJson;
 use crate::routes::extract::HtmlQuery;
 use crate::routes::paging::PageQuery;
+use crate::routes::responses::{NotFound, ScopedInputProblems, ScopedProblems, Unauthenticated};
 use crate::routes::selection::to_filter;
 use crate::state::AppState;
 
@@ -147,15 +148,12 @@ fn item(state: &AppState, scoped: &Scoped, r: AccountRow) -> Result<AccountItem,
 }
 
 /// Search the accounts of a population (the console's result table).
-#[utoipa::path(get, path = "/api/v1/establishments/{uai}/{population}", tag = "accounts",
+#[utoipa::path(tag = "accounts",
     security(("bearer" = [])),
     params(("uai" = String, Path, description = "UAI", example = "0450750W"), ("population" = PopulationPath, Path), SearchQuery),
     responses(
         (status = 200, body = Page<AccountItem>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        ScopedInputProblems,
     ))]
 #[get("/api/v1/establishments/{uai}/{population:students|external-students|guardians}")]
 pub async fn search(
@@ -255,14 +253,12 @@ pub async fn search(
 }
 
 /// "Informations du compte": identity, state, sources, links, pending identifier change.
-#[utoipa::path(get, path = "/api/v1/establishments/{uai}/{population}/{id}", tag = "accounts",
+#[utoipa::path(tag = "accounts",
     security(("bearer" = [])),
     params(("uai" = String, Path, description = "UAI", example = "0450750W"), ("population" = PopulationPath, Path), ("id" = String, Path, description = "Account id")),
     responses(
         (status = 200, body = AccountDetail),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        ScopedProblems,
     ))]
 #[get("/api/v1/establishments/{uai}/{population:students|external-students|guardians}/{id}")]
 pub async fn detail(
@@ -370,16 +366,13 @@ async fn load_detail(
 
 /// "Modifier le compte": only the contact data Sésame owns (email, phone); identity comes from
 /// the source systems and cannot be edited here.
-#[utoipa::path(patch, path = "/api/v1/establishments/{uai}/{population}/{id}", tag = "accounts",
+#[utoipa::path(tag = "accounts",
     security(("bearer" = [])),
     params(("uai" = String, Path, description = "UAI", example = "0450750W"), ("population" = PopulationPath, Path), ("id" = String, Path, description = "Account id")),
     request_body = ContactPatch,
     responses(
         (status = 200, body = AccountDetail),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        ScopedInputProblems,
     ))]
 #[patch("/api/v1/establishments/{uai}/{population:students|external-students|guardians}/{id}")]
 pub async fn edit_contact(
@@ -423,13 +416,12 @@ pub async fn edit_contact(
 }
 
 /// Classes and MEFs of the establishment, for the search filters.
-#[utoipa::path(get, path = "/api/v1/establishments/{uai}/structure", tag = "accounts",
+#[utoipa::path(tag = "accounts",
     security(("bearer" = [])),
     params(("uai" = String, Path, description = "UAI", example = "0450750W")),
     responses(
         (status = 200, body = Structure),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        Unauthenticated, NotFound,
     ))]
 #[get("/api/v1/establishments/{uai}/structure")]
 pub async fn structure(

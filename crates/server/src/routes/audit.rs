@@ -2,7 +2,7 @@ use actix_web::{get, web};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use sesame_api::audit::AuditEvent;
-use sesame_api::{Page, Problem};
+use sesame_api::Page;
 use sesame_core::permissions::Action;
 use sesame_store::repo::audit::AuditFilter;
 use utoipa::IntoParams;
@@ -10,6 +10,7 @@ use utoipa::IntoParams;
 use crate::auth::Caller;
 use crate::problem::{ApiError, ApiResult};
 use crate::routes::paging::PageQuery;
+use crate::routes::responses::ScopedInputProblems;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -25,15 +26,12 @@ pub struct AuditQuery {
 }
 
 /// The establishment's audit trail, newest first (head and agent).
-#[utoipa::path(get, path = "/api/v1/establishments/{uai}/audit", tag = "audit",
+#[utoipa::path(tag = "audit",
     security(("bearer" = [])),
     params(("uai" = String, Path, description = "UAI", example = "0450750W"), AuditQuery, PageQuery),
     responses(
         (status = 200, body = Page<AuditEvent>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        ScopedInputProblems,
     ))]
 #[get("/api/v1/establishments/{uai}/audit")]
 pub async fn list(

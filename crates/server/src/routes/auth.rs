@@ -12,7 +12,7 @@ use crate::state::AppState;
 
 /// Staff login. The admin module asks for the TOTP code unless the client is on a configured
 /// administrative network.
-#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
+#[utoipa::path(tag = "auth", request_body = LoginRequest,
     responses(
         (status = 200, body = TokenResponse),
         (status = 401, description = "Bad credentials, or `type` ending in `totp-required`", body = Problem, content_type = "application/problem+json"),
@@ -36,7 +36,7 @@ pub async fn login_handler(
 /// within a few seconds (two tabs, a retry) it is answered with the same successor, later it
 /// revokes every token of its session. A session ends at its absolute lifetime (`type`
 /// ending in `session-expired`).
-#[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", request_body = RefreshRequest,
+#[utoipa::path(tag = "auth", request_body = RefreshRequest,
     responses(
         (status = 200, body = TokenResponse),
         (status = 401, description = "Refresh token refused, or `type` ending in `session-expired` once the session's absolute lifetime is over", body = Problem, content_type = "application/problem+json"),
@@ -104,7 +104,7 @@ pub fn session_expired() -> ApiError {
 }
 
 /// Ends the session of this refresh token.
-#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", request_body = RefreshRequest,
+#[utoipa::path(tag = "auth", request_body = RefreshRequest,
     responses((status = 204, description = "Logged out")))]
 #[post("/api/v1/auth/logout")]
 pub async fn logout(

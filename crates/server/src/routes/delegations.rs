@@ -7,6 +7,7 @@ use sesame_store::repo::delegations::DelegationView;
 use crate::auth::Caller;
 use crate::problem::{ApiError, ApiResult};
 use crate::routes::extract::ApiJson;
+use crate::routes::responses::{ScopedInputProblems, ScopedProblems};
 use crate::state::AppState;
 
 fn to_api(d: DelegationView) -> Delegation {
@@ -22,14 +23,12 @@ fn to_api(d: DelegationView) -> Delegation {
 }
 
 /// The establishment's live delegations (head only).
-#[utoipa::path(get, path = "/api/v1/establishments/{uai}/delegations", tag = "delegations",
+#[utoipa::path(tag = "delegations",
     security(("bearer" = [])),
     params(("uai" = String, Path, description = "UAI", example = "0450750W")),
     responses(
         (status = 200, body = Vec<Delegation>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        ScopedProblems,
     ))]
 #[get("/api/v1/establishments/{uai}/delegations")]
 pub async fn list(
@@ -46,17 +45,14 @@ pub async fn list(
 
 /// Delegates the admin module (agent) or the troubleshooting module (teacher) to a staff
 /// member (head only).
-#[utoipa::path(post, path = "/api/v1/establishments/{uai}/delegations", tag = "delegations",
+#[utoipa::path(tag = "delegations",
     security(("bearer" = [])),
     params(("uai" = String, Path, description = "UAI", example = "0450750W")),
     request_body = NewDelegation,
     responses(
         (status = 201, body = Delegation),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        ScopedInputProblems,
         (status = 409, description = "Already delegated", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/api/v1/establishments/{uai}/delegations")]
 pub async fn grant(
@@ -109,14 +105,12 @@ pub async fn grant(
 }
 
 /// Revokes a delegation (head only). Takes effect at the delegate's next request.
-#[utoipa::path(delete, path = "/api/v1/establishments/{uai}/delegations/{id}", tag = "delegations",
+#[utoipa::path(tag = "delegations",
     security(("bearer" = [])),
     params(("uai" = String, Path, description = "UAI", example = "0450750W"), ("id" = String, Path, description = "Delegation id")),
     responses(
         (status = 204, description = "Revoked"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        ScopedProblems,
     ))]
 #[delete("/api/v1/establishments/{uai}/delegations/{id}")]
 pub async fn revoke(

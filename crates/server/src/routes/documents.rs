@@ -7,15 +7,16 @@ use sesame_api::Problem;
 use crate::auth::Caller;
 use crate::problem::{ApiError, ApiResult};
 use crate::routes::account_actions::attachment;
+use crate::routes::responses::{NotFound, Unauthenticated};
 use crate::state::AppState;
 
 /// A generated file (letters, credentials). Short-lived; anyone but its owner gets 404.
-#[utoipa::path(get, path = "/api/v1/documents/{document_id}", tag = "documents",
+#[utoipa::path(tag = "documents",
     security(("bearer" = [])),
     params(("document_id" = String, Path)),
     responses(
         (status = 200, description = "The file", content((String = "application/pdf"), (String = "text/csv; charset=utf-8"))),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 404, description = "Unknown, expired, or someone else's", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/api/v1/documents/{document_id}")]
@@ -33,13 +34,12 @@ pub async fn document(
 }
 
 /// Progress of a long operation, and its answer once done.
-#[utoipa::path(get, path = "/api/v1/jobs/{job_id}", tag = "documents",
+#[utoipa::path(tag = "documents",
     security(("bearer" = [])),
     params(("job_id" = String, Path)),
     responses(
         (status = 200, body = Job),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        Unauthenticated, NotFound,
     ))]
 #[get("/api/v1/jobs/{job_id}")]
 pub async fn job(

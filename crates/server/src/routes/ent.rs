@@ -10,7 +10,6 @@ use sesame_api::ent::{
     EntCredentials, EntGroupNode, EntRegenerateRequest, EntRegenerateResponse, EntSubjects,
     EntUser, EntUserCreated, EntUserFilters, EntUserPage, NewEntUser,
 };
-use sesame_api::Problem;
 use sesame_core::identifier::ent_login;
 use sesame_core::letter::ent_credentials_message;
 use sesame_core::password::generate_provisional_os;
@@ -24,6 +23,7 @@ use crate::auth::{Caller, Scoped};
 use crate::problem::{ApiError, ApiResult};
 use crate::routes::extract::{ApiJson, HtmlQuery};
 use crate::routes::paging::MAX_PAGE;
+use crate::routes::responses::{ScopedInputProblems, ScopedProblems};
 use crate::routes::selection::MAX_IDS;
 use crate::state::AppState;
 use sesame_core::contact::valid_email;
@@ -198,15 +198,12 @@ async fn passwords_for(state: &AppState, n: usize) -> Result<Vec<(String, String
 }
 
 /// Search the directory (« recherche simple / avancée / technique »).
-#[utoipa::path(get, path = "/api/v1/ent/establishments/{uai}/users", tag = "ent",
+#[utoipa::path(tag = "ent",
     security(("bearer" = [])),
     params(("uai" = String, Path, description = "UAI", example = "0251233E"), EntSearchQuery),
     responses(
         (status = 200, body = EntUserPage),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        ScopedInputProblems,
     ))]
 #[get("/api/v1/ent/establishments/{uai}/users")]
 pub async fn search(
@@ -284,14 +281,12 @@ fn node(
 }
 
 /// The group tree: the establishment, then « Groupes pédagogiques » → « Classes » → classes…
-#[utoipa::path(get, path = "/api/v1/ent/establishments/{uai}/groups", tag = "ent",
+#[utoipa::path(tag = "ent",
     security(("bearer" = [])),
     params(("uai" = String, Path, description = "UAI", example = "0251233E")),
     responses(
         (status = 200, body = EntGroupNode),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        ScopedProblems,
     ))]
 #[get("/api/v1/ent/establishments/{uai}/groups")]
 pub async fn group_tree(
@@ -333,14 +328,12 @@ pub async fn group_tree(
 }
 
 /// The subjects taught in the directory (« Matière enseignée »): only this establishment's.
-#[utoipa::path(get, path = "/api/v1/ent/establishments/{uai}/subjects", tag = "ent",
+#[utoipa::path(tag = "ent",
     security(("bearer" = [])),
     params(("uai" = String, Path, description = "UAI", example = "0251233E")),
     responses(
         (status = 200, body = EntSubjects),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        ScopedProblems,
     ))]
 #[get("/api/v1/ent/establishments/{uai}/subjects")]
 pub async fn subjects(
@@ -358,16 +351,13 @@ pub async fn subjects(
 
 /// « Régénérer le mot de passe » for one user or a selection: new provisional passwords, to be
 /// changed at first login, with the ready-to-copy messages. All or nothing.
-#[utoipa::path(post, path = "/api/v1/ent/establishments/{uai}/users/regenerate-password", tag = "ent",
+#[utoipa::path(tag = "ent",
     security(("bearer" = [])),
     params(("uai" = String, Path, description = "UAI", example = "0251233E")),
     request_body = EntRegenerateRequest,
     responses(
         (status = 200, body = EntRegenerateResponse),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        ScopedInputProblems,
     ))]
 #[post("/api/v1/ent/establishments/{uai}/users/regenerate-password")]
 pub async fn regenerate_password(
@@ -445,16 +435,13 @@ pub async fn regenerate_password(
 
 /// « Créer un utilisateur »: login `prenom.nom` (numbered from 2 for homonyms), a first
 /// provisional password and its message.
-#[utoipa::path(post, path = "/api/v1/ent/establishments/{uai}/users", tag = "ent",
+#[utoipa::path(tag = "ent",
     security(("bearer" = [])),
     params(("uai" = String, Path, description = "UAI", example = "0251233E")),
     request_body = NewEntUser,
     responses(
         (status = 201, body = EntUserCreated),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        ScopedInputProblems,
     ))]
 #[post("/api/v1/ent/establishments/{uai}/users")]
 pub async fn create(
@@ -605,14 +592,12 @@ async fn set_state(
 }
 
 /// Blocks a user (state « Bloqué »).
-#[utoipa::path(post, path = "/api/v1/ent/establishments/{uai}/users/{id}/block", tag = "ent",
+#[utoipa::path(tag = "ent",
     security(("bearer" = [])),
     params(("uai" = String, Path, description = "UAI", example = "0251233E"), ("id" = String, Path, description = "User id")),
     responses(
         (status = 200, body = EntUser),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        ScopedProblems,
     ))]
 #[post("/api/v1/ent/establishments/{uai}/users/{id}/block")]
 pub async fn block(
@@ -625,14 +610,12 @@ pub async fn block(
 }
 
 /// Unblocks a user (state « Opérationnel »).
-#[utoipa::path(post, path = "/api/v1/ent/establishments/{uai}/users/{id}/unblock", tag = "ent",
+#[utoipa::path(tag = "ent",
     security(("bearer" = [])),
     params(("uai" = String, Path, description = "UAI", example = "0251233E"), ("id" = String, Path, description = "User id")),
     responses(
         (status = 200, body = EntUser),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        ScopedProblems,
     ))]
 #[post("/api/v1/ent/establishments/{uai}/users/{id}/unblock")]
 pub async fn unblock(

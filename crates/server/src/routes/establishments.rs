@@ -8,6 +8,7 @@ use utoipa::IntoParams;
 
 use crate::auth::Caller;
 use crate::problem::ApiResult;
+use crate::routes::responses::Unauthenticated;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -32,9 +33,9 @@ pub fn to_api(e: Row, caller: &Caller, external_students: u64) -> Establishment 
 }
 
 /// The caller's establishments (the home page's chooser), filtered by UAI or name.
-#[utoipa::path(get, path = "/api/v1/establishments", tag = "establishments", security(("bearer" = [])),
+#[utoipa::path(tag = "establishments", security(("bearer" = [])),
     params(EstablishmentQuery),
-    responses((status = 200, body = Vec<Establishment>), (status = 401, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Vec<Establishment>), Unauthenticated))]
 #[get("/api/v1/establishments")]
 pub async fn list(
     state: web::Data<AppState>,
@@ -58,11 +59,11 @@ pub async fn list(
 }
 
 /// One establishment of the caller's.
-#[utoipa::path(get, path = "/api/v1/establishments/{uai}", tag = "establishments", security(("bearer" = [])),
+#[utoipa::path(tag = "establishments", security(("bearer" = [])),
     params(("uai" = String, Path, description = "UAI, e.g. 0450750W")),
     responses(
         (status = 200, body = Establishment),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 404, description = "Unknown or not the caller's", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/api/v1/establishments/{uai}")]

@@ -3,14 +3,14 @@ use actix_web::{get, web, HttpResponse};
 use crate::state::AppState;
 
 /// The process is up.
-#[utoipa::path(get, path = "/healthz", tag = "service", responses((status = 200, description = "Up")))]
+#[utoipa::path(tag = "service", responses((status = 200, description = "Up")))]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().content_type("text/plain").body("ok")
 }
 
 /// The database answers: the instance can take traffic.
-#[utoipa::path(get, path = "/readyz", tag = "service", responses(
+#[utoipa::path(tag = "service", responses(
     (status = 200, description = "Ready"),
     (status = 503, description = "Database unreachable")
 ))]

@@ -35,6 +35,7 @@ use crate::auth::Holder;
 use crate::mail::NO_REPLY_LINE;
 use crate::problem::{ApiError, ApiResult};
 use crate::routes::holders::{actor, holder_event};
+use crate::routes::responses::Unauthenticated;
 use crate::state::AppState;
 
 /// The one answer to every recovery or registration request.
@@ -203,12 +204,12 @@ pub async fn send_email_confirmation(
 /// The signed-in holder gives or changes their e-mail address: it is recorded unconfirmed
 /// (the same address again keeps its confirmation) and a confirmation link is sent to it;
 /// pending links to the former address stop working.
-#[utoipa::path(post, path = "/api/v1/account/email", tag = "account",
+#[utoipa::path(tag = "account",
     security(("account_bearer" = [])),
     request_body = EmailChangeRequest,
     responses(
         (status = 200, body = EmailChanged),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 422, description = "Missing or malformed `email`", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/api/v1/account/email")]
@@ -234,7 +235,7 @@ pub async fn change_email(
 
 /// Confirms the holder's e-mail address with the link sent to it (single use, 30 minutes).
 /// Afterwards the address can recover a forgotten password or identifier.
-#[utoipa::path(post, path = "/api/v1/account/email/confirm", tag = "account",
+#[utoipa::path(tag = "account",
     request_body = LinkToken,
     responses(
         (status = 200, body = EmailConfirmed),
@@ -269,7 +270,7 @@ pub async fn confirm_email(
 /// « Identifiant oublié » (`identifier`: a reminder of it), sent to the account's confirmed
 /// address. Always 202 with the same body, whether or not an account has that confirmed
 /// address; requests per address are throttled (429 with `Retry-After`).
-#[utoipa::path(post, path = "/api/v1/account/recovery", tag = "account",
+#[utoipa::path(tag = "account",
     request_body = RecoveryRequest,
     responses(
         (status = 202, body = LinkRequested),
@@ -391,7 +392,7 @@ async fn send_identifiers(
 /// e-mail address the school holds for them; a link to choose a password is sent to that
 /// address. Always 202 with the same body whether or not someone matched; throttled per
 /// address (429). A FranceConnect guardian or an activated account gets no link.
-#[utoipa::path(post, path = "/api/v1/account/registration", tag = "account",
+#[utoipa::path(tag = "account",
     request_body = RegistrationRequest,
     responses(
         (status = 202, body = LinkRequested),
@@ -517,7 +518,7 @@ async fn password_by_link(
 
 /// Chooses a new password with the link of « Mot de passe oublié » (single use, 30 minutes).
 /// The account's earlier password stops working; the address stays confirmed.
-#[utoipa::path(post, path = "/api/v1/account/recovery/password", tag = "account",
+#[utoipa::path(tag = "account",
     request_body = LinkPasswordRequest,
     responses(
         (status = 200, body = LinkPasswordSet),
@@ -543,7 +544,7 @@ pub async fn recovery_password(
 /// Completes a guardian's self-registration with the e-mailed link (single use, 30 minutes):
 /// the chosen password is set, the account is « Activé » with origin « Responsable », and the
 /// address the link reached is confirmed.
-#[utoipa::path(post, path = "/api/v1/account/registration/password", tag = "account",
+#[utoipa::path(tag = "account",
     request_body = LinkPasswordRequest,
     responses(
         (status = 200, body = LinkPasswordSet),

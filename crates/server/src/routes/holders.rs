@@ -24,6 +24,7 @@ use crate::auth::throttle::{self, Keys};
 use crate::auth::tokens::TokenKind;
 use crate::auth::Holder;
 use crate::problem::{ApiError, ApiResult};
+use crate::routes::responses::Unauthenticated;
 use crate::state::AppState;
 
 fn invalid_credentials() -> ApiError {
@@ -125,7 +126,7 @@ pub(crate) async fn holder_event(
 /// an account without a password here (FranceConnect, not yet notified) get the same 401.
 /// Repeated failures for an identifier or from an address are throttled (429, `Retry-After`);
 /// when the server is at capacity for password checks it answers 503 with `Retry-After`.
-#[utoipa::path(post, path = "/api/v1/account/login", tag = "account", request_body = HolderLoginRequest,
+#[utoipa::path(tag = "account", request_body = HolderLoginRequest,
     responses(
         (status = 200, body = HolderLoginResponse),
         (status = 401, description = "Bad credentials (`type` ending in `invalid-credentials`)", body = Problem, content_type = "application/problem+json"),
@@ -209,11 +210,11 @@ pub async fn login(
 
 /// The account holder's own account: identifier in force, state, whether the password must be
 /// changed, and for a guardian the students they are linked to (to report a wrong link).
-#[utoipa::path(get, path = "/api/v1/account/me", tag = "account",
+#[utoipa::path(tag = "account",
     security(("account_bearer" = [])),
     responses(
         (status = 200, body = HolderProfile),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
     ))]
 #[get("/api/v1/account/me")]
 pub async fn me(state: web::Data<AppState>, holder: Holder) -> ApiResult<web::Json<HolderProfile>> {
@@ -258,12 +259,12 @@ pub async fn me(state: web::Data<AppState>, holder: Holder) -> ApiResult<web::Js
 /// case, upper case, digits and others). A provisional account becomes `activated` (its
 /// activation and distribution dates are recorded the first time); the provisional password
 /// stops working.
-#[utoipa::path(post, path = "/api/v1/account/password", tag = "account",
+#[utoipa::path(tag = "account",
     security(("account_bearer" = [])),
     request_body = PasswordChangeRequest,
     responses(
         (status = 200, body = PasswordChanged),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 409, description = "The password was reset meanwhile: log in again", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Wrong `current_password`, or `new_password` refused by the policy (the French message says why)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many wrong current passwords; see Retry-After", body = Problem, content_type = "application/problem+json"),
@@ -356,12 +357,12 @@ pub async fn change_password(
 /// A guardian reports their link to a student as wrong (« rattachement signalé erroné »); the
 /// establishment sees it in the guardians' search (`link_reported=true`) and the account
 /// detail. Reporting again changes nothing. Guardians only: a student's token gets 403.
-#[utoipa::path(post, path = "/api/v1/account/links/{student_id}/report", tag = "account",
+#[utoipa::path(tag = "account",
     security(("account_bearer" = [])),
     params(("student_id" = String, Path, description = "The linked student's id")),
     responses(
         (status = 200, body = LinkReported),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
+        Unauthenticated,
         (status = 403, description = "Not a guardian's token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "The guardian has no link to this student", body = Problem, content_type = "application/problem+json"),
     ))]

@@ -9,6 +9,7 @@ use sesame_store::repo::identifiers::ScheduleError;
 
 use crate::auth::{Caller, Scoped};
 use crate::problem::{ApiError, ApiResult};
+use crate::routes::responses::ScopedProblems;
 use crate::state::AppState;
 
 /// The account must be a student, external student or guardian of the establishment.
@@ -22,14 +23,12 @@ async fn population_of(scoped: &Scoped, id: &str) -> Result<Population, ApiError
 
 /// Schedules a new identifier computed from the person's names, when every data source agrees
 /// on them and the identifier would change. It takes effect the next day.
-#[utoipa::path(post, path = "/api/v1/establishments/{uai}/accounts/{id}/regenerate-identifier", tag = "accounts",
+#[utoipa::path(tag = "accounts",
     security(("bearer" = [])),
     params(("uai" = String, Path, description = "UAI", example = "0450750W"), ("id" = String, Path, description = "Account id")),
     responses(
         (status = 202, body = IdentifierChange),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        ScopedProblems,
         (status = 409, description = "Names differ between sources (named in `detail`), the identifier would not change, or a change is already pending", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/api/v1/establishments/{uai}/accounts/{id}/regenerate-identifier")]
@@ -68,14 +67,12 @@ pub async fn regenerate(
 }
 
 /// Cancels a pending identifier change before it takes effect.
-#[utoipa::path(delete, path = "/api/v1/establishments/{uai}/accounts/{id}/regenerate-identifier", tag = "accounts",
+#[utoipa::path(tag = "accounts",
     security(("bearer" = [])),
     params(("uai" = String, Path, description = "UAI", example = "0450750W"), ("id" = String, Path, description = "Account id")),
     responses(
         (status = 204, description = "Cancelled"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        ScopedProblems,
         (status = 409, description = "No change pending", body = Problem, content_type = "application/problem+json"),
     ))]
 #[delete("/api/v1/establishments/{uai}/accounts/{id}/regenerate-identifier")]

@@ -13,6 +13,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::Caller;
 use crate::imports::{self, field_error, ImportError};
 use crate::problem::{ApiError, ApiResult};
+use crate::routes::responses::{BadRequest, ScopedProblems};
 use crate::state::AppState;
 
 /// Above this, an upload is refused (a large lycée's SIECLE export is a few MB).
@@ -98,15 +99,12 @@ async fn read_files(mut body: Multipart) -> Result<Vec<InputFile>, ApiError> {
 /// would mark more than 10 % of the current pupils as left (and more than 5) answers 409,
 /// its `detail` saying how many, unless `allow_mass_leave=true`; a dry run reports it as a
 /// fatal problem (and `mass_leave`) with 200.
-#[utoipa::path(post, path = "/api/v1/establishments/{uai}/imports", tag = "imports", security(("bearer" = [])),
+#[utoipa::path(tag = "imports", security(("bearer" = [])),
     params(("uai" = String, Path, description = "UAI, e.g. 0450750W"), ImportQuery),
     request_body(content = ImportUpload, content_type = "multipart/form-data"),
     responses(
         (status = 200, body = ImportReport),
-        (status = 400, body = Problem, content_type = "application/problem+json"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        BadRequest, ScopedProblems,
         (status = 409, description = "The import would mark more than 10 % of the current pupils as left (and more than 5): confirm with allow_mass_leave=true; the detail says how many", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown source, no file, or files with fatal problems", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -146,7 +144,7 @@ pub async fn import(
 
 /// The Sésame CSV import template (v1): the header and two example rows. Its columns are
 /// documented in `crates/imports/README.md`.
-#[utoipa::path(get, path = "/api/v1/imports/template.csv", tag = "imports",
+#[utoipa::path(tag = "imports",
     responses((status = 200, description = "CSV template", content_type = "text/csv")))]
 #[get("/api/v1/imports/template.csv")]
 pub async fn template() -> HttpResponse {

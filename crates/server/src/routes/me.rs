@@ -1,13 +1,13 @@
 use actix_web::{get, web};
 use sesame_api::auth::{Me, RoleGrant};
-use sesame_api::Problem;
 
 use crate::auth::Caller;
 use crate::problem::ApiResult;
+use crate::routes::responses::Unauthenticated;
 
 /// Who the caller is and the roles they hold now.
-#[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])),
-    responses((status = 200, body = Me), (status = 401, body = Problem, content_type = "application/problem+json")))]
+#[utoipa::path(tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = Me), Unauthenticated))]
 #[get("/api/v1/me")]
 pub async fn me(caller: Caller) -> ApiResult<web::Json<Me>> {
     let staff = caller.staff()?;

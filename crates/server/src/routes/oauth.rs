@@ -35,7 +35,7 @@ fn dummy_hash(state: &AppState) -> &'static str {
 
 /// Client-credentials grant: a JWT whose scopes apply only at the establishments granted to
 /// the client for each of them.
-#[utoipa::path(post, path = "/api/v1/oauth/token", tag = "auth",
+#[utoipa::path(tag = "auth",
     request_body(content = ClientTokenRequest, content_type = "application/x-www-form-urlencoded"),
     responses(
         (status = 200, body = ClientTokenResponse),

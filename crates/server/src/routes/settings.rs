@@ -21,6 +21,7 @@ use sesame_store::repo::settings::{NotificationSetting, SettingChange};
 
 use crate::auth::{Caller, Scoped};
 use crate::problem::{ApiError, ApiResult, PROBLEM_JSON};
+use crate::routes::responses::ScopedProblems;
 use crate::state::AppState;
 
 /// Longest address accepted, in characters.
@@ -61,14 +62,12 @@ fn audit(scoped: &Scoped, what: &str, population: &str) -> NewAuditEvent {
 }
 
 /// Both populations' notification addresses (head and agent).
-#[utoipa::path(get, path = "/api/v1/establishments/{uai}/settings/notification-urls", tag = "settings",
+#[utoipa::path(tag = "settings",
     security(("bearer" = [])),
     params(("uai" = String, Path, description = "UAI", example = "0450750W")),
     responses(
         (status = 200, body = NotificationUrls),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        ScopedProblems,
     ))]
 #[get("/api/v1/establishments/{uai}/settings/notification-urls")]
 pub async fn get_notification_urls(
@@ -88,16 +87,14 @@ pub async fn get_notification_urls(
 
 /// Enters (or replaces) a population's address. Refused while the address is active
 /// (deactivate it first); the new address is not verified yet.
-#[utoipa::path(put, path = "/api/v1/establishments/{uai}/settings/notification-urls/{population}", tag = "settings",
+#[utoipa::path(tag = "settings",
     security(("bearer" = [])),
     params(("uai" = String, Path, description = "UAI", example = "0450750W"),
         ("population" = String, Path, description = "`students` or `guardians`")),
     request_body = NotificationUrlChange,
     responses(
         (status = 200, body = NotificationUrl),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        ScopedProblems,
         (status = 409, description = "The address is active: deactivate it first", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not an absolute `https` URL with a host, or longer than 2,000 characters (field `url`)", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -127,15 +124,13 @@ pub async fn set_notification_url(
 /// (following up to 5 redirects, `http` or `https` only). When it does, it becomes
 /// `verified`; otherwise nothing changes and the 422 problem's `detail` says why (timeout,
 /// unreachable, status code…).
-#[utoipa::path(post, path = "/api/v1/establishments/{uai}/settings/notification-urls/{population}/verify", tag = "settings",
+#[utoipa::path(tag = "settings",
     security(("bearer" = [])),
     params(("uai" = String, Path, description = "UAI", example = "0450750W"),
         ("population" = String, Path, description = "`students` or `guardians`")),
     responses(
         (status = 200, description = "The address answered and is now verified", body = NotificationUrl),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        ScopedProblems,
         (status = 409, description = "No address to verify, or it changed during the check", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The address did not answer as expected: `type` ending in `url-verification-failed`, `detail` says why", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -196,15 +191,13 @@ fn verification_failed(reason: &str) -> HttpResponse {
 }
 
 /// Activates a verified address: it is printed in letters and e-mails from now on.
-#[utoipa::path(post, path = "/api/v1/establishments/{uai}/settings/notification-urls/{population}/activate", tag = "settings",
+#[utoipa::path(tag = "settings",
     security(("bearer" = [])),
     params(("uai" = String, Path, description = "UAI", example = "0450750W"),
         ("population" = String, Path, description = "`students` or `guardians`")),
     responses(
         (status = 200, body = NotificationUrl),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        ScopedProblems,
         (status = 409, description = "The address is not verified", body = Problem, content_type = "application/problem+json"),
     ))]
 #[post("/api/v1/establishments/{uai}/settings/notification-urls/{population}/activate")]
@@ -217,15 +210,13 @@ pub async fn activate_notification_url(
 }
 
 /// Deactivates the address (letters no longer carry it); it can then be edited.
-#[utoipa::path(post, path = "/api/v1/establishments/{uai}/settings/notification-urls/{population}/deactivate", tag = "settings",
+#[utoipa::path(tag = "settings",
     security(("bearer" = [])),
     params(("uai" = String, Path, description = "UAI", example = "0450750W"),
         ("population" = String, Path, description = "`students` or `guardians`")),
     responses(
         (status = 200, body = NotificationUrl),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        ScopedProblems,
     ))]
 #[post("/api/v1/establishments/{uai}/settings/notification-urls/{population}/deactivate")]
 pub async fn deactivate_notification_url(

@@ -9,6 +9,7 @@ use utoipa::IntoParams;
 
 use crate::auth::Caller;
 use crate::problem::{ApiError, ApiResult};
+use crate::routes::responses::{NotFound, Unauthenticated};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -43,14 +44,13 @@ fn counts(c: &StateCounts, guardians: bool) -> StatisticsCounts {
 ///
 /// For students and external students, each row also says how many of its pupils have at
 /// least one activated guardian: by class, the head sees which classes to chase.
-#[utoipa::path(get, path = "/api/v1/establishments/{uai}/statistics", tag = "statistics",
+#[utoipa::path(tag = "statistics",
     security(("bearer" = [])),
     params(("uai" = String, Path, description = "UAI", example = "0450750W"), StatisticsQuery),
     responses(
         (status = 200, body = Statistics),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
+        Unauthenticated, NotFound,
         (status = 403, description = "The role may not see statistics", body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Unknown `population` or `by` (the field is named)", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/api/v1/establishments/{uai}/statistics")]

@@ -9,6 +9,7 @@ use crate::auth::caller::Principal;
 use crate::auth::Caller;
 use crate::problem::{ApiError, ApiResult};
 use crate::routes::extract::ApiJson;
+use crate::routes::responses::{Forbidden, Invalid, ScopedProblems, Unauthenticated};
 use crate::state::AppState;
 
 const EVENTS: [&str; 3] = [
@@ -33,14 +34,13 @@ fn events() -> Vec<String> {
 /// where the client holds an accounts scope (`accounts:read`, `accounts:reset`,
 /// `identifiers:regenerate`; not `ent:directory`) are then POSTed to it, signed (see
 /// `WebhookEvent`).
-#[utoipa::path(put, path = "/api/v1/integrations/webhook", tag = "integrations",
+#[utoipa::path(tag = "integrations",
     security(("bearer" = [])),
     request_body = WebhookRequest,
     responses(
         (status = 201, description = "Registered; the signing secret is shown this once", body = WebhookInfo),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
+        Unauthenticated, Invalid,
         (status = 403, description = "Not an integration client", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
     ))]
 #[put("/api/v1/integrations/webhook")]
 pub async fn register(
@@ -79,12 +79,11 @@ pub async fn register(
 }
 
 /// The client's webhook.
-#[utoipa::path(get, path = "/api/v1/integrations/webhook", tag = "integrations",
+#[utoipa::path(tag = "integrations",
     security(("bearer" = [])),
     responses(
         (status = 200, body = WebhookInfo),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
+        Unauthenticated, Forbidden,
         (status = 404, description = "None registered", body = Problem, content_type = "application/problem+json"),
     ))]
 #[get("/api/v1/integrations/webhook")]
@@ -103,13 +102,11 @@ pub async fn show(state: web::Data<AppState>, caller: Caller) -> ApiResult<web::
 }
 
 /// Removes the webhook and its pending deliveries.
-#[utoipa::path(delete, path = "/api/v1/integrations/webhook", tag = "integrations",
+#[utoipa::path(tag = "integrations",
     security(("bearer" = [])),
     responses(
         (status = 204, description = "Removed"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        ScopedProblems,
     ))]
 #[delete("/api/v1/integrations/webhook")]
 pub async fn remove(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
@@ -128,13 +125,11 @@ pub async fn remove(state: web::Data<AppState>, caller: Caller) -> ApiResult<Htt
 }
 
 /// The 100 most recent deliveries, newest first, with their status.
-#[utoipa::path(get, path = "/api/v1/integrations/webhook/deliveries", tag = "integrations",
+#[utoipa::path(tag = "integrations",
     security(("bearer" = [])),
     responses(
         (status = 200, body = Vec<WebhookDelivery>),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
+        ScopedProblems,
     ))]
 #[get("/api/v1/integrations/webhook/deliveries")]
 pub async fn deliveries(
