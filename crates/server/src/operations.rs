@@ -77,7 +77,7 @@ async fn blocking<T: Send + 'static>(
     actix_web::web::block(f)
         .await
         .map_err(ApiError::internal)?
-        .map_err(ApiError::Internal)
+        .map_err(ApiError::internal)
 }
 
 pub async fn notify(

@@ -1,6 +1,7 @@
 //! Every error leaves the service as an RFC 9457 problem document: clients (and the SPA) get a
-//! French title, a stable `type`, and for bad input the fields at fault. Internal details stay
-//! in the logs.
+//! French title, a stable `type`, for bad input the fields at fault, and the request's id
+//! (`request_id`, also in the `X-Request-Id` header and in every log line of the request) to
+//! quote to support. Internal details stay in the logs.
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
@@ -30,8 +31,11 @@ pub enum ApiError {
     UnsupportedMediaType(String),
     #[error("payload too large")]
     PayloadTooLarge,
+    /// A fault on the server's side. The cause (an error, with its own causes, or a message)
+    /// is written to the log with the request's id; the client only gets a generic French
+    /// text, since the cause names tables, stored values or invariants.
     #[error("internal error: {0}")]
-    Internal(String),
+    Internal(#[source] sesame_store::error::Cause),
     /// The server is at capacity for now (password hashing): retry shortly.
     #[error("service unavailable")]
     Unavailable { retry_after_secs: u64 },
@@ -45,8 +49,9 @@ impl ApiError {
         }])
     }
 
-    pub fn internal(e: impl std::fmt::Display) -> ApiError {
-        ApiError::Internal(e.to_string())
+    /// A fault caused by `e`: an error (kept whole, causes included) or a message.
+    pub fn internal(e: impl Into<sesame_store::error::Cause>) -> ApiError {
+        ApiError::Internal(e.into())
     }
 
     fn parts(&self) -> (StatusCode, &'static str, &'static str, Option<String>) {
@@ -128,6 +133,7 @@ impl ApiError {
                 ApiError::Validation(errors) => errors.clone(),
                 _ => vec![],
             },
+            request_id: crate::telemetry::current_request_id(),
         }
     }
 }
@@ -138,8 +144,9 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        if let ApiError::Internal(msg) = self {
-            tracing::error!(error = %msg, "request failed");
+        if let ApiError::Internal(cause) = self {
+            // Inside the request's span: the line carries its id, method and route.
+            tracing::error!(error = %causes(cause.as_ref()), "request failed");
         }
         let mut resp = HttpResponse::build(self.status_code());
         resp.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
@@ -162,9 +169,30 @@ impl From<sesame_store::StoreError> for ApiError {
             S::NotFound => ApiError::NotFound,
             S::Conflict(d) => ApiError::Conflict(d),
             S::Invalid(d) => ApiError::BadRequest(d),
-            other => ApiError::Internal(other.to_string()),
+            // Kept whole: the log line shows the database's or the secret box's own error.
+            fault @ (S::Db(_) | S::Secret(_) | S::Corrupt(_) | S::Internal { .. }) => {
+                ApiError::Internal(Box::new(fault))
+            }
         }
     }
+}
+
+/// An error and its causes on one line (`a: b: c`), a cause left out when its text is already
+/// in its parent's (`database error: {0}` shows its source itself).
+pub fn causes(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut line = e.to_string();
+    let mut last = line.clone();
+    let mut next = e.source();
+    while let Some(cause) = next {
+        let text = cause.to_string();
+        if !last.contains(&text) {
+            line.push_str(": ");
+            line.push_str(&text);
+        }
+        last = text;
+        next = cause.source();
+    }
+    line
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
