@@ -196,3 +196,92 @@ pub fn causes(e: &(dyn std::error::Error + 'static)) -> String {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+
+    use actix_web::body::MessageBody;
+    use actix_web::ResponseError;
+    use sesame_store::StoreError;
+
+    use super::ApiError;
+
+    #[derive(Clone, Default)]
+    struct Buffer(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Buffer {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// The response to `e` and what its building logged, on this thread's subscriber.
+    fn answer(e: &ApiError) -> (u16, String, String) {
+        let log = Buffer::default();
+        let sink = log.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_ansi(false)
+            .with_writer(move || sink.clone())
+            .finish();
+        let response = tracing::subscriber::with_default(subscriber, || e.error_response());
+        let status = response.status().as_u16();
+        let body = response.into_body().try_into_bytes().expect("a body in one piece");
+        let log = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+        (status, String::from_utf8(body.to_vec()).unwrap(), log)
+    }
+
+    #[test]
+    fn a_store_fault_answers_500_and_logs_its_cause_without_sending_it() {
+        for fault in [
+            StoreError::corrupt("state", "zombie"),
+            StoreError::internal_from("throttle row not returned", std::io::Error::other("zombie")),
+            StoreError::Secret("sealed value does not open with this key (zombie)".into()),
+        ] {
+            let (status, body, log) = answer(&ApiError::from(fault));
+            assert_eq!(status, 500);
+            assert!(!body.contains("zombie"), "the cause is not sent: {body}");
+            assert!(body.contains("Erreur interne"), "{body}");
+            assert!(log.contains("zombie"), "the cause is logged: {log}");
+            assert!(log.contains("ERROR"), "{log}");
+        }
+    }
+
+    #[test]
+    fn the_log_line_names_every_cause_once() {
+        let e = ApiError::from(StoreError::internal_from(
+            "reading the counter",
+            std::io::Error::other("connection reset"),
+        ));
+        let (_, _, log) = answer(&e);
+        assert!(
+            log.contains("internal fault: reading the counter: connection reset"),
+            "{log}"
+        );
+        let e = ApiError::internal("application state missing");
+        let (_, _, log) = answer(&e);
+        assert_eq!(log.matches("application state missing").count(), 1, "{log}");
+    }
+
+    #[test]
+    fn what_the_caller_sent_wrong_is_a_client_error_with_its_message() {
+        let (status, body, log) = answer(&ApiError::from(StoreError::Invalid(
+            "le fichier comporte des erreurs bloquantes".into(),
+        )));
+        assert_eq!(status, 400);
+        assert!(body.contains("erreurs bloquantes"), "{body}");
+        assert!(!log.contains("ERROR"), "{log}");
+        let (status, _, _) = answer(&ApiError::from(StoreError::NotFound));
+        assert_eq!(status, 404);
+    }
+
+    #[test]
+    fn a_problem_names_no_request_outside_one() {
+        assert_eq!(ApiError::NotFound.to_problem().request_id, None);
+    }
+}

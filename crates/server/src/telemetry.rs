@@ -282,3 +282,56 @@ mod tests {
         assert_eq!(route_label("/healthz"), "/healthz");
     }
 }
+
+#[cfg(test)]
+mod request_id_tests {
+    use actix_web::http::header::{HeaderMap, HeaderValue};
+
+    use super::{incoming_request_id, REQUEST_ID};
+
+    fn with(value: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(REQUEST_ID, HeaderValue::from_bytes(value.as_bytes()).unwrap());
+        h
+    }
+
+    #[test]
+    fn sane_incoming_ids_are_taken_up() {
+        for id in [
+            "0f2c9a4e-8b1d-4c7f-a3e5-b6d7c8e9f0a1",
+            "01HZX3Q5V7K9M2N4P6R8T0W2Y4",
+            "lb.7_a-b",
+            &"a".repeat(64),
+        ] {
+            assert_eq!(incoming_request_id(&with(id)).as_deref(), Some(id));
+        }
+    }
+
+    #[test]
+    fn unsafe_or_overlong_incoming_ids_are_refused() {
+        for id in [
+            "",
+            "a b",
+            "a\"b",
+            "id=1;x",
+            "a/b",
+            "é",
+            &"a".repeat(65),
+        ] {
+            // From bytes: a header may carry non-ASCII bytes (obs-text), which `from_str`
+            // would refuse before the check under test saw them.
+            assert_eq!(incoming_request_id(&with(id)), None, "{id:?}");
+        }
+        assert_eq!(incoming_request_id(&HeaderMap::new()), None);
+    }
+
+    #[tokio::test]
+    async fn problems_carry_the_id_of_the_request_being_served() {
+        let problem = super::CURRENT_REQUEST_ID
+            .scope("abc".to_owned(), async {
+                crate::problem::ApiError::NotFound.to_problem()
+            })
+            .await;
+        assert_eq!(problem.request_id.as_deref(), Some("abc"));
+    }
+}
