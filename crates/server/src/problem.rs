@@ -231,7 +231,10 @@ mod tests {
             .finish();
         let response = tracing::subscriber::with_default(subscriber, || e.error_response());
         let status = response.status().as_u16();
-        let body = response.into_body().try_into_bytes().expect("a body in one piece");
+        let body = response
+            .into_body()
+            .try_into_bytes()
+            .expect("a body in one piece");
         let log = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
         (status, String::from_utf8(body.to_vec()).unwrap(), log)
     }

@@ -291,7 +291,10 @@ mod request_id_tests {
 
     fn with(value: &str) -> HeaderMap {
         let mut h = HeaderMap::new();
-        h.insert(REQUEST_ID, HeaderValue::from_bytes(value.as_bytes()).unwrap());
+        h.insert(
+            REQUEST_ID,
+            HeaderValue::from_bytes(value.as_bytes()).unwrap(),
+        );
         h
     }
 
@@ -309,15 +312,7 @@ mod request_id_tests {
 
     #[test]
     fn unsafe_or_overlong_incoming_ids_are_refused() {
-        for id in [
-            "",
-            "a b",
-            "a\"b",
-            "id=1;x",
-            "a/b",
-            "é",
-            &"a".repeat(65),
-        ] {
+        for id in ["", "a b", "a\"b", "id=1;x", "a/b", "é", &"a".repeat(65)] {
             // From bytes: a header may carry non-ASCII bytes (obs-text), which `from_str`
             // would refuse before the check under test saw them.
             assert_eq!(incoming_request_id(&with(id)), None, "{id:?}");

@@ -296,7 +296,7 @@ impl Store {
             }
             (_, None) => {
                 // The routes always hash the chosen password first: a bug, not the holder's.
-                return Err(StoreError::internal("a password link needs a password"))
+                return Err(StoreError::internal("a password link needs a password"));
             }
         }
         update.exec(&txn).await?;
