@@ -152,12 +152,14 @@ struct RouteLabel(String);
 /// access-log line is in the span too.
 pub async fn request_id(
     req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     // A fresh id is a random UUID (already a dependency), in the 32-hex-digit form the
     // store's ids use.
     let id = incoming_request_id(req.headers())
         .unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string());
+    // An id is only ever taken up when it is a valid header value, and a made one always is.
+    let header = HeaderValue::from_str(&id).ok();
     // Before routing, `match_pattern` finds the route by walking the resource map: the span
     // names the route from its first line on.
     let route = req
@@ -170,18 +172,27 @@ pub async fn request_id(
         route = %route,
     );
     req.extensions_mut().insert(RouteLabel(route));
-    let http_req = req.request().clone();
-    let served = CURRENT_REQUEST_ID.scope(id.clone(), async move {
+    let on_error = header.clone();
+    let served = CURRENT_REQUEST_ID.scope(id, async move {
         match next.call(req).await {
-            Ok(res) => res.map_into_boxed_body(),
-            // An error no inner layer turned into a response: turned into one here, inside the
-            // scope, so that its problem document (and its log line) carries the id — actix
-            // would otherwise build it after this middleware returned.
-            Err(e) => ServiceResponse::new(http_req, e.error_response()),
+            Ok(res) => Ok(res),
+            // An error no inner layer turned into a response: its response is built here,
+            // inside the scope, so that its problem document (and its log line) carries the
+            // id — actix would otherwise build it after this middleware returned. (It stays
+            // an error: the request cannot be taken back to make a `ServiceResponse` of it.)
+            Err(e) => {
+                let mut res = e.error_response();
+                if let Some(value) = on_error {
+                    res.headers_mut().insert(REQUEST_ID, value);
+                }
+                Err(actix_web::Error::from(
+                    actix_web::error::InternalError::from_response(e, res),
+                ))
+            }
         }
     });
-    let mut res = served.instrument(span).await;
-    if let Ok(value) = HeaderValue::from_str(&id) {
+    let mut res = served.instrument(span).await?;
+    if let Some(value) = header {
         res.headers_mut().insert(REQUEST_ID, value);
     }
     Ok(res)
