@@ -122,7 +122,15 @@ impl ApiError {
         }
     }
 
+    /// The problem document of this error. A fault's cause is logged here, once, whoever
+    /// reports the fault: the response of a request, or the failure of a job that ran apart
+    /// from its request and records only the document's `detail`.
     pub fn to_problem(&self) -> Problem {
+        if let ApiError::Internal(cause) = self {
+            // Inside the request's span when there is one: the line carries its id, method
+            // and route.
+            tracing::error!(error = %causes(cause.as_ref()), "internal fault");
+        }
         let (status, kind, title, detail) = self.parts();
         Problem {
             kind: format!("{PROBLEM_BASE}{kind}"),
@@ -144,10 +152,6 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        if let ApiError::Internal(cause) = self {
-            // Inside the request's span: the line carries its id, method and route.
-            tracing::error!(error = %causes(cause.as_ref()), "request failed");
-        }
         let mut resp = HttpResponse::build(self.status_code());
         resp.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
         if let ApiError::TooManyRequests { retry_after_secs }
@@ -281,6 +285,25 @@ mod tests {
         assert!(!log.contains("ERROR"), "{log}");
         let (status, _, _) = answer(&ApiError::from(StoreError::NotFound));
         assert_eq!(status, 404);
+    }
+
+    #[test]
+    fn a_fault_reported_apart_from_a_request_is_logged_once() {
+        let log = Buffer::default();
+        let sink = log.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_ansi(false)
+            .with_writer(move || sink.clone())
+            .finish();
+        let e = ApiError::internal("the letters could not be rendered");
+        let problem = tracing::subscriber::with_default(subscriber, || e.to_problem());
+        assert!(!format!("{problem:?}").contains("rendered"));
+        let log = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+        assert_eq!(
+            log.matches("the letters could not be rendered").count(),
+            1,
+            "{log}"
+        );
     }
 
     #[test]
