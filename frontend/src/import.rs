@@ -680,6 +680,7 @@ mod tests {
                     field: "eleves.csv, ligne 1".into(),
                     message: "Colonne nom manquante".into(),
                 }],
+                request_id: None,
             }),
             retry_after_secs: None,
         };

@@ -449,6 +449,7 @@ mod tests {
                     field: "url".into(),
                     message: "L'adresse est injoignable.".into(),
                 }],
+                request_id: None,
             }),
             retry_after_secs: None,
         };

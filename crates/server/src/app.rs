@@ -138,6 +138,8 @@ pub fn run(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
             .app_data(path_config())
             .wrap(actix_web::middleware::from_fn(security_headers))
             .wrap(actix_web::middleware::from_fn(crate::telemetry::record))
+            // Outside `record`: its access-log line is inside the request's span.
+            .wrap(actix_web::middleware::from_fn(crate::telemetry::request_id))
             .wrap(Compress::default())
             .configure(api_routes)
             .configure(crate::guide::configure)

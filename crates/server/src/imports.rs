@@ -55,6 +55,9 @@ pub fn parse_source(s: &str) -> Option<Source> {
     }
 }
 
+// A span per import (from the API or the CLI): parsing and applying large files is long, and
+// its lines must name the establishment and the source.
+#[tracing::instrument(name = "import", skip_all, fields(uai = tenant.uai(), source = ?source, dry_run))]
 pub async fn run(
     tenant: &Tenant,
     source: Source,

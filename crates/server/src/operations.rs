@@ -77,9 +77,19 @@ async fn blocking<T: Send + 'static>(
     actix_web::web::block(f)
         .await
         .map_err(ApiError::internal)?
-        .map_err(ApiError::Internal)
+        .map_err(ApiError::internal)
 }
 
+// A span per operation: a job runs apart from its request (and its request's span), and a
+// large selection takes long enough that the lines it writes (e-mails refused, documents
+// failing) must say which establishment, population and job they belong to.
+#[tracing::instrument(name = "notify", skip_all, fields(
+    uai = %scoped.establishment.uai,
+    population = %population,
+    count = ids.len(),
+    channel = %channel,
+    job = commit.job.as_deref(),
+))]
 pub async fn notify(
     state: &AppState,
     scoped: &Scoped,
@@ -250,6 +260,12 @@ fn comes_first(a: &LinkedStudent, b: &LinkedStudent) -> bool {
     key(a) < key(b)
 }
 
+#[tracing::instrument(name = "reset", skip_all, fields(
+    uai = %scoped.establishment.uai,
+    population = %population,
+    count = ids.len(),
+    job = commit.job.as_deref(),
+))]
 pub async fn reset(
     state: &AppState,
     scoped: &Scoped,
@@ -336,6 +352,11 @@ pub async fn reset(
 }
 
 /// "Lister les comptes": the file, and its name.
+#[tracing::instrument(name = "list", skip_all, fields(
+    uai = %scoped.establishment.uai,
+    population = %population,
+    count = ids.len(),
+))]
 pub async fn list(
     state: &AppState,
     scoped: &Scoped,

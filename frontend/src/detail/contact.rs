@@ -172,6 +172,7 @@ mod tests {
                     field: "email".into(),
                     message: "Adresse électronique invalide.".into(),
                 }],
+                request_id: None,
             }),
             retry_after_secs: None,
         };

@@ -184,6 +184,7 @@ fn verification_failed(reason: &str) -> HttpResponse {
             field: "url".into(),
             message: reason.to_owned(),
         }],
+        request_id: crate::telemetry::current_request_id(),
     };
     HttpResponse::build(StatusCode::UNPROCESSABLE_ENTITY)
         .insert_header((header::CONTENT_TYPE, PROBLEM_JSON))

@@ -160,7 +160,7 @@ impl Store {
                 [key.into(), now.into(), window_start.into()],
             ))
             .await?
-            .ok_or_else(|| StoreError::Invalid("rate counter not returned".into()))?;
+            .ok_or_else(|| StoreError::internal("rate counter not returned"))?;
         let count: i32 = row.try_get("", "count")?;
         let started: DateTime<Utc> = row.try_get("", "window_started_at")?;
         if count > limit {

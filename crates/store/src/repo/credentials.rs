@@ -217,7 +217,7 @@ fn state_after_shows_password(state: AccountState) -> bool {
 }
 
 fn parse<T>(v: Option<T>, what: &str, raw: &str) -> Result<T> {
-    v.ok_or_else(|| StoreError::Invalid(format!("stored {what} {raw:?} is not known")))
+    v.ok_or_else(|| StoreError::corrupt(what, raw))
 }
 
 /// Audit events of a bulk operation, a few hundred rows a statement.

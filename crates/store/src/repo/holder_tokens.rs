@@ -238,7 +238,7 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound)?;
         let state_before = AccountState::parse(&acc.state)
-            .ok_or_else(|| StoreError::Invalid(format!("stored state {:?}", acc.state)))?;
+            .ok_or_else(|| StoreError::corrupt("state", &acc.state))?;
         let same_email = acc
             .email
             .as_deref()
@@ -295,9 +295,8 @@ impl Store {
                 }
             }
             (_, None) => {
-                return Err(StoreError::Invalid(
-                    "a password link needs a password".into(),
-                ))
+                // The routes always hash the chosen password first: a bug, not the holder's.
+                return Err(StoreError::internal("a password link needs a password"));
             }
         }
         update.exec(&txn).await?;

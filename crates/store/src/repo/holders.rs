@@ -199,7 +199,7 @@ impl Store {
             ));
         }
         let state_before = AccountState::parse(&acc.state)
-            .ok_or_else(|| StoreError::Invalid(format!("stored state {:?}", acc.state)))?;
+            .ok_or_else(|| StoreError::corrupt("state", &acc.state))?;
         let activation = activate(state_before).map_err(|e| StoreError::Conflict(e.to_string()))?;
         let now = Utc::now();
         // A new address must be confirmed again; the same one keeps its confirmation.

@@ -112,7 +112,7 @@ impl Store {
                 ],
             ))
             .await?
-            .ok_or_else(|| StoreError::Invalid("throttle row not returned".into()))?;
+            .ok_or_else(|| StoreError::internal("throttle row not returned"))?;
         let attempts: i32 = row.try_get("", "failures")?;
         let locked_until: Option<DateTime<Utc>> = row.try_get("", "locked_until")?;
         Ok(match locked_until {
