@@ -1,9 +1,7 @@
 //! The service surface: health, readiness, metrics, OpenAPI, Swagger UI, SPA hosting, and
 //! problem+json for everything that goes wrong.
 
-mod common;
-
-use common::TestApp;
+use crate::common::TestApp;
 
 http_test! {
     async fn health_and_readiness_answer(app: TestApp) {

@@ -1,8 +1,6 @@
 //! The security properties of staff authentication, end to end over HTTP.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::{json, Value};
 
 async fn login_body(app: &TestApp, body: Value) -> reqwest::Response {
