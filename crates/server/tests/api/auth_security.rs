@@ -65,7 +65,7 @@ http_test! {
         assert_ne!(r1, r2);
         assert_eq!(app.get("/api/v1/me", second["access_token"].as_str()).await.status(), 200);
         // r1 again within the grace (a second tab, a retry): the same successor, no branch.
-        // Beyond the grace it is taken as stolen and the family dies (tests/sessions.rs).
+        // Beyond the grace it is taken as stolen and the family dies (tests/api/sessions.rs).
         let again: Value = app.post_json("/api/v1/auth/refresh", None, &json!({"refresh_token": r1})).await.json().await.unwrap();
         assert_eq!(again["refresh_token"], r2);
     }

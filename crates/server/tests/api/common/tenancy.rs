@@ -227,7 +227,7 @@ pub async fn establishment_rows(app: &TestApp, uai: &str) -> Snapshot {
     assert!(
         unclassified.is_empty(),
         "tables neither snapshotted per establishment nor declared global in \
-         tests/common/tenancy.rs: {unclassified:?}"
+         tests/api/common/tenancy.rs: {unclassified:?}"
     );
     let mut tables = BTreeMap::new();
     for (table, condition) in &owned {
