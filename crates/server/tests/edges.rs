@@ -1,6 +1,11 @@
 //! The service's edges: what the metrics middleware writes to the log, and where `/metrics`
 //! is served.
 
+// A binary of its own, apart from tests/api: the log subscriber it installs is process-wide.
+// It shares the API tests' harness, of which it uses a part.
+#[path = "api/common/mod.rs"]
+#[macro_use]
+#[allow(dead_code, unused_macros)]
 mod common;
 
 use std::io::Write;

@@ -7,6 +7,11 @@
 //! server's own events, sqlx, actix): one level more verbose than production's default, so
 //! that a secret logged "only at debug" is caught too.
 
+// A binary of its own, apart from tests/api: the log subscriber it installs is process-wide.
+// It shares the API tests' harness, of which it uses a part.
+#[path = "api/common/mod.rs"]
+#[macro_use]
+#[allow(dead_code, unused_macros)]
 mod common;
 
 use std::collections::HashSet;

@@ -3,7 +3,6 @@
 //! dot-unstuffing, RSET, NOOP, QUIT) and keeps what it received. It can also refuse some
 //! recipients, or refuse the data quoting the message back, to test failure reporting.
 
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -35,7 +34,6 @@ pub struct SinkOptions {
 }
 
 pub struct SmtpSink {
-    pub addr: SocketAddr,
     /// `smtp://127.0.0.1:PORT`, for `SESAME_SMTP_URL`.
     pub url: String,
     received: Arc<Mutex<Vec<ReceivedMail>>>,
@@ -70,7 +68,6 @@ impl SmtpSink {
             }
         });
         SmtpSink {
-            addr,
             url: format!("smtp://{addr}"),
             received,
             task,

@@ -4,11 +4,11 @@
 //! production accepts `https` on public addresses only). Every test runs on SQLite and
 //! PostgreSQL.
 
-mod common;
+use crate::common;
 
 use std::net::SocketAddr;
 
-use common::{TestApp, COLLEGE, LP};
+use crate::common::{TestApp, COLLEGE, LP};
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 

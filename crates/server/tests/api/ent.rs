@@ -1,8 +1,6 @@
 //! The ENT directory through HTTP on the demo data set (seed 000).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::{json, Value};
 use sesame_demo::{LP_UAI, PRIMARY_SCHOOL_UAI, PUBLIC_COLLEGE_UAI};
 

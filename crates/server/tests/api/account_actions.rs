@@ -1,8 +1,6 @@
 //! Notify, reset and list end to end: the state rules, the documents, atomicity and jobs.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::{json, Value};
 use sesame_demo::{LP_UAI, PUBLIC_COLLEGE_UAI};
 

@@ -3,9 +3,9 @@
 //! consoles link to; and « Élèves extérieurs », offered only where an establishment has some,
 //! from the count the establishment carries. Every test runs on SQLite and PostgreSQL.
 
-mod common;
+use crate::common;
 
-use common::TestApp;
+use crate::common::TestApp;
 use serde_json::Value;
 use sesame_demo::{LP_UAI, PRIVATE_COLLEGE_UAI, PUBLIC_COLLEGE_UAI};
 

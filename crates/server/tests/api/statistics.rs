@@ -5,9 +5,9 @@
 //! that (re)notifying such a list prints, in stacks by class. Every test runs on SQLite and
 //! PostgreSQL.
 
-mod common;
+use crate::common;
 
-use common::TestApp;
+use crate::common::TestApp;
 use serde_json::Value;
 use sesame_demo::{LP_UAI, PRIMARY_SCHOOL_UAI, PUBLIC_COLLEGE_UAI};
 

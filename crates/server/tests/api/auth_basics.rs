@@ -1,8 +1,6 @@
 //! Staff login and the establishments a caller sees.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::json;
 
 http_test! {

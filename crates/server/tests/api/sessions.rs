@@ -1,11 +1,9 @@
 //! Staff sessions: one refresh at a time with a grace for repeated uses, an absolute lifetime,
 //! and the second factor recorded on the session (issue 11).
 
-mod common;
-
 use std::sync::Arc;
 
-use common::*;
+use crate::common::*;
 use sea_orm::EntityTrait;
 use serde_json::{json, Value};
 use sesame_store::{Backend, PasswordHasher};

@@ -1,9 +1,7 @@
 //! The service surface: health, readiness, metrics, OpenAPI, Swagger UI, SPA hosting, and
 //! problem+json for everything that goes wrong.
 
-mod common;
-
-use common::TestApp;
+use crate::common::TestApp;
 
 http_test! {
     async fn health_and_readiness_answer(app: TestApp) {
@@ -89,7 +87,7 @@ async fn the_spa_is_served_with_a_fallback_for_client_routes() {
 }
 
 /// The committed `openapi/openapi.json` is what the code generates. Regenerate with
-/// `UPDATE_OPENAPI=1 cargo test -p sesame-server --test service openapi_document_is_current`.
+/// `UPDATE_OPENAPI=1 cargo test -p sesame-server --test api service::openapi_document_is_current`.
 #[test]
 fn openapi_document_is_current() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../openapi/openapi.json");
@@ -100,7 +98,7 @@ fn openapi_document_is_current() {
     let committed = std::fs::read_to_string(path).unwrap_or_default();
     assert!(
         committed == generated,
-        "openapi/openapi.json is stale: run `UPDATE_OPENAPI=1 cargo test -p sesame-server --test service openapi_document_is_current`"
+        "openapi/openapi.json is stale: run `UPDATE_OPENAPI=1 cargo test -p sesame-server --test api service::openapi_document_is_current`"
     );
 }
 

@@ -1,6 +1,5 @@
 //! Spawns the real application on a free loopback port over a fresh database, as a client
 //! would see it.
-#![allow(dead_code)]
 
 pub mod access_endpoints;
 pub mod smtp_sink;
@@ -120,7 +119,6 @@ impl TestApp {
 }
 
 /// Runs an HTTP test once per engine (`name::sqlite`, `name::postgres`).
-#[macro_export]
 macro_rules! http_test {
     ($(#[$meta:meta])* async fn $name:ident($app:ident : TestApp) $body:block) => {
         $(#[$meta])*
@@ -159,7 +157,6 @@ pub async fn demo_with_mail(backend: Backend, public_url: &str) -> (TestApp, smt
 }
 
 /// Runs a test once per engine on [`demo_with_mail`] (`name::sqlite`, `name::postgres`).
-#[macro_export]
 macro_rules! mail_test {
     ($public:expr, async fn $name:ident($app:ident, $sink:ident) $body:block) => {
         mod $name {

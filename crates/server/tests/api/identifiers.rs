@@ -1,8 +1,6 @@
 //! Identifier regeneration: the eligibility rule, the next-day switch, and logins around it.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::{json, Value};
 use sesame_demo::{
     PUBLIC_COLLEGE_UAI, SOURCES_DIFFER_STUDENT_ID, STALE_IDENTIFIER, STALE_IDENTIFIER_STUDENT_ID,

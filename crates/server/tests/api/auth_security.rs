@@ -1,8 +1,6 @@
 //! The security properties of staff authentication, end to end over HTTP.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::{json, Value};
 
 async fn login_body(app: &TestApp, body: Value) -> reqwest::Response {
@@ -67,7 +65,7 @@ http_test! {
         assert_ne!(r1, r2);
         assert_eq!(app.get("/api/v1/me", second["access_token"].as_str()).await.status(), 200);
         // r1 again within the grace (a second tab, a retry): the same successor, no branch.
-        // Beyond the grace it is taken as stolen and the family dies (tests/sessions.rs).
+        // Beyond the grace it is taken as stolen and the family dies (tests/api/sessions.rs).
         let again: Value = app.post_json("/api/v1/auth/refresh", None, &json!({"refresh_token": r1})).await.json().await.unwrap();
         assert_eq!(again["refresh_token"], r2);
     }

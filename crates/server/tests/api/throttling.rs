@@ -3,11 +3,11 @@
 //! can be bound), so the per-address counters of one check do not leak into another. Every
 //! test runs on SQLite and PostgreSQL.
 
-mod common;
+use crate::common;
 
 use std::net::{IpAddr, Ipv4Addr};
 
-use common::{load_demo, TestApp};
+use crate::common::{load_demo, TestApp};
 use futures_util::future::join_all;
 use serde_json::{json, Value};
 use sesame_demo::DEMO_PASSWORD;

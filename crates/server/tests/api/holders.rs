@@ -3,10 +3,10 @@
 //! went wrong, throttling, a regenerated identifier taking over at its effective time, and a
 //! guardian reporting a wrong link. Every test runs on SQLite and PostgreSQL.
 
-mod common;
+use crate::common;
 
+use crate::common::TestApp;
 use chrono::{Duration, Utc};
-use common::TestApp;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
 };

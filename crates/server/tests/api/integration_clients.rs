@@ -1,8 +1,6 @@
 //! ENT platforms over OAuth2 client credentials: scopes × establishments, exactly.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::{json, Value};
 use sesame_core::permissions::Scope;
 use sesame_demo::{LP_UAI, PUBLIC_COLLEGE_UAI, STALE_IDENTIFIER_STUDENT_ID};

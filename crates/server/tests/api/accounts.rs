@@ -1,8 +1,6 @@
 //! Search, detail, contact edit, notify, list and reset through HTTP on the demo data set.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::{json, Value};
 use sesame_demo::{LP_UAI, PUBLIC_COLLEGE_UAI};
 

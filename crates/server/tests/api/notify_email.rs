@@ -1,9 +1,7 @@
 //! Guardians notified by email: the message reaches a real (local) SMTP server.
 
-mod common;
-
-use common::smtp_sink::SmtpSink;
-use common::*;
+use crate::common::smtp_sink::SmtpSink;
+use crate::common::*;
 use serde_json::{json, Value};
 use sesame_demo::PUBLIC_COLLEGE_UAI;
 

@@ -3,12 +3,10 @@
 //! are replaced by newer ones; requests answer the same whether or not an account matches;
 //! requests are throttled. Every test runs on SQLite and PostgreSQL.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
+use crate::common::{demo_login, TestApp};
 use chrono::Utc;
-use common::{demo_login, TestApp};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
     QuerySelect, Set,

@@ -1,10 +1,8 @@
 //! Webhooks: signed, retried with backoff, and durable across a restart.
 
-mod common;
-
 use std::sync::{Arc, Mutex};
 
-use common::*;
+use crate::common::*;
 use serde_json::{json, Value};
 use sesame_core::permissions::Scope;
 use sesame_demo::PUBLIC_COLLEGE_UAI;

@@ -3,9 +3,7 @@
 //! modifié », and one before it is. Failures are provoked by renaming a table the operation
 //! needs, as a broken database would. Runs on SQLite and PostgreSQL.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{json, Value};
 use sesame_demo::LP_UAI;

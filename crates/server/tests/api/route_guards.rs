@@ -7,7 +7,7 @@
 //!   served (registered in `app::register_api`), which also checks that the enumeration below
 //!   misses nothing;
 //! - every establishment-scoped operation (a path with `{uai}`) of the document is called by
-//!   the access-matrix test (`tests/common/access_endpoints.rs`).
+//!   the access-matrix test (`tests/api/common/access_endpoints.rs`).
 //!
 //! The served routes are asked of actix itself: the application's resource map gives every
 //! registered path pattern, and one request per pattern and method (through a middleware that
@@ -15,7 +15,7 @@
 //! methods each pattern answers. No handler runs with
 //! a state (there is none), so nothing is changed.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 
@@ -334,7 +334,7 @@ fn every_establishment_scoped_route_is_in_the_access_matrix() {
     assert!(
         missing.is_empty(),
         "establishment-scoped routes missing from the access matrix \
-         (tests/common/access_endpoints.rs):\n{}",
+         (tests/api/common/access_endpoints.rs):\n{}",
         names(&missing)
     );
     // No stale entry: each row of the matrix calls a documented route.

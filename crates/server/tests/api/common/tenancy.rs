@@ -116,11 +116,6 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    /// Rows of all tables together.
-    pub fn row_count(&self) -> usize {
-        self.tables.values().map(Vec::len).sum()
-    }
-
     /// Panics, naming each row that changed, unless `after` holds exactly the same rows, and
     /// the same audit events plus at most some `failure` ones.
     pub fn assert_unchanged(&self, after: &Snapshot, what: &str) {
@@ -232,7 +227,7 @@ pub async fn establishment_rows(app: &TestApp, uai: &str) -> Snapshot {
     assert!(
         unclassified.is_empty(),
         "tables neither snapshotted per establishment nor declared global in \
-         tests/common/tenancy.rs: {unclassified:?}"
+         tests/api/common/tenancy.rs: {unclassified:?}"
     );
     let mut tables = BTreeMap::new();
     for (table, condition) in &owned {

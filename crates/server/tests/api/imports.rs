@@ -1,9 +1,7 @@
 //! Data feeds through HTTP: SIECLE, ONDE and Sésame CSV uploads, previewed then applied, on
 //! both engines. Fixture files are the parser crate's (`crates/imports/tests/fixtures`).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use sea_orm::{EntityTrait, QueryOrder};
 use serde_json::Value;
 use sesame_store::entities::{

@@ -1,10 +1,10 @@
 //! Guardians' e-mails through a real SMTP session with the in-process sink.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 
-use common::smtp_sink::{SinkOptions, SmtpSink};
+use crate::common::smtp_sink::{SinkOptions, SmtpSink};
 use sesame_core::letter::{LetterVariant, NATIONAL_PORTAL_URL};
 use sesame_server::mail::{
     guardian_credentials_message, MailError, Mailer, Outgoing, SmtpSettings, DEFAULT_FROM,

@@ -8,10 +8,8 @@
 //! A bulk request that names any record outside A is refused as a whole: A's own records in it
 //! stay unchanged too.
 
-mod common;
-
-use common::tenancy::{establishment_rows, Snapshot};
-use common::*;
+use crate::common::tenancy::{establishment_rows, Snapshot};
+use crate::common::*;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{json, Value};
 use sesame_core::permissions::Role;

@@ -2,9 +2,9 @@
 //! every establishment-scoped endpoint, asserting the exact status. Outside the caller's
 //! scope is 404 (like a missing establishment); inside, a role that may not act gets 403.
 
-mod common;
+use crate::common;
 
-use common::*;
+use crate::common::*;
 use sea_orm::{ActiveModelTrait, Set};
 use serde_json::json;
 use sesame_core::permissions::Role;

@@ -4,9 +4,7 @@
 //! activation is confirmed by a single-use link; and the holder's actions are in the
 //! establishment's « Journal ». Every test runs on SQLite and PostgreSQL.
 
-mod common;
-
-use common::{demo_login, pdf_pages, TestApp};
+use crate::common::{demo_login, pdf_pages, TestApp};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{json, Value};
 use sesame_demo::LP_UAI;
