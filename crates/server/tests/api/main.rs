@@ -26,6 +26,7 @@ mod integration_clients;
 mod jobs;
 mod mail;
 mod notify_email;
+mod request_ids;
 mod route_guards;
 mod service;
 mod sessions;

@@ -4,9 +4,7 @@
 //! is checked by the unit tests of `problem.rs`: capturing the log needs a process-wide
 //! subscriber, which `edges.rs` already installs for its own binary.)
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::{json, Value};
 
 /// The answer's `X-Request-Id`, checked to be there.
