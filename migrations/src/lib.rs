@@ -12,6 +12,7 @@ mod m20261125_000006_secrets_throttle;
 mod m20261125_000007_webhook_lease;
 mod m20261206_000008_holder_tokens;
 mod m20261207_000009_vocabulary_checks;
+mod m20261207_000010_staff_access_version;
 
 pub use m20261207_000009_vocabulary_checks::VOCABULARIES;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000007_webhook_lease::Migration),
             Box::new(m20261206_000008_holder_tokens::Migration),
             Box::new(m20261207_000009_vocabulary_checks::Migration),
+            Box::new(m20261207_000010_staff_access_version::Migration),
         ]
     }
 }

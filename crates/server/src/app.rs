@@ -35,6 +35,7 @@ pub async fn build_state(config: &Config, hasher: PasswordHasher) -> anyhow::Res
         hasher,
         hashing: crate::auth::hashing::HashGate::from_cores(),
         mailer,
+        standings: Default::default(),
         settings: Arc::new(Settings {
             access_token_ttl: config.access_token_ttl,
             refresh_token_ttl: config.refresh_token_ttl,

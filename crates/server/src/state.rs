@@ -21,6 +21,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Guardians' e-mails; `is_configured()` is false when no SMTP relay is set.
     pub mailer: Mailer,
+    /// Staff standings this replica read, confirmed by the database at each use.
+    pub standings: Arc<crate::auth::standings::Standings>,
 }
 
 /// Settings resolved once at start-up.

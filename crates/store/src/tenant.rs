@@ -22,7 +22,7 @@ use crate::repo::ent::{EntFilter, EntGroup, EntUserRow, NewEntUser};
 use crate::repo::identifiers::{ScheduleError, ScheduledChange};
 use crate::repo::imports::ImportOutcome;
 use crate::repo::search::{
-    AccountFilter, AccountRow, CursorError, LinkedStudent, Search, SearchPage,
+    AccountFilter, AccountRow, CursorError, LinkedStudent, Search, SearchPage, StandingVersion,
 };
 use crate::repo::settings::{NotificationSetting, SettingChange};
 use crate::repo::statistics::{Grouping, Statistics};
@@ -62,6 +62,18 @@ impl Tenant {
         search: &Search,
     ) -> Result<std::result::Result<SearchPage, CursorError>> {
         self.store.search_accounts(&self.uai, search).await
+    }
+
+    /// [`Tenant::search_accounts`] while the caller's standing is still `standing`; `None`
+    /// when it changed since it was read (the caller must then be read and authorised again).
+    pub async fn search_accounts_confirmed(
+        &self,
+        search: &Search,
+        standing: &StandingVersion,
+    ) -> Result<std::result::Result<Option<SearchPage>, CursorError>> {
+        self.store
+            .search_accounts_confirmed(&self.uai, search, standing)
+            .await
     }
 
     /// The SQL of [`Tenant::search_accounts`] (for benchmarks and `EXPLAIN`): with `inline`,

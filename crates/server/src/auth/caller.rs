@@ -16,6 +16,7 @@ use sesame_store::repo::access::{LiveAccess, StaffAccess};
 use sesame_store::repo::audit::{ActorKind, NewAuditEvent};
 use sesame_store::repo::clients::{ClientGrant, IntegrationClient};
 use sesame_store::repo::establishments::Establishment;
+use sesame_store::repo::search::{CursorError, Search, SearchPage, StandingVersion};
 use sesame_store::repo::sessions::StaffSession;
 use sesame_store::repo::staff::{Grant, StaffUser};
 use sesame_store::Tenant;
@@ -304,53 +305,159 @@ fn unauthorized() -> ApiError {
     }
 }
 
+/// A request's verified bearer token, its holder's standing not read yet: what the console's
+/// search takes ([`Bearer::search`]); every other handler takes a [`Caller`].
+pub struct Bearer {
+    claims: crate::auth::tokens::Claims,
+    address: Option<IpAddr>,
+}
+
+impl FromRequest for Bearer {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready((|| {
+            let state = req
+                .app_data::<web::Data<AppState>>()
+                .ok_or_else(|| ApiError::internal("application state missing"))?;
+            let token = bearer_token(req).ok_or_else(unauthorized)?;
+            let claims = state.tokens.verify(token).ok_or_else(unauthorized)?;
+            if claims.kind == TokenKind::Account {
+                return Err(unauthorized());
+            }
+            Ok(Bearer {
+                claims,
+                address: client_ip(req, &state.settings.trusted_proxies),
+            })
+        })())
+    }
+}
+
+impl Bearer {
+    /// The caller, with their standing read now.
+    pub async fn caller(&self, state: &AppState) -> Result<Caller, ApiError> {
+        if self.claims.kind == TokenKind::Client {
+            return client_caller(state, &self.claims, self.address).await;
+        }
+        // Re-read on every request, in one round trip: a disabled user, a revoked
+        // delegation, a logout or a revoked session family loses access at once, and the
+        // session's second factor is what the database recorded at sign-in.
+        let sid = self.claims.sid.as_deref().ok_or_else(unauthorized)?;
+        match state
+            .store
+            .staff_access(&self.claims.sub, sid, state.settings.session_max)
+            .await?
+        {
+            StaffAccess::Live(live) => {
+                state.standings.keep(&live);
+                Ok(live_caller(*live, self.address))
+            }
+            StaffAccess::Expired => Err(crate::routes::auth::session_expired()),
+            StaffAccess::Gone => Err(unauthorized()),
+        }
+    }
+
+    /// The page of `search` at `uai` for `action`, authorised. A staff member's standing
+    /// kept by this replica ([`crate::auth::standings`]) is used only if it allows the search
+    /// and the search's own statements find it unchanged in the database; otherwise it is
+    /// read afresh, exactly as for any request. Either way, a revoked right, a disabled user
+    /// or a closed session takes effect at the very next search.
+    pub async fn search(
+        &self,
+        state: &AppState,
+        uai: &str,
+        action: Action,
+        search: &Search,
+    ) -> Result<(Scoped, Result<SearchPage, CursorError>), ApiError> {
+        if let Some(found) = self
+            .search_on_kept_standing(state, uai, action, search)
+            .await?
+        {
+            return Ok(found);
+        }
+        let scoped = self
+            .caller(state)
+            .await?
+            .authorize(state, uai, action)
+            .await?;
+        let page = scoped.store().search_accounts(search).await?;
+        Ok((scoped, page))
+    }
+
+    async fn search_on_kept_standing(
+        &self,
+        state: &AppState,
+        uai: &str,
+        action: Action,
+        search: &Search,
+    ) -> Result<Option<(Scoped, Result<SearchPage, CursorError>)>, ApiError> {
+        let (TokenKind::Staff, Some(sid)) = (self.claims.kind, self.claims.sid.as_deref()) else {
+            return Ok(None);
+        };
+        let Some(kept) = state.standings.get(&self.claims.sub, sid) else {
+            return Ok(None);
+        };
+        if kept.session.opened_at + state.settings.session_max <= chrono::Utc::now() {
+            return Ok(None);
+        }
+        let standing = StandingVersion {
+            staff_id: kept.staff.id.clone(),
+            version: kept.version,
+        };
+        // A refusal on a kept standing is not an answer: the standing may have grown since.
+        let caller = live_caller((*kept).clone(), self.address);
+        let Ok(scoped) = caller.authorize(state, uai, action).await else {
+            return Ok(None);
+        };
+        match scoped
+            .store()
+            .search_accounts_confirmed(search, &standing)
+            .await?
+        {
+            Ok(Some(page)) => Ok(Some((scoped, Ok(page)))),
+            Ok(None) => {
+                state.standings.forget(&self.claims.sub, sid);
+                Ok(None)
+            }
+            // Said only once the standing is read afresh.
+            Err(_) => Ok(None),
+        }
+    }
+}
+
 impl FromRequest for Caller {
     type Error = ApiError;
     type Future = Pin<Box<dyn std::future::Future<Output = Result<Self, Self::Error>>>>;
 
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let req = req.clone();
+        let bearer = Bearer::from_request(&req, payload);
         Box::pin(async move {
             let state = req
                 .app_data::<web::Data<AppState>>()
                 .ok_or_else(|| ApiError::internal("application state missing"))?
                 .clone();
-            let token = bearer_token(&req).ok_or_else(unauthorized)?;
-            let claims = state.tokens.verify(token).ok_or_else(unauthorized)?;
-            let address = client_ip(&req, &state.settings.trusted_proxies);
-            match claims.kind {
-                TokenKind::Client => return client_caller(&state, &claims, address).await,
-                TokenKind::Staff => {}
-                TokenKind::Account => return Err(unauthorized()),
-            }
-            // Re-read on every request, in one round trip: a disabled user, a revoked
-            // delegation, a logout or a revoked session family loses access at once, and the
-            // session's second factor is what the database recorded at sign-in.
-            let sid = claims.sid.as_deref().ok_or_else(unauthorized)?;
-            match state
-                .store
-                .staff_access(&claims.sub, sid, state.settings.session_max)
-                .await?
-            {
-                StaffAccess::Live(live) => {
-                    let LiveAccess {
-                        staff,
-                        session,
-                        grants,
-                        establishments,
-                    } = *live;
-                    Ok(Caller {
-                        who: Principal::Staff(staff),
-                        grants,
-                        establishments,
-                        session: Some(session),
-                        address,
-                    })
-                }
-                StaffAccess::Expired => Err(crate::routes::auth::session_expired()),
-                StaffAccess::Gone => Err(unauthorized()),
-            }
+            bearer.await?.caller(&state).await
         })
+    }
+}
+
+/// A staff member's caller from their standing.
+fn live_caller(live: LiveAccess, address: Option<IpAddr>) -> Caller {
+    let LiveAccess {
+        staff,
+        session,
+        grants,
+        establishments,
+        version: _,
+    } = live;
+    Caller {
+        who: Principal::Staff(staff),
+        grants,
+        establishments,
+        session: Some(session),
+        address,
     }
 }
 

@@ -4,9 +4,10 @@ pub mod caller;
 pub mod hashing;
 pub mod holder;
 pub mod login;
+pub mod standings;
 pub mod throttle;
 pub mod tokens;
 pub mod totp;
 
-pub use caller::{Caller, Scoped};
+pub use caller::{Bearer, Caller, Scoped};
 pub use holder::Holder;

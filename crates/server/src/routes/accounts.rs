@@ -17,7 +17,7 @@ use sesame_store::repo::search::{
 };
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::{Caller, Scoped};
+use crate::auth::{Bearer, Caller, Scoped};
 use crate::problem::{ApiError, ApiResult};
 use crate::routes::extract::ApiJson;
 use crate::routes::extract::HtmlQuery;
@@ -148,26 +148,8 @@ fn item(state: &AppState, scoped: &Scoped, r: AccountRow) -> Result<AccountItem,
 }
 
 /// Search the accounts of a population (the console's result table).
-#[utoipa::path(tag = "accounts",
-    security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0450750W"), ("population" = PopulationPath, Path), SearchQuery),
-    responses(
-        (status = 200, body = Page<AccountItem>),
-        ScopedInputProblems,
-    ))]
-#[get("/api/v1/establishments/{uai}/{population:students|external-students|guardians}")]
-pub async fn search(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<(String, PopulationPath)>,
-    query: HtmlQuery<SearchQuery>,
-) -> ApiResult<web::Json<Page<AccountItem>>> {
-    let (uai, population) = path.into_inner();
-    let population: Population = population.into();
-    let scoped = caller
-        .authorize(&state, &uai, Action::SearchAccounts(population))
-        .await?;
-    let query = query.0;
+/// The search a query asks for, or the field it gets wrong.
+fn search_of(population: Population, query: SearchQuery) -> Result<Search, ApiError> {
     let filter = to_filter(population, &query.filters())?;
     let (page, per_page) = PageQuery {
         page: query.page,
@@ -185,27 +167,56 @@ pub async fn search(
         })?),
         None => PageStart::Page(page),
     };
-    let found = scoped
-        .store()
-        .search_accounts(&Search {
-            population,
-            filter: filter.clone(),
-            sort,
-            start,
-            per_page,
-        })
-        .await?
-        .map_err(|e| {
-            ApiError::field(
-                "after",
-                match e {
-                    CursorError::OtherSort => {
-                        "Ce curseur suit un autre tri : reprenez la recherche."
-                    }
-                    CursorError::Malformed => "Curseur de page invalide : reprenez la recherche.",
-                },
-            )
-        })?;
+    Ok(Search {
+        population,
+        filter,
+        sort,
+        start,
+        per_page,
+    })
+}
+
+#[utoipa::path(tag = "accounts",
+    security(("bearer" = [])),
+    params(("uai" = String, Path, description = "UAI", example = "0450750W"), ("population" = PopulationPath, Path), SearchQuery),
+    responses(
+        (status = 200, body = Page<AccountItem>),
+        ScopedInputProblems,
+    ))]
+#[get("/api/v1/establishments/{uai}/{population:students|external-students|guardians}")]
+pub async fn search(
+    state: web::Data<AppState>,
+    bearer: Bearer,
+    path: web::Path<(String, PopulationPath)>,
+    query: HtmlQuery<SearchQuery>,
+) -> ApiResult<web::Json<Page<AccountItem>>> {
+    let (uai, population) = path.into_inner();
+    let population: Population = population.into();
+    let action = Action::SearchAccounts(population);
+    let search = match search_of(population, query.0) {
+        Ok(search) => search,
+        Err(e) => {
+            // A search that cannot be read still answers 401 / 403 / 404 first, as every
+            // other request of a foreign establishment does.
+            bearer
+                .caller(&state)
+                .await?
+                .authorize(&state, &uai, action)
+                .await?;
+            return Err(e);
+        }
+    };
+    let (scoped, found) = bearer.search(&state, &uai, action, &search).await?;
+    let found = found.map_err(|e| {
+        ApiError::field(
+            "after",
+            match e {
+                CursorError::OtherSort => "Ce curseur suit un autre tri : reprenez la recherche.",
+                CursorError::Malformed => "Curseur de page invalide : reprenez la recherche.",
+            },
+        )
+    })?;
+    let (filter, per_page) = (search.filter, search.per_page);
     let SearchPage {
         rows,
         total,

@@ -213,3 +213,48 @@ http_test! {
         assert_eq!(app.get(&students(PUBLIC_COLLEGE_UAI, ""), Some(access)).await.status(), 401);
     }
 }
+
+http_test! {
+    async fn a_standing_kept_by_one_replica_yields_to_a_change_made_on_another(app: TestApp) {
+        use sesame_demo::{LP_UAI, PUBLIC_COLLEGE_UAI};
+        load_demo(&app).await;
+        // Replica B: the same database and keys, its own memory.
+        let other = TestApp::spawn_config(app.backend, &app.config).await;
+        let principal = demo_login(&other, "principal").await;
+        let teacher = demo_login(&app, "teacher").await;
+        let students = |uai: &str| format!("/api/v1/establishments/{uai}/students");
+
+        // A keeps the teacher's standing from this search on.
+        for _ in 0..2 {
+            assert_eq!(app.get(&students(PUBLIC_COLLEGE_UAI), Some(&teacher)).await.status(), 200);
+        }
+        assert_eq!(app.get(&students(LP_UAI), Some(&teacher)).await.status(), 404);
+        // A grant made on B is seen by A's next search (a refusal on a kept standing is
+        // never the answer)…
+        let created = other
+            .post_json(&format!("/api/v1/establishments/{LP_UAI}/delegations"), Some(&principal), &json!({"username": "teacher", "module": "troubleshooting"}))
+            .await;
+        assert_eq!(created.status(), 201);
+        let id = created.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+        assert_eq!(app.get(&students(LP_UAI), Some(&teacher)).await.status(), 200);
+        assert_eq!(app.get(&students(LP_UAI), Some(&teacher)).await.status(), 200);
+        // …and so is its revocation, at the very next search.
+        let revoked = other.http.delete(other.url(&format!("/api/v1/establishments/{LP_UAI}/delegations/{id}"))).bearer_auth(&principal).send().await.unwrap();
+        assert_eq!(revoked.status(), 204);
+        assert_eq!(app.get(&students(LP_UAI), Some(&teacher)).await.status(), 404);
+        // The collège's delegation, removed on B's side by hand (no endpoint, no code path
+        // that could forget anything: the database raises the version), even when the page
+        // asked for is empty.
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        assert_eq!(app.get(&format!("{}?q=zzzz", students(PUBLIC_COLLEGE_UAI)), Some(&teacher)).await.status(), 200);
+        let teacher_id = app.state.store.staff_by_username("teacher").await.unwrap().unwrap().id;
+        sesame_store::entities::delegation::Entity::delete_many()
+            .filter(sesame_store::entities::delegation::Column::StaffId.eq(teacher_id.clone()))
+            .exec(&other.state.store.db)
+            .await
+            .unwrap();
+        assert_eq!(app.get(&format!("{}?q=zzzz", students(PUBLIC_COLLEGE_UAI)), Some(&teacher)).await.status(), 404);
+        assert_eq!(app.get(&students(PUBLIC_COLLEGE_UAI), Some(&teacher)).await.status(), 404);
+        other.stop().await;
+    }
+}

@@ -33,6 +33,9 @@ pub struct LiveAccess {
     pub grants: Vec<Grant>,
     /// The establishments of `grants`.
     pub establishments: Vec<Establishment>,
+    /// The user's `access_version` when this was read: the database raises it whenever
+    /// anything above changes (see [`crate::repo::search`]'s confirmed search).
+    pub version: i64,
 }
 
 /// One row per grant (one row with no grant when the user holds none).
@@ -45,6 +48,7 @@ struct Row {
     totp_secret_enc: Option<String>,
     disabled: bool,
     created_at: DateTime<Utc>,
+    access_version: i64,
     s_opened_at: DateTime<Utc>,
     s_second_factor: String,
     s_revoked_at: Option<DateTime<Utc>>,
@@ -86,7 +90,7 @@ impl Row {
 /// not revoked.
 const STAFF_ACCESS_SQL: &str = r#"SELECT
     u.id, u.username, u.display_name, u.password_hash, u.totp_secret_enc, u.disabled,
-    u.created_at,
+    u.created_at, u.access_version,
     ss.opened_at AS s_opened_at, ss.second_factor AS s_second_factor,
     ss.revoked_at AS s_revoked_at,
     g.uai AS g_uai, g.value AS g_value, g.origin AS g_origin,
@@ -172,6 +176,7 @@ impl Store {
             session,
             grants,
             establishments,
+            version: first.access_version,
         })))
     }
 }

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{
     Cond, Expr, JoinType, NullOrdering, Order, PostgresQueryBuilder, Query, SelectStatement,
-    SqliteQueryBuilder,
+    SimpleExpr, SqliteQueryBuilder,
 };
 use sea_orm::{ConnectionTrait, FromQueryResult};
 use sesame_core::identifier::fold_name;
@@ -692,6 +692,80 @@ fn search_statements(
     Ok((q, counts))
 }
 
+/// The total and the rows before the page, which ride on every row of a page.
+fn counts_of(r: &sea_orm::QueryResult, start: &PageStart) -> Result<(u64, u64)> {
+    let count_of = |name: &str| -> Result<u64> {
+        Ok(r.try_get::<Option<i64>>("", name)?.unwrap_or(0).max(0) as u64)
+    };
+    let total = count_of("total")?;
+    let before = match start {
+        PageStart::Page(_) => 0,
+        PageStart::After(_) => total.saturating_sub(count_of("after")?),
+    };
+    Ok((total, before))
+}
+
+/// The page of `search` from the rows its page statement returned (one more than the page,
+/// to tell whether another follows) and its counts.
+fn page_of(
+    results: &[sea_orm::QueryResult],
+    (total, before): (u64, u64),
+    search: &Search,
+) -> Result<SearchPage> {
+    let Search {
+        population,
+        sort,
+        start,
+        per_page,
+        ..
+    } = search;
+    let (population, sort, per_page) = (*population, *sort, *per_page);
+    let page = match start {
+        PageStart::Page(p) => *p,
+        PageStart::After(_) => before / per_page.max(1) + 1,
+    };
+    let mut rows = results
+        .iter()
+        .map(|r| AccountRow::from_query_result(r, ""))
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    let next = if rows.len() as u64 > per_page {
+        rows.truncate(per_page as usize);
+        let keys = order_keys(population, sort);
+        rows.last().map(|last| Cursor {
+            sort: sort.0.name(sort.1),
+            values: keys.iter().map(|(f, _)| f.value_of(last)).collect(),
+        })
+    } else {
+        None
+    };
+    Ok(SearchPage {
+        rows,
+        total,
+        page,
+        next,
+    })
+}
+
+/// The standing a search was authorised on, for the database to confirm: the staff user and
+/// the version of their standing that was read (see `migrations`' `access_version`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StandingVersion {
+    pub staff_id: String,
+    pub version: i64,
+}
+
+impl StandingVersion {
+    /// True in a statement while the user's standing is still the one read.
+    fn holds(&self) -> SimpleExpr {
+        let mut version = Query::select();
+        version
+            .column(a("access_version"))
+            .from(a("staff_users"))
+            .and_where(col("staff_users", "id").eq(self.staff_id.clone()));
+        SimpleExpr::SubQuery(None, Box::new(version.into_sub_query_statement())).eq(self.version)
+    }
+}
+
 impl Store {
     /// One page of accounts matching `filter`, how many match in all, and where the next page
     /// starts.
@@ -700,63 +774,54 @@ impl Store {
         uai: &str,
         search: &Search,
     ) -> Result<std::result::Result<SearchPage, CursorError>> {
-        let Search {
-            population,
-            sort,
-            start,
-            per_page,
-            ..
-        } = search;
-        let (population, sort, per_page) = (*population, *sort, *per_page);
         let backend = self.db.get_database_backend();
         let (q, counts) = match search_statements(uai, search) {
             Ok(s) => s,
             Err(e) => return Ok(Err(e)),
         };
         let results = self.db.query_all(build(backend, &q)).await?;
-        let count_of = |r: &sea_orm::QueryResult, name: &str| -> Result<u64> {
-            Ok(r.try_get::<Option<i64>>("", name)?.unwrap_or(0).max(0) as u64)
-        };
         // The counts ride on every row; an empty page asks for them alone.
-        let counts_of = |r: &sea_orm::QueryResult| -> Result<(u64, u64)> {
-            let total = count_of(r, "total")?;
-            let before = match start {
-                PageStart::Page(_) => 0,
-                PageStart::After(_) => total.saturating_sub(count_of(r, "after")?),
-            };
-            Ok((total, before))
-        };
-        let (total, before) = match results.first() {
-            Some(r) => counts_of(r)?,
+        let counts = match results.first() {
+            Some(r) => counts_of(r, &search.start)?,
             None => match self.db.query_one(build(backend, &counts)).await? {
-                Some(r) => counts_of(&r)?,
+                Some(r) => counts_of(&r, &search.start)?,
                 None => (0, 0),
             },
         };
-        let page = match start {
-            PageStart::Page(p) => *p,
-            PageStart::After(_) => before / per_page.max(1) + 1,
+        Ok(Ok(page_of(&results, counts, search)?))
+    }
+
+    /// [`Store::search_accounts`] while `standing` holds: the same statements, each also
+    /// asking the database whether the user's standing is still the version read, so that a
+    /// standing kept from an earlier request costs no round trip of its own. `None` when it
+    /// does not hold any more (nothing of the page is returned then).
+    pub(crate) async fn search_accounts_confirmed(
+        &self,
+        uai: &str,
+        search: &Search,
+        standing: &StandingVersion,
+    ) -> Result<std::result::Result<Option<SearchPage>, CursorError>> {
+        let backend = self.db.get_database_backend();
+        let (mut q, mut counts) = match search_statements(uai, search) {
+            Ok(s) => s,
+            Err(e) => return Ok(Err(e)),
         };
-        let mut rows = results
-            .iter()
-            .map(|r| AccountRow::from_query_result(r, ""))
-            .collect::<std::result::Result<Vec<_>, _>>()?;
-        let next = if rows.len() as u64 > per_page {
-            rows.truncate(per_page as usize);
-            let keys = order_keys(population, sort);
-            rows.last().map(|last| Cursor {
-                sort: sort.0.name(sort.1),
-                values: keys.iter().map(|(f, _)| f.value_of(last)).collect(),
-            })
-        } else {
-            None
+        q.and_where(standing.holds());
+        let results = self.db.query_all(build(backend, &q)).await?;
+        if let Some(r) = results.first() {
+            let counts = counts_of(r, &search.start)?;
+            return Ok(Ok(Some(page_of(&results, counts, search)?)));
+        }
+        // No row: an empty page, or a standing that changed. The counts say which.
+        counts.expr_as(standing.holds(), a("confirmed"));
+        let Some(r) = self.db.query_one(build(backend, &counts)).await? else {
+            return Ok(Ok(None));
         };
-        Ok(Ok(SearchPage {
-            rows,
-            total,
-            page,
-            next,
-        }))
+        if !r.try_get::<Option<bool>>("", "confirmed")?.unwrap_or(false) {
+            return Ok(Ok(None));
+        }
+        let counts = counts_of(&r, &search.start)?;
+        Ok(Ok(Some(page_of(&results, counts, search)?)))
     }
 
     /// The SQL a search runs, in the engine's dialect: what `scripts/bench.sh` hands to
