@@ -147,7 +147,6 @@ fn item(state: &AppState, scoped: &Scoped, r: AccountRow) -> Result<AccountItem,
     })
 }
 
-/// Search the accounts of a population (the console's result table).
 /// The search a query asks for, or the field it gets wrong.
 fn search_of(population: Population, query: SearchQuery) -> Result<Search, ApiError> {
     let filter = to_filter(population, &query.filters())?;
@@ -176,6 +175,7 @@ fn search_of(population: Population, query: SearchQuery) -> Result<Search, ApiEr
     })
 }
 
+/// Search the accounts of a population (the console's result table).
 #[utoipa::path(tag = "accounts",
     security(("bearer" = [])),
     params(("uai" = String, Path, description = "UAI", example = "0450750W"), ("population" = PopulationPath, Path), SearchQuery),

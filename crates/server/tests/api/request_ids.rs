@@ -114,7 +114,13 @@ http_test! {
         assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
         let db = &app.state.store.db;
         let backend = db.get_database_backend();
-        // A state no version of the code wrote.
+        // A state no version of the code wrote. The schema refuses it (migration 9), so the
+        // check is lifted first, as for data restored from elsewhere.
+        let lift = match backend {
+            sea_orm::DbBackend::Postgres => "ALTER TABLE accounts DROP CONSTRAINT accounts_state_known",
+            _ => "DROP TRIGGER accounts_state_known_update",
+        };
+        db.execute(Statement::from_string(backend, lift)).await.unwrap();
         db.execute(Statement::from_string(backend, "UPDATE accounts SET state = 'zombie-state' WHERE kind = 'student'"))
             .await
             .unwrap();

@@ -366,3 +366,19 @@ pub async fn upload_import(
         .await
         .expect("request")
 }
+
+/// A problem document without its `request_id` (each answer has its own): what two answers
+/// are compared on when they must not tell the caller apart.
+pub fn without_request_id(mut problem: serde_json::Value) -> serde_json::Value {
+    let id = problem.as_object_mut().and_then(|p| p.remove("request_id"));
+    assert!(
+        id.is_some(),
+        "a problem document carries its request id: {problem}"
+    );
+    problem
+}
+
+/// The problem document of `r`, without its `request_id`.
+pub async fn problem_alone(r: reqwest::Response) -> serde_json::Value {
+    without_request_id(r.json().await.expect("a problem document"))
+}
