@@ -81,6 +81,15 @@ pub fn expire(session: SessionSignal, notice: Notice) {
     session.set(None);
 }
 
+/// The signed-in session and the sign-in page's notice: nearly every screen calls the API with
+/// the one and sends the user back to sign in through the other, so [`App`] provides them once
+/// as a context (`expect_context::<Console>()`) rather than each view passing them down.
+#[derive(Clone, Copy)]
+pub struct Console {
+    pub session: SessionSignal,
+    pub notice: Notice,
+}
+
 /// The name of the module the current establishment screen belongs to, if it is not the
 /// console itself; the page's title carries it.
 #[derive(Clone, Copy)]
@@ -90,6 +99,7 @@ pub struct ModuleTitle(pub RwSignal<Option<&'static str>>);
 pub fn App() -> impl IntoView {
     let session: SessionSignal = RwSignal::new(session::load());
     let notice: Notice = RwSignal::new(None);
+    provide_context(Console { session, notice });
     // Token renewals replace the session but must not rebuild the page underneath the user.
     let signed_in = Memo::new(move |_| session.with(Option::is_some));
     let route: RouteSignal = RwSignal::new(current_route());
@@ -140,7 +150,7 @@ pub fn App() -> impl IntoView {
                         <span class="visually-hidden">" (s’ouvre dans un nouvel onglet)"</span>
                     </a>
                     <Show when=move || signed_in.get()>
-                        <AccountNav session notice route />
+                        <AccountNav route />
                     </Show>
                 </div>
             </div>
@@ -150,12 +160,12 @@ pub fn App() -> impl IntoView {
                 if signed_in.get() {
                     match screen.get() {
                         Some(uai) => {
-                            view! { <EstablishmentScreen uai route session notice /> }.into_any()
+                            view! { <EstablishmentScreen uai route /> }.into_any()
                         }
-                        None => view! { <Home session notice route /> }.into_any(),
+                        None => view! { <Home route /> }.into_any(),
                     }
                 } else {
-                    view! { <Login session notice /> }.into_any()
+                    view! { <Login /> }.into_any()
                 }
             }}
         </main>
@@ -166,7 +176,8 @@ pub fn App() -> impl IntoView {
 }
 
 #[component]
-fn AccountNav(session: SessionSignal, notice: Notice, route: RouteSignal) -> impl IntoView {
+fn AccountNav(route: RouteSignal) -> impl IntoView {
+    let Console { session, notice } = expect_context();
     let busy = RwSignal::new(false);
     let username = move || {
         session.with(|s| {
@@ -216,7 +227,8 @@ fn AccountNav(session: SessionSignal, notice: Notice, route: RouteSignal) -> imp
 }
 
 #[component]
-fn Login(session: SessionSignal, notice: Notice) -> impl IntoView {
+fn Login() -> impl IntoView {
+    let Console { session, notice } = expect_context();
     // Sent back here because the admin module needs the code: ask for it at once.
     let (known_user, code_needed) = match session::end_reason() {
         Some(session::EndReason::SecondFactor { username }) => (username, true),
@@ -511,7 +523,8 @@ fn updated_on(e: &Establishment) -> String {
 }
 
 #[component]
-fn Home(session: SessionSignal, notice: Notice, route: RouteSignal) -> impl IntoView {
+fn Home(route: RouteSignal) -> impl IntoView {
+    let Console { session, notice } = expect_context();
     let state = RwSignal::new(Load::Loading);
     let query = RwSignal::new(String::new());
     let chosen = RwSignal::new(session::chosen_establishment());

@@ -10,7 +10,7 @@ use sesame_api::delegations::{Delegation, NewDelegation};
 
 use crate::admin_ui::{focused, local_datetime, refocus, ConfirmDialog};
 use crate::api;
-use crate::app::{authed, expire, Notice, RouteSignal, SessionSignal};
+use crate::app::{authed, expire, Console, RouteSignal};
 use crate::route::encode;
 use crate::settings::field_message;
 
@@ -47,12 +47,8 @@ fn list_url(uai: &str) -> String {
 }
 
 #[component]
-pub fn DelegationsTab(
-    uai: String,
-    route: RouteSignal,
-    session: SessionSignal,
-    notice: Notice,
-) -> impl IntoView {
+pub fn DelegationsTab(uai: String, route: RouteSignal) -> impl IntoView {
+    let Console { session, notice } = expect_context();
     let _ = route;
     let uai = StoredValue::new(uai);
     let list = RwSignal::new(Load::Loading);

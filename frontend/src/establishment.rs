@@ -6,9 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::accounts::AccountsView;
-use crate::app::{
-    fetch_establishments, follow, local_date, ModuleTitle, Notice, RouteSignal, SessionSignal,
-};
+use crate::app::{fetch_establishments, follow, local_date, Console, ModuleTitle, RouteSignal};
 use crate::route::{Route, Tab};
 use crate::{delegations, directory, journal, settings, statistics};
 
@@ -38,12 +36,8 @@ fn module_name(rights: &[String]) -> Option<&'static str> {
 }
 
 #[component]
-pub fn EstablishmentScreen(
-    uai: String,
-    route: RouteSignal,
-    session: SessionSignal,
-    notice: Notice,
-) -> impl IntoView {
+pub fn EstablishmentScreen(uai: String, route: RouteSignal) -> impl IntoView {
+    let Console { session, .. } = expect_context();
     let tab = Memo::new(move |_| route.with(Route::tab));
     let known = RwSignal::new(Known::Loading);
     {
@@ -205,14 +199,14 @@ pub fn EstablishmentScreen(
                             view! { <EstablishmentHome uai route rights updated module external_students /> }.into_any()
                         }
                         Tab::Students | Tab::ExternalStudents | Tab::Guardians => view! {
-                            <AccountsView uai tab=t rights route session notice />
+                            <AccountsView uai tab=t rights route />
                         }
                             .into_any(),
-                        Tab::Statistics => view! { <statistics::StatisticsTab uai route session notice /> }.into_any(),
-                        Tab::Settings => view! { <settings::SettingsTab uai route session notice /> }.into_any(),
-                        Tab::Delegations => view! { <delegations::DelegationsTab uai route session notice /> }.into_any(),
-                        Tab::Journal => view! { <journal::JournalTab uai route session notice /> }.into_any(),
-                        Tab::Directory => view! { <directory::DirectoryTab uai route session notice /> }.into_any(),
+                        Tab::Statistics => view! { <statistics::StatisticsTab uai route /> }.into_any(),
+                        Tab::Settings => view! { <settings::SettingsTab uai route /> }.into_any(),
+                        Tab::Delegations => view! { <delegations::DelegationsTab uai route /> }.into_any(),
+                        Tab::Journal => view! { <journal::JournalTab uai route /> }.into_any(),
+                        Tab::Directory => view! { <directory::DirectoryTab uai route /> }.into_any(),
                     },
                 }
             }}

@@ -14,7 +14,7 @@ use sesame_api::imports::{ImportChange, ImportCounts, ImportProblem, ImportRepor
 
 use crate::admin_ui::{count_fr, focused, local_datetime_at, refocus, ConfirmDialog};
 use crate::api::{self, ApiError};
-use crate::app::{authed, expire, Notice, SessionSignal};
+use crate::app::{authed, expire, Console};
 use crate::route::encode;
 
 /// `(value, label, what to give)`.
@@ -145,7 +145,8 @@ enum Failure {
 }
 
 #[component]
-pub fn ImportSection(uai: String, session: SessionSignal, notice: Notice) -> impl IntoView {
+pub fn ImportSection(uai: String) -> impl IntoView {
+    let Console { session, notice } = expect_context();
     let source = RwSignal::new("siecle");
     let file_input = NodeRef::<html::Input>::new();
     let file_count = RwSignal::new(0usize);

@@ -10,7 +10,7 @@ use sesame_api::Page;
 
 use crate::admin_ui::{count_fr, local_datetime, query_get, query_string};
 use crate::api;
-use crate::app::{authed, expire, navigate, Notice, RouteSignal, SessionSignal};
+use crate::app::{authed, expire, navigate, Console, RouteSignal};
 use crate::delegations::module_label;
 use crate::pager::Pager;
 use crate::route::{encode, Route, Tab};
@@ -312,12 +312,8 @@ enum Load {
 }
 
 #[component]
-pub fn JournalTab(
-    uai: String,
-    route: RouteSignal,
-    session: SessionSignal,
-    notice: Notice,
-) -> impl IntoView {
+pub fn JournalTab(uai: String, route: RouteSignal) -> impl IntoView {
+    let Console { session, notice } = expect_context();
     let current = Memo::new(move |_| {
         route.with(|r| match r {
             Route::Establishment {

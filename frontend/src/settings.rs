@@ -10,7 +10,7 @@ use sesame_api::settings::{NotificationUrl, NotificationUrlChange, NotificationU
 
 use crate::admin_ui::local_datetime_at;
 use crate::api::{self, ApiError};
-use crate::app::{authed, expire, fetch_establishments, Notice, RouteSignal, SessionSignal};
+use crate::app::{authed, expire, fetch_establishments, Console, RouteSignal};
 use crate::import::ImportSection;
 use crate::route::encode;
 
@@ -56,12 +56,8 @@ async fn post_state(url: &str, token: &str) -> Result<NotificationUrl, ApiError>
 }
 
 #[component]
-pub fn SettingsTab(
-    uai: String,
-    route: RouteSignal,
-    session: SessionSignal,
-    notice: Notice,
-) -> impl IntoView {
+pub fn SettingsTab(uai: String, route: RouteSignal) -> impl IntoView {
+    let Console { session, notice } = expect_context();
     let _ = route;
     let urls = RwSignal::new(None::<Result<NotificationUrls, String>>);
     let may_import = RwSignal::new(false);
@@ -130,8 +126,6 @@ pub fn SettingsTab(
                             title="Élèves"
                             initial=u.students
                             hint=None
-                            session
-                            notice
                         />
                         <UrlSetting
                             uai
@@ -141,8 +135,6 @@ pub fn SettingsTab(
                             hint=Some(format!(
                                 "Ajoutée à l’adresse du portail de l’Éducation nationale ({portal}), qui figure toujours dans les notifications des responsables."
                             ))
-                            session
-                            notice
                         />
                     }
                         .into_any()
@@ -150,7 +142,7 @@ pub fn SettingsTab(
             }}
         </div>
         <Show when=move || may_import.get()>
-            <ImportSection uai=uai_stored.get_value() session notice />
+            <ImportSection uai=uai_stored.get_value() />
         </Show>
     }
 }
@@ -162,9 +154,8 @@ fn UrlSetting(
     title: &'static str,
     initial: NotificationUrl,
     hint: Option<String>,
-    session: SessionSignal,
-    notice: Notice,
 ) -> impl IntoView {
+    let Console { session, notice } = expect_context();
     let state = RwSignal::new(initial.clone());
     let input = RwSignal::new(initial.url.clone().unwrap_or_default());
     let busy = RwSignal::new(false);

@@ -21,7 +21,7 @@ use sesame_api::Page;
 
 use crate::actions;
 use crate::api::{self, ApiError};
-use crate::app::{authed, expire, navigate, Notice, RouteSignal, SessionSignal};
+use crate::app::{authed, expire, navigate, Console, RouteSignal};
 use crate::detail::AccountPanel;
 use crate::pager::RangePager;
 use crate::route::{encode, AccountSearch, Route, Tab};
@@ -48,9 +48,8 @@ pub fn AccountsView(
     tab: Tab,
     rights: Vec<String>,
     route: RouteSignal,
-    session: SessionSignal,
-    notice: Notice,
 ) -> impl IntoView {
+    let Console { session, notice } = expect_context();
     let population = Population::of(tab).unwrap_or(Population::Students);
     let may = {
         let rights = rights.clone();
@@ -780,8 +779,6 @@ pub fn AccountsView(
                                 segment=seg
                                 id
                                 rights=rights_stored.get_value()
-                                session
-                                notice
                                 on_close=close_detail
                                 on_changed=detail_changed
                             />

@@ -16,7 +16,7 @@ use crate::accounts::outcome::{outcome_view, Outcome};
 use crate::accounts::population::Population;
 use crate::actions;
 use crate::api;
-use crate::app::{authed, expire, Notice, SessionSignal};
+use crate::app::{authed, expire, Console};
 use crate::route::encode;
 
 use contact::ContactForm;
@@ -54,12 +54,11 @@ pub fn AccountPanel(
     segment: &'static str,
     id: String,
     rights: Vec<String>,
-    session: SessionSignal,
-    notice: Notice,
     on_close: Callback<()>,
     /// The account changed (contact, identifier): the table is fetched again.
     on_changed: Callback<()>,
 ) -> impl IntoView {
+    let Console { session, notice } = expect_context();
     let may_edit = rights
         .iter()
         .any(|r| *r == format!("{segment}:edit-contact"));
@@ -376,8 +375,6 @@ pub fn AccountPanel(
                                     url=url.get_value()
                                     email
                                     phone
-                                    session
-                                    notice
                                     error
                                     on_saved=saved
                                     on_cancel=cancel_edit
@@ -456,8 +453,6 @@ pub fn AccountPanel(
                             url=notify_url.get_value()
                             id=account_id.get_value()
                             account
-                            session
-                            notice
                             on_close=cancel_notify
                             on_done=notified
                         />

@@ -8,7 +8,7 @@ use sesame_api::FieldError;
 use wasm_bindgen::JsCast;
 
 use crate::api::{self, ApiError};
-use crate::app::{authed, expire, Notice, SessionSignal};
+use crate::app::{authed, expire, Console};
 use crate::route::encode;
 
 use super::clipboard::copy_element;
@@ -40,14 +40,13 @@ fn field_errors(e: &ApiError) -> Vec<FieldError> {
 #[component]
 pub(super) fn CreateUser(
     uai: String,
-    session: SessionSignal,
-    notice: Notice,
     tree: RwSignal<Option<EntGroupNode>>,
     /// The directory's subjects, suggested for « Matière enseignée ».
     subjects: RwSignal<Option<EntSubjects>>,
     on_created: impl Fn() + Copy + Send + Sync + 'static,
     on_close: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
+    let Console { session, notice } = expect_context();
     let profile = RwSignal::new(String::new());
     let family_name = RwSignal::new(String::new());
     let first_name = RwSignal::new(String::new());

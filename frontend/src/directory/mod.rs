@@ -22,7 +22,7 @@ use wasm_bindgen::JsValue;
 
 use crate::api;
 use crate::app::{
-    authed, expire, fetch_establishments, navigate, Notice, RouteSignal, SessionSignal,
+    authed, expire, fetch_establishments, navigate, Console, Notice, RouteSignal, SessionSignal,
 };
 use crate::pager::Pager;
 use crate::route::{encode, Route, Tab};
@@ -88,12 +88,8 @@ fn load<T>(
 }
 
 #[component]
-pub fn DirectoryTab(
-    uai: String,
-    route: RouteSignal,
-    session: SessionSignal,
-    notice: Notice,
-) -> impl IntoView {
+pub fn DirectoryTab(uai: String, route: RouteSignal) -> impl IntoView {
+    let Console { session, notice } = expect_context();
     let uai_stored = StoredValue::new(uai.clone());
     let search = Memo::new(move |_| {
         route.with(|r| match r {
@@ -335,8 +331,6 @@ pub fn DirectoryTab(
                 <Show when=move || creating.get()>
                     <CreateUser
                         uai=uai_stored.get_value()
-                        session
-                        notice
                         tree
                         subjects
                         on_created=move || {

@@ -20,7 +20,7 @@ use wasm_bindgen::JsValue;
 
 use crate::admin_ui::local_datetime_at;
 use crate::api::{self, ApiError};
-use crate::app::{authed, expire, Notice, RouteSignal, SessionSignal};
+use crate::app::{authed, expire, Console, RouteSignal, SessionSignal};
 use crate::route::{encode, Route, Tab};
 
 use funnel::FunnelTable;
@@ -57,12 +57,8 @@ const ALWAYS: [Table; 3] = [
 ];
 
 #[component]
-pub fn StatisticsTab(
-    uai: String,
-    route: RouteSignal,
-    session: SessionSignal,
-    notice: Notice,
-) -> impl IntoView {
+pub fn StatisticsTab(uai: String, route: RouteSignal) -> impl IntoView {
+    let Console { session, notice } = expect_context();
     let loads: [RwSignal<Load>; TABLES.len()] = std::array::from_fn(|_| RwSignal::new(Load::Idle));
     let uai = StoredValue::new(uai);
     let query = Memo::new(move |_| {
