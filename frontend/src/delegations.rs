@@ -11,7 +11,6 @@ use sesame_api::delegations::{Delegation, NewDelegation};
 use crate::admin_ui::{focused, local_datetime, refocus, ConfirmDialog};
 use crate::api;
 use crate::app::{authed, expire, Console, RouteSignal};
-use crate::route::encode;
 use crate::settings::field_message;
 
 /// `(value, label, what it opens)`.
@@ -42,10 +41,6 @@ enum Load {
     Failed(String),
 }
 
-fn list_url(uai: &str) -> String {
-    format!("/api/v1/establishments/{}/delegations", encode(uai))
-}
-
 #[component]
 pub fn DelegationsTab(uai: String, route: RouteSignal) -> impl IntoView {
     let Console { session, notice } = expect_context();
@@ -55,7 +50,7 @@ pub fn DelegationsTab(uai: String, route: RouteSignal) -> impl IntoView {
     let nonce = RwSignal::new(0u32);
     Effect::new(move |_| {
         nonce.track();
-        let url = list_url(&uai.get_value());
+        let url = api::url::delegations(&uai.get_value());
         spawn_local(async move {
             let got = authed(session, |token| {
                 let url = url.clone();
@@ -109,7 +104,7 @@ pub fn DelegationsTab(uai: String, route: RouteSignal) -> impl IntoView {
             username: name,
             module: module.get_untracked(),
         };
-        let url = list_url(&uai.get_value());
+        let url = api::url::delegations(&uai.get_value());
         spawn_local(async move {
             let got = authed(session, |token| {
                 let (url, body) = (url.clone(), body.clone());
@@ -168,7 +163,7 @@ pub fn DelegationsTab(uai: String, route: RouteSignal) -> impl IntoView {
         };
         revoking.set(None);
         message.set(None);
-        let url = format!("{}/{}", list_url(&uai.get_value()), encode(&d.id));
+        let url = api::url::delegation(&uai.get_value(), &d.id);
         spawn_local(async move {
             let got = authed(session, |token| {
                 let url = url.clone();

@@ -15,7 +15,6 @@ use sesame_api::imports::{ImportChange, ImportCounts, ImportProblem, ImportRepor
 use crate::admin_ui::{count_fr, focused, local_datetime_at, refocus, ConfirmDialog};
 use crate::api::{self, ApiError};
 use crate::app::{authed, expire, Console};
-use crate::route::encode;
 
 /// `(value, label, what to give)`.
 const SOURCES: [(&str, &str, &str); 3] = [
@@ -35,25 +34,6 @@ const SOURCES: [(&str, &str, &str); 3] = [
         "Un fichier CSV au format Sésame (une ligne par élève, séparateur point-virgule), pour les établissements sans SIECLE ni ONDE. Partez du modèle.",
     ),
 ];
-
-pub const TEMPLATE_URL: &str = "/api/v1/imports/template.csv";
-
-/// The URL of an import (a dry run unless `apply`; `allow_mass_leave` once the administrator
-/// has confirmed that many pupils leave).
-pub fn import_url(uai: &str, source: &str, apply: bool, allow_mass_leave: bool) -> String {
-    let mut url = format!(
-        "/api/v1/establishments/{}/imports?source={}",
-        encode(uai),
-        encode(source)
-    );
-    if !apply {
-        url.push_str("&dry_run=true");
-    }
-    if allow_mass_leave {
-        url.push_str("&allow_mass_leave=true");
-    }
-    url
-}
 
 /// What the mass-leave confirmation says: how many pupils, out of how many.
 pub fn mass_leave_question(report: &ImportReport) -> String {
@@ -178,7 +158,7 @@ pub fn ImportSection(uai: String) -> impl IntoView {
             return;
         }
         let src = source.get_untracked();
-        let url = import_url(&uai.get_value(), src, apply, allow_mass_leave);
+        let url = api::url::import(&uai.get_value(), src, apply, allow_mass_leave);
         working.set(Some(if apply {
             "Import en cours : mise à jour des données de l’établissement…"
         } else {
@@ -283,7 +263,7 @@ pub fn ImportSection(uai: String) -> impl IntoView {
                 <p id="import-source-hint" class="field__hint">{hint}</p>
                 <Show when=move || source.get() == "csv">
                     <p>
-                        <a href=TEMPLATE_URL download="sesame-import-v1.csv">
+                        <a href=api::url::IMPORT_TEMPLATE download="sesame-import-v1.csv">
                             "Télécharger le modèle CSV Sésame (format CSV)"
                         </a>
                     </p>
@@ -606,22 +586,6 @@ fn ReportView(report: ImportReport) -> impl IntoView {
 mod tests {
     use super::*;
     use sesame_api::{FieldError, Problem};
-
-    #[test]
-    fn the_import_url_names_the_source_and_the_dry_run() {
-        assert_eq!(
-            import_url("0451442Y", "csv", false, false),
-            "/api/v1/establishments/0451442Y/imports?source=csv&dry_run=true"
-        );
-        assert_eq!(
-            import_url("0451442Y", "siecle", true, false),
-            "/api/v1/establishments/0451442Y/imports?source=siecle"
-        );
-        assert_eq!(
-            import_url("0451442Y", "csv", true, true),
-            "/api/v1/establishments/0451442Y/imports?source=csv&allow_mass_leave=true"
-        );
-    }
 
     #[test]
     fn a_mass_leave_asks_with_its_number_and_does_not_block() {

@@ -13,7 +13,7 @@ use crate::api;
 use crate::app::{authed, expire, navigate, Console, RouteSignal};
 use crate::delegations::module_label;
 use crate::pager::Pager;
-use crate::route::{encode, Route, Tab};
+use crate::route::{Route, Tab};
 use crate::text;
 
 pub const PER_PAGE: u64 = 50;
@@ -346,11 +346,7 @@ pub fn JournalTab(uai: String, route: RouteSignal) -> impl IntoView {
         generation.update_value(|g| *g += 1);
         let this = generation.get_value();
         results.set(Load::Loading);
-        let url = format!(
-            "/api/v1/establishments/{}/audit?{}",
-            encode(&uai.get_value()),
-            api_query(&q)
-        );
+        let url = api::url::audit(&uai.get_value(), &api_query(&q));
         spawn_local(async move {
             let got = authed(session, |token| {
                 let url = url.clone();

@@ -12,7 +12,6 @@ use crate::admin_ui::local_datetime_at;
 use crate::api::{self, ApiError};
 use crate::app::{authed, expire, fetch_establishments, Console, RouteSignal};
 use crate::import::ImportSection;
-use crate::route::encode;
 
 /// What the state line says about an address.
 pub fn state_text(s: &NotificationUrl, verified_at: Option<String>) -> String {
@@ -43,13 +42,6 @@ pub fn field_message(e: &ApiError, field: &str) -> Option<String> {
     }
 }
 
-fn base(uai: &str, population: &str) -> String {
-    format!(
-        "/api/v1/establishments/{}/settings/notification-urls/{population}",
-        encode(uai)
-    )
-}
-
 /// `POST` without a body, reading the setting it answers.
 async fn post_state(url: &str, token: &str) -> Result<NotificationUrl, ApiError> {
     api::json(api::send(api::bearer(api::post(url), token).build()).await?).await
@@ -65,10 +57,7 @@ pub fn SettingsTab(uai: String, route: RouteSignal) -> impl IntoView {
         let uai = uai.clone();
         spawn_local(async move {
             let got = authed(session, |token| {
-                let url = format!(
-                    "/api/v1/establishments/{}/settings/notification-urls",
-                    encode(&uai)
-                );
+                let url = api::url::notification_urls(&uai);
                 async move { api::get::<NotificationUrls>(&url, &token).await }
             })
             .await;
@@ -224,7 +213,8 @@ fn UrlSetting(
         }
         let typed = input.get_untracked().trim().to_owned();
         let saved = state.with_untracked(|s| s.url.clone().unwrap_or_default());
-        let url = base(&uai.get_value(), population);
+        let url = api::url::notification_url(&uai.get_value(), population);
+        let verify_url = api::url::notification_url_action(&uai.get_value(), population, "verify");
         spawn_local(async move {
             if typed != saved {
                 if typed.is_empty() {
@@ -254,7 +244,7 @@ fn UrlSetting(
                 }
             }
             let got = authed(session, |token| {
-                let url = format!("{url}/verify");
+                let url = verify_url.clone();
                 async move { post_state(&url, &token).await }
             })
             .await;
@@ -271,10 +261,10 @@ fn UrlSetting(
         if !start() {
             return;
         }
-        let url = format!(
-            "{}/{}",
-            base(&uai.get_value(), population),
-            if activate { "activate" } else { "deactivate" }
+        let url = api::url::notification_url_action(
+            &uai.get_value(),
+            population,
+            if activate { "activate" } else { "deactivate" },
         );
         spawn_local(async move {
             let got = authed(session, |token| {

@@ -24,7 +24,7 @@ use crate::api::{self, ApiError};
 use crate::app::{authed, expire, navigate, Console, RouteSignal};
 use crate::detail::AccountPanel;
 use crate::pager::RangePager;
-use crate::route::{encode, AccountSearch, Route, Tab};
+use crate::route::{AccountSearch, Route, Tab};
 use crate::text;
 
 use columns::{aria_sort, columns, next_sort};
@@ -94,10 +94,7 @@ pub fn AccountsView(
     }
     if population == Population::ExternalStudents {
         // The home establishments, for the « Établissement de rattachement » filter.
-        let url = format!(
-            "/api/v1/establishments/{}/external-students?page=1&per_page=500",
-            encode(&uai)
-        );
+        let url = api::url::external_students_all(&uai);
         spawn_local(async move {
             let got = authed(session, |token| {
                 let url = url.clone();
@@ -123,12 +120,10 @@ pub fn AccountsView(
     let nonce = RwSignal::new(0u32);
     let generation = StoredValue::new(0u64);
     let uai_stored = StoredValue::new(uai.clone());
-    let base = format!("/api/v1/establishments/{}/{seg}", encode(&uai));
-    let base_stored = StoredValue::new(base.clone());
     Effect::new(move |_| {
         nonce.track();
         let query = search.with(AccountSearch::api_query);
-        let url = format!("{}?{query}", base_stored.get_value());
+        let url = api::url::accounts_search(&uai_stored.get_value(), seg, &query);
         let uai = uai_stored.get_value();
         generation.update_value(|g| *g += 1);
         let this = generation.get_value();
@@ -382,7 +377,7 @@ pub fn AccountsView(
     let confirm_reset = move || {
         let (ids, all_matching) = begin();
         let request = SelectionRequest { ids, all_matching };
-        let url = format!("{}/reset-password", base_stored.get_value());
+        let url = api::url::accounts_reset_password(&uai_stored.get_value(), seg);
         spawn_local(async move {
             let got = perform(session, progress, |token| {
                 let (url, request) = (url.clone(), request.clone());
@@ -402,7 +397,7 @@ pub fn AccountsView(
             channel,
             reset_password,
         };
-        let url = format!("{}/notify", base_stored.get_value());
+        let url = api::url::accounts_notify(&uai_stored.get_value(), seg);
         spawn_local(async move {
             let got = perform(session, progress, |token| {
                 let (url, request) = (url.clone(), request.clone());
@@ -420,7 +415,7 @@ pub fn AccountsView(
             all_matching,
             format,
         };
-        let url = format!("{}/list", base_stored.get_value());
+        let url = api::url::accounts_list(&uai_stored.get_value(), seg);
         spawn_local(async move {
             let got = authed(session, |token| {
                 let (url, request) = (url.clone(), request.clone());

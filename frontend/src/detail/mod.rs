@@ -17,7 +17,6 @@ use crate::accounts::population::Population;
 use crate::actions;
 use crate::api;
 use crate::app::{authed, expire, Console};
-use crate::route::encode;
 
 use contact::ContactForm;
 use fields::detail_view;
@@ -69,17 +68,9 @@ pub fn AccountPanel(
     // The troubleshooting module (no right on guardians) shows a student as its screen does:
     // no guardians, no contact data beyond the e-mail address.
     let full_view = rights.iter().any(|r| r == "guardians:view");
-    let url = format!(
-        "/api/v1/establishments/{}/{segment}/{}",
-        encode(&uai),
-        encode(&id)
-    );
-    let identifier_url = format!(
-        "/api/v1/establishments/{}/accounts/{}/regenerate-identifier",
-        encode(&uai),
-        encode(&id)
-    );
-    let notify_url = format!("/api/v1/establishments/{}/{segment}/notify", encode(&uai));
+    let url = api::url::account(&uai, segment, &id);
+    let identifier_url = api::url::regenerate_identifier(&uai, &id);
+    let notify_url = api::url::accounts_notify(&uai, segment);
     let url = StoredValue::new(url);
     let identifier_url = StoredValue::new(identifier_url);
     let notify_url = StoredValue::new(notify_url);

@@ -12,9 +12,9 @@ use crate::app::{authed, expire, Console};
 use crate::route::encode;
 
 use super::clipboard::copy_element;
+use super::full_name;
 use super::groups::member_groups;
 use super::search::{non_empty, PROFILES};
-use super::{full_name, users_url};
 
 /// The messages of the field errors about `field`, joined.
 pub fn field_message(errors: &[FieldError], field: &str) -> Option<String> {
@@ -121,7 +121,7 @@ pub(super) fn CreateUser(
             subject: non_empty(&subject.get_untracked()),
             groups: groups.get_untracked(),
         };
-        let url = users_url(&uai.get_value());
+        let url = api::url::ent_users(&uai.get_value());
         pending.set(true);
         spawn_local(async move {
             let got = authed(session, |token| {

@@ -21,7 +21,7 @@ use wasm_bindgen::JsValue;
 use crate::admin_ui::local_datetime_at;
 use crate::api::{self, ApiError};
 use crate::app::{authed, expire, Console, RouteSignal, SessionSignal};
-use crate::route::{encode, Route, Tab};
+use crate::route::{Route, Tab};
 
 use funnel::FunnelTable;
 use sections::{open_sections, table_index, toggled_query, Table, SECTIONS, TABLES};
@@ -38,12 +38,7 @@ enum Load {
 
 async fn fetch(session: SessionSignal, uai: String, t: Table) -> Result<Statistics, ApiError> {
     authed(session, |token| {
-        let url = format!(
-            "/api/v1/establishments/{}/statistics?population={}&by={}",
-            encode(&uai),
-            t.population,
-            t.by
-        );
+        let url = api::url::statistics(&uai, t.population, t.by);
         async move { api::get::<Statistics>(&url, &token).await }
     })
     .await
