@@ -11,6 +11,7 @@ use wasm_bindgen::JsValue;
 
 use crate::api::{self, ApiError};
 use crate::establishment::EstablishmentScreen;
+use crate::load::Load;
 use crate::route::{Route, Tab};
 use crate::session::{self, Session};
 use crate::text;
@@ -382,13 +383,6 @@ fn Login() -> impl IntoView {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
-enum Load {
-    Loading,
-    Loaded(Vec<Establishment>),
-    Failed(String),
-}
-
 /// Calls the API with the access token, renewing it once if it has expired.
 ///
 /// A screen fires several calls at once, and all of them meet the same expired token: they
@@ -565,12 +559,7 @@ fn Home(route: RouteSignal) -> impl IntoView {
             Load::Failed(_) => String::new(),
         })
     };
-    let failure = move || {
-        state.with(|s| match s {
-            Load::Failed(message) => Some(message.clone()),
-            _ => None,
-        })
-    };
+    let failure = move || state.with(Load::failure);
     let has_list = move || state.with(|s| matches!(s, Load::Loaded(list) if !list.is_empty()));
 
     view! {
@@ -605,7 +594,7 @@ fn Home(route: RouteSignal) -> impl IntoView {
             </div>
             <ul
                 class="establishments"
-                aria-busy=move || state.with(|s| matches!(s, Load::Loading)).to_string()
+                aria-busy=move || state.with(Load::is_loading).to_string()
             >
                 <For
                     each=filtered

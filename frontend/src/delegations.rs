@@ -11,6 +11,7 @@ use sesame_api::delegations::{Delegation, NewDelegation};
 use crate::admin_ui::{focused, local_datetime, refocus, ConfirmDialog};
 use crate::api;
 use crate::app::{authed, expire, Console, RouteSignal};
+use crate::load::Load;
 use crate::settings::field_message;
 
 /// `(value, label, what it opens)`.
@@ -32,13 +33,6 @@ pub fn module_label(module: &str) -> &str {
         .iter()
         .find(|(v, _, _)| *v == module)
         .map_or(module, |(_, l, _)| l)
-}
-
-#[derive(Debug, Clone, PartialEq)]
-enum Load {
-    Loading,
-    Loaded(Vec<Delegation>),
-    Failed(String),
 }
 
 #[component]

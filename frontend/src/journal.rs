@@ -12,6 +12,7 @@ use crate::admin_ui::{count_fr, local_datetime, query_get, query_string};
 use crate::api;
 use crate::app::{authed, expire, navigate, Console, RouteSignal};
 use crate::delegations::module_label;
+use crate::load::Load;
 use crate::pager::Pager;
 use crate::route::{Route, Tab};
 use crate::text;
@@ -302,13 +303,6 @@ fn api_query(q: &JournalQuery) -> String {
     pairs.push(("page", q.page.to_string()));
     pairs.push(("per_page", PER_PAGE.to_string()));
     query_string(&pairs)
-}
-
-#[derive(Debug, Clone, PartialEq)]
-enum Load {
-    Loading,
-    Loaded(Page<AuditEvent>),
-    Failed(String),
 }
 
 #[component]

@@ -15,6 +15,7 @@ mod establishment;
 mod holder;
 mod import;
 mod journal;
+mod load;
 mod multiselect;
 mod pager;
 pub mod route;

@@ -23,6 +23,7 @@ use crate::actions;
 use crate::api::{self, ApiError};
 use crate::app::{authed, expire, navigate, Console, RouteSignal};
 use crate::detail::AccountPanel;
+use crate::load::Load;
 use crate::pager::RangePager;
 use crate::route::{AccountSearch, Route, Tab};
 use crate::text;
@@ -34,13 +35,6 @@ use outcome::{notify_outcome, outcome_view, reset_outcome, Outcome};
 use population::Population;
 use requests::{list_document, perform};
 use row::{AccountRow, GuardianRows, RowActions};
-
-#[derive(Debug, Clone, PartialEq)]
-enum Results {
-    Loading,
-    Loaded(Page<AccountItem>),
-    Failed(String),
-}
 
 #[component]
 pub fn AccountsView(
@@ -116,7 +110,7 @@ pub fn AccountsView(
         });
     }
 
-    let results = RwSignal::new(Results::Loading);
+    let results = RwSignal::new(Load::Loading);
     let nonce = RwSignal::new(0u32);
     let generation = StoredValue::new(0u64);
     let uai_stored = StoredValue::new(uai.clone());
@@ -127,7 +121,7 @@ pub fn AccountsView(
         let uai = uai_stored.get_value();
         generation.update_value(|g| *g += 1);
         let this = generation.get_value();
-        results.set(Results::Loading);
+        results.set(Load::Loading);
         spawn_local(async move {
             let got = authed(session, |token| {
                 let (url, uai, query) = (url.clone(), uai.clone(), query.clone());
@@ -144,9 +138,9 @@ pub fn AccountsView(
                 return;
             }
             match got {
-                Ok(page) => results.set(Results::Loaded(page)),
+                Ok(page) => results.set(Load::Loaded(page)),
                 Err(e) if e.status() == Some(401) => expire(session, notice),
-                Err(e) => results.set(Results::Failed(e.message())),
+                Err(e) => results.set(Load::Failed(e.message())),
             }
         });
     });
@@ -175,7 +169,7 @@ pub fn AccountsView(
         // repeated or skipped when accounts change between two pages, and a deep page costs
         // what the first does. Other pages go by number.
         s.after = results.with_untracked(|r| match r {
-            Results::Loaded(p) if p.page + 1 == page => p.next.clone().unwrap_or_default(),
+            Load::Loaded(p) if p.page + 1 == page => p.next.clone().unwrap_or_default(),
             _ => String::new(),
         });
         s.page = page;
@@ -191,32 +185,27 @@ pub fn AccountsView(
 
     let loaded = move || {
         results.with(|r| match r {
-            Results::Loaded(p) => Some((p.total, p.page.max(1), p.per_page)),
+            Load::Loaded(p) => Some((p.total, p.page.max(1), p.per_page)),
             _ => None,
         })
     };
     let total = move || loaded().map(|(t, _, _)| t).unwrap_or(0);
     let status = move || {
         results.with(|r| match r {
-            Results::Loading => "Recherche en cours…".to_owned(),
-            Results::Loaded(p) => population.count(p.total),
-            Results::Failed(_) => String::new(),
+            Load::Loading => "Recherche en cours…".to_owned(),
+            Load::Loaded(p) => population.count(p.total),
+            Load::Failed(_) => String::new(),
         })
     };
-    let failure = move || {
-        results.with(|r| match r {
-            Results::Failed(m) => Some(m.clone()),
-            _ => None,
-        })
-    };
+    let failure = move || results.with(Load::failure);
     let rows = move || {
         results.with(|r| match r {
-            Results::Loaded(p) => p.items.clone(),
+            Load::Loaded(p) => p.items.clone(),
             _ => Vec::new(),
         })
     };
-    let has_rows = move || results.with(|r| matches!(r, Results::Loaded(p) if !p.items.is_empty()));
-    let empty = move || results.with(|r| matches!(r, Results::Loaded(p) if p.items.is_empty()));
+    let has_rows = move || results.with(|r| matches!(r, Load::Loaded(p) if !p.items.is_empty()));
+    let empty = move || results.with(|r| matches!(r, Load::Loaded(p) if p.items.is_empty()));
     let pages = move || loaded().map(|(total, page, per)| (page, text::page_count(total, per)));
     let caption = move || match pages() {
         Some((page, count)) if count > 1 => {
@@ -232,7 +221,7 @@ pub fn AccountsView(
     // Rows that left the page (new search, refresh) leave the selection too.
     Effect::new(move |_| {
         results.with(|r| {
-            if let Results::Loaded(p) = r {
+            if let Load::Loaded(p) = r {
                 let ids: Vec<String> = p.items.iter().map(|a| a.id.clone()).collect();
                 if selected.with_untracked(|s| s.iter().any(|x| !ids.contains(x))) {
                     selected.update(|s| s.retain(|x| ids.contains(x)));
@@ -255,7 +244,7 @@ pub fn AccountsView(
             return None;
         }
         Some(results.with(|r| match r {
-            Results::Loaded(p) => selected.with(|s| {
+            Load::Loaded(p) => selected.with(|s| {
                 p.items
                     .iter()
                     .filter(|a| a.state == "activated" && s.contains(&a.id))
@@ -266,7 +255,7 @@ pub fn AccountsView(
     };
     let page_ids = move || {
         results.with(|r| match r {
-            Results::Loaded(p) => p.items.iter().map(|a| a.id.clone()).collect(),
+            Load::Loaded(p) => p.items.iter().map(|a| a.id.clone()).collect(),
             _ => Vec::<String>::new(),
         })
     };

@@ -17,17 +17,11 @@ use crate::accounts::population::Population;
 use crate::actions;
 use crate::api;
 use crate::app::{authed, expire, Console};
+use crate::load::Load;
 
 use contact::ContactForm;
 use fields::detail_view;
 use notify::{Notified, NotifyDialog};
-
-#[derive(Debug, Clone, PartialEq)]
-enum Load {
-    Loading,
-    Loaded(Box<AccountDetail>),
-    Failed(String),
-}
 
 /// The dialog's buttons that take the focus back after a change.
 struct Targets {
@@ -303,7 +297,7 @@ pub fn AccountPanel(
             _ => None,
         })
     };
-    let loaded = move || state.with(|s| matches!(s, Load::Loaded(_)));
+    let loaded = move || state.with(|s| s.loaded().is_some());
     let title = move || {
         state.with(|s| match s {
             Load::Loaded(d) => format!(
