@@ -10,9 +10,10 @@ use sesame_api::delegations::{Delegation, NewDelegation};
 
 use crate::admin_ui::{focused, local_datetime, refocus, ConfirmDialog};
 use crate::api;
-use crate::app::{authed, expire, Console, RouteSignal};
+use crate::app::{expire, Console, RouteSignal};
 use crate::load::Load;
 use crate::settings::field_message;
+use crate::token::authed;
 
 /// `(value, label, what it opens)`.
 pub const MODULES: [(&str, &str, &str); 2] = [

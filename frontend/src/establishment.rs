@@ -6,9 +6,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::accounts::AccountsView;
-use crate::app::{fetch_establishments, follow, local_date, Console, ModuleTitle, RouteSignal};
+use crate::app::{follow, local_date, Console, ModuleTitle, RouteSignal};
 use crate::load::Load;
 use crate::route::{Route, Tab};
+use crate::token::fetch_establishments;
 use crate::{delegations, directory, journal, settings, statistics};
 
 /// What the chooser's list says about this establishment. The screen holds a

@@ -14,7 +14,8 @@ use sesame_api::imports::{ImportChange, ImportCounts, ImportProblem, ImportRepor
 
 use crate::admin_ui::{count_fr, focused, local_datetime_at, refocus, ConfirmDialog};
 use crate::api::{self, ApiError};
-use crate::app::{authed, expire, Console};
+use crate::app::{expire, Console};
+use crate::token::authed;
 
 /// `(value, label, what to give)`.
 const SOURCES: [(&str, &str, &str); 3] = [

@@ -10,12 +10,13 @@ use sesame_api::Page;
 
 use crate::admin_ui::{count_fr, local_datetime, query_get, query_string};
 use crate::api;
-use crate::app::{authed, expire, navigate, Console, RouteSignal};
+use crate::app::{expire, navigate, Console, RouteSignal};
 use crate::delegations::module_label;
 use crate::load::Load;
 use crate::pager::Pager;
 use crate::route::{Route, Tab};
 use crate::text;
+use crate::token::authed;
 
 pub const PER_PAGE: u64 = 50;
 

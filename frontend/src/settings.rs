@@ -10,8 +10,9 @@ use sesame_api::settings::{NotificationUrl, NotificationUrlChange, NotificationU
 
 use crate::admin_ui::local_datetime_at;
 use crate::api::{self, ApiError};
-use crate::app::{authed, expire, fetch_establishments, Console, RouteSignal};
+use crate::app::{expire, Console, RouteSignal};
 use crate::import::ImportSection;
+use crate::token::{authed, fetch_establishments};
 
 /// What the state line says about an address.
 pub fn state_text(s: &NotificationUrl, verified_at: Option<String>) -> String {

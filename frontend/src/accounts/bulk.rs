@@ -8,7 +8,8 @@ use sesame_api::accounts::{ListRequest, NotifyRequest, SearchFilters, SelectionR
 
 use crate::actions;
 use crate::api::{self, ApiError};
-use crate::app::{authed, expire, Console, Notice, SessionSignal};
+use crate::app::{expire, Console, Notice, SessionSignal};
+use crate::token::authed;
 
 use super::dialogs::{focused, Dialog};
 use super::outcome::{notify_outcome, outcome_view, reset_outcome, Outcome};

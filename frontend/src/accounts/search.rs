@@ -9,10 +9,11 @@ use sesame_api::accounts::{AccountItem, Structure};
 use sesame_api::Page;
 
 use crate::api;
-use crate::app::{authed, expire, navigate, Console, RouteSignal};
+use crate::app::{expire, navigate, Console, RouteSignal};
 use crate::load::Load;
 use crate::route::{AccountSearch, Route, Tab};
 use crate::text;
+use crate::token::authed;
 
 use super::columns::next_sort;
 use super::filters::{FilterFields, FilterForm};

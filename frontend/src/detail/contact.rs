@@ -7,7 +7,8 @@ use leptos::task::spawn_local;
 use sesame_api::accounts::{AccountDetail, ContactPatch};
 
 use crate::api::{self, ApiError};
-use crate::app::{authed, expire, Console};
+use crate::app::{expire, Console};
+use crate::token::authed;
 
 /// The field-level messages of a 422 problem, by field name.
 pub fn field_errors(e: &ApiError) -> Vec<(String, String)> {

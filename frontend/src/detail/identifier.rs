@@ -5,7 +5,8 @@ use leptos::prelude::*;
 use sesame_api::accounts::{IdentifierChange, PendingIdentifierChange};
 
 use crate::api::{self, ApiError};
-use crate::app::{authed, local_date, SessionSignal};
+use crate::app::{local_date, SessionSignal};
+use crate::token::authed;
 
 /// Asks for a new identifier; answers what the panel says once it is scheduled.
 pub(super) async fn regenerate(session: SessionSignal, url: String) -> Result<String, ApiError> {

@@ -16,8 +16,9 @@ use crate::accounts::outcome::{outcome_view, Outcome};
 use crate::accounts::population::Population;
 use crate::actions;
 use crate::api;
-use crate::app::{authed, expire, Console};
+use crate::app::{expire, Console};
 use crate::load::Load;
+use crate::token::authed;
 
 use contact::ContactForm;
 use fields::detail_view;

@@ -8,8 +8,9 @@ use sesame_api::FieldError;
 use wasm_bindgen::JsCast;
 
 use crate::api::{self, ApiError};
-use crate::app::{authed, expire, Console};
+use crate::app::{expire, Console};
 use crate::route::encode;
+use crate::token::authed;
 
 use super::clipboard::copy_element;
 use super::full_name;

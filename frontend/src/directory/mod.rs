@@ -21,11 +21,10 @@ use sesame_api::ent::{EntGroupNode, EntSubjects, EntUser, EntUserPage};
 use wasm_bindgen::JsValue;
 
 use crate::api;
-use crate::app::{
-    authed, expire, fetch_establishments, navigate, Console, Notice, RouteSignal, SessionSignal,
-};
+use crate::app::{expire, navigate, Console, Notice, RouteSignal, SessionSignal};
 use crate::pager::Pager;
 use crate::route::{Route, Tab};
+use crate::token::{authed, fetch_establishments};
 
 use create::CreateUser;
 use forms::{Choice, SearchForms};

@@ -12,7 +12,8 @@ use wasm_bindgen::JsCast;
 
 use crate::actions::trap_tab;
 use crate::api;
-use crate::app::{authed, expire, Notice, SessionSignal};
+use crate::app::{expire, Notice, SessionSignal};
+use crate::token::authed;
 
 use super::dialogs::{addressee, dialog_body, Credential, Dialog, Target};
 use super::full_name;

@@ -20,9 +20,10 @@ use wasm_bindgen::JsValue;
 
 use crate::admin_ui::local_datetime_at;
 use crate::api::{self, ApiError};
-use crate::app::{authed, expire, Console, RouteSignal, SessionSignal};
+use crate::app::{expire, Console, RouteSignal, SessionSignal};
 use crate::load::Load;
 use crate::route::{Route, Tab};
+use crate::token::authed;
 
 use funnel::FunnelTable;
 use sections::{open_sections, table_index, toggled_query, Table, SECTIONS, TABLES};
