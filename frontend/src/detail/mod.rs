@@ -224,64 +224,19 @@ pub fn AccountPanel(
     };
     // Identifier regeneration and its cancellation: one call at a time, then the panel and
     // the table are fetched again.
-    let regenerate = Callback::new(move |_: ()| {
-        if busy.get_untracked() {
-            return;
-        }
-        let target = identifier_url.get_value();
-        busy.set(true);
-        confirming.set(false);
-        focus_later(|_| None);
-        error.set(None);
-        message.set(None);
-        spawn_local(async move {
-            let got = identifier::regenerate(session, target).await;
-            if busy.is_disposed() {
-                return;
-            }
-            busy.set(false);
-            match got {
-                Ok(said) => {
-                    message.set(Some(said));
-                    load();
-                    on_changed.run(());
-                }
-                Err(e) if e.status() == Some(401) => expire(session, notice),
-                Err(e) => error.set(Some(format!(
-                    "L’identifiant ne peut pas être regénéré. {}",
-                    e.message()
-                ))),
-            }
-        });
-    });
-    let cancel_change = Callback::new(move |_: ()| {
-        if busy.get_untracked() {
-            return;
-        }
-        let target = identifier_url.get_value();
-        busy.set(true);
-        error.set(None);
-        message.set(None);
-        focus_later(|_| None);
-        spawn_local(async move {
-            let got = identifier::cancel(session, target).await;
-            if busy.is_disposed() {
-                return;
-            }
-            busy.set(false);
-            match got {
-                Ok(()) => {
-                    message.set(Some(
-                        "Le changement d’identifiant programmé a été annulé.".into(),
-                    ));
-                    load();
-                    on_changed.run(());
-                }
-                Err(e) if e.status() == Some(401) => expire(session, notice),
-                Err(e) => error.set(Some(e.message())),
-            }
-        });
-    });
+    let identifier_actions = identifier::Actions {
+        url: identifier_url,
+        busy,
+        confirming,
+        message,
+        error,
+    };
+    let changed = move || {
+        load();
+        on_changed.run(());
+    };
+    let regenerate = identifier_actions.regenerate(move || focus_later(|_| None), changed);
+    let cancel_change = identifier_actions.cancel(move || focus_later(|_| None), changed);
     let back_from_regenerate = Callback::new(move |_: ()| {
         confirming.set(false);
         focus_later(|t| t.regen.get_untracked().map(Into::into));
