@@ -13,7 +13,8 @@ use leptos::task::spawn_local;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::api::{self, Document};
-use crate::app::{authed, expire, Notice, SessionSignal};
+use crate::app::{expire, Notice, SessionSignal};
+use crate::token::authed;
 
 #[derive(Default)]
 struct SleepState {

@@ -12,6 +12,215 @@ use crate::text;
 
 pub(crate) const ACCEPT: &str = "application/json, application/problem+json";
 
+/// The API's paths (`shared/spec/api.md`), spelled here only: the screens name an endpoint
+/// by its function, so a change of the contract is one edit here, and every variable segment
+/// is percent-encoded the same way.
+pub(crate) mod url {
+    use crate::route::encode;
+
+    const V1: &str = "/api/v1";
+
+    // Staff sign-in.
+    pub fn auth_login() -> String {
+        format!("{V1}/auth/login")
+    }
+    pub fn auth_refresh() -> String {
+        format!("{V1}/auth/refresh")
+    }
+    pub fn auth_logout() -> String {
+        format!("{V1}/auth/logout")
+    }
+
+    // Establishments and what hangs off them.
+    pub fn establishments() -> String {
+        format!("{V1}/establishments")
+    }
+    fn establishment(uai: &str) -> String {
+        format!("{V1}/establishments/{}", encode(uai))
+    }
+    pub fn structure(uai: &str) -> String {
+        format!("{}/structure", establishment(uai))
+    }
+    /// A population's accounts: `segment` is `students`, `external-students` or `guardians`.
+    pub fn accounts(uai: &str, segment: &str) -> String {
+        format!("{}/{segment}", establishment(uai))
+    }
+    /// A search of a population; `query` is already encoded
+    /// ([`crate::route::AccountSearch::api_query`]).
+    pub fn accounts_search(uai: &str, segment: &str, query: &str) -> String {
+        format!("{}?{query}", accounts(uai, segment))
+    }
+    /// Every external student at once: their home establishments feed a filter.
+    pub fn external_students_all(uai: &str) -> String {
+        format!("{}?page=1&per_page=500", accounts(uai, "external-students"))
+    }
+    pub fn accounts_reset_password(uai: &str, segment: &str) -> String {
+        format!("{}/reset-password", accounts(uai, segment))
+    }
+    pub fn accounts_notify(uai: &str, segment: &str) -> String {
+        format!("{}/notify", accounts(uai, segment))
+    }
+    pub fn accounts_list(uai: &str, segment: &str) -> String {
+        format!("{}/list", accounts(uai, segment))
+    }
+    pub fn account(uai: &str, segment: &str, id: &str) -> String {
+        format!("{}/{}", accounts(uai, segment), encode(id))
+    }
+    pub fn regenerate_identifier(uai: &str, id: &str) -> String {
+        format!(
+            "{}/accounts/{}/regenerate-identifier",
+            establishment(uai),
+            encode(id)
+        )
+    }
+    /// The journal; `query` is already encoded.
+    pub fn audit(uai: &str, query: &str) -> String {
+        format!("{}/audit?{query}", establishment(uai))
+    }
+    pub fn statistics(uai: &str, population: &str, by: &str) -> String {
+        format!(
+            "{}/statistics?population={population}&by={by}",
+            establishment(uai)
+        )
+    }
+    pub fn notification_urls(uai: &str) -> String {
+        format!("{}/settings/notification-urls", establishment(uai))
+    }
+    pub fn notification_url(uai: &str, population: &str) -> String {
+        format!("{}/{population}", notification_urls(uai))
+    }
+    /// `verify`, `activate` or `deactivate` a population's notification address.
+    pub fn notification_url_action(uai: &str, population: &str, action: &str) -> String {
+        format!("{}/{action}", notification_url(uai, population))
+    }
+    pub fn delegations(uai: &str) -> String {
+        format!("{}/delegations", establishment(uai))
+    }
+    pub fn delegation(uai: &str, id: &str) -> String {
+        format!("{}/{}", delegations(uai), encode(id))
+    }
+    /// An import (a dry run unless `apply`; `allow_mass_leave` once the administrator has
+    /// confirmed that many pupils leave).
+    pub fn import(uai: &str, source: &str, apply: bool, allow_mass_leave: bool) -> String {
+        let mut url = format!("{}/imports?source={}", establishment(uai), encode(source));
+        if !apply {
+            url.push_str("&dry_run=true");
+        }
+        if allow_mass_leave {
+            url.push_str("&allow_mass_leave=true");
+        }
+        url
+    }
+    /// The CSV import's template, a plain download link.
+    pub const IMPORT_TEMPLATE: &str = "/api/v1/imports/template.csv";
+
+    // The ENT directory.
+    fn ent_establishment(uai: &str) -> String {
+        format!("{V1}/ent/establishments/{}", encode(uai))
+    }
+    pub fn ent_users(uai: &str) -> String {
+        format!("{}/users", ent_establishment(uai))
+    }
+    /// A directory search; `query` is already encoded.
+    pub fn ent_users_search(uai: &str, query: &str) -> String {
+        format!("{}?{query}", ent_users(uai))
+    }
+    pub fn ent_regenerate_passwords(uai: &str) -> String {
+        format!("{}/regenerate-password", ent_users(uai))
+    }
+    /// `block` or `unblock` a user.
+    pub fn ent_user_state(uai: &str, id: &str, verb: &str) -> String {
+        format!("{}/{}/{verb}", ent_users(uai), encode(id))
+    }
+    pub fn ent_groups(uai: &str) -> String {
+        format!("{}/groups", ent_establishment(uai))
+    }
+    pub fn ent_subjects(uai: &str) -> String {
+        format!("{}/subjects", ent_establishment(uai))
+    }
+
+    // Background work and its files.
+    pub fn job(id: &str) -> String {
+        format!("{V1}/jobs/{}", encode(id))
+    }
+    pub fn document(id: &str) -> String {
+        format!("{V1}/documents/{}", encode(id))
+    }
+
+    // The account holders' own page (`/compte`).
+    pub fn holder_login() -> String {
+        format!("{V1}/account/login")
+    }
+    pub fn holder_me() -> String {
+        format!("{V1}/account/me")
+    }
+    pub fn holder_password() -> String {
+        format!("{V1}/account/password")
+    }
+    pub fn holder_link_report(student_id: &str) -> String {
+        format!("{V1}/account/links/{}/report", encode(student_id))
+    }
+    pub fn holder_recovery() -> String {
+        format!("{V1}/account/recovery")
+    }
+    pub fn holder_registration() -> String {
+        format!("{V1}/account/registration")
+    }
+    /// Choosing a password with an e-mailed link: `registration` or `recovery`.
+    pub fn holder_link_password(registration: bool) -> String {
+        let flow = if registration {
+            holder_registration()
+        } else {
+            holder_recovery()
+        };
+        format!("{flow}/password")
+    }
+    pub fn holder_email() -> String {
+        format!("{V1}/account/email")
+    }
+    pub fn holder_email_confirm() -> String {
+        format!("{}/confirm", holder_email())
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn the_import_url_names_the_source_and_the_dry_run() {
+            assert_eq!(
+                import("0451442Y", "csv", false, false),
+                "/api/v1/establishments/0451442Y/imports?source=csv&dry_run=true"
+            );
+            assert_eq!(
+                import("0451442Y", "siecle", true, false),
+                "/api/v1/establishments/0451442Y/imports?source=siecle"
+            );
+            assert_eq!(
+                import("0451442Y", "csv", true, true),
+                "/api/v1/establishments/0451442Y/imports?source=csv&allow_mass_leave=true"
+            );
+        }
+
+        #[test]
+        fn variable_segments_are_encoded() {
+            assert_eq!(
+                account("0451442Y", "guardians", "a/b c"),
+                "/api/v1/establishments/0451442Y/guardians/a%2Fb%20c"
+            );
+            assert_eq!(
+                ent_user_state("0451442Y", "u 1", "block"),
+                "/api/v1/ent/establishments/0451442Y/users/u%201/block"
+            );
+            assert_eq!(
+                holder_link_password(false),
+                "/api/v1/account/recovery/password"
+            );
+            assert_eq!(holder_email_confirm(), "/api/v1/account/email/confirm");
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum ApiError {
     /// No answer at all: server down, network cut, request blocked.
@@ -126,21 +335,21 @@ pub(crate) fn bearer(builder: RequestBuilder, access_token: &str) -> RequestBuil
 }
 
 pub async fn login(request: &LoginRequest) -> Result<TokenResponse, ApiError> {
-    json(send(post("/api/v1/auth/login").json(request)).await?).await
+    json(send(post(&url::auth_login()).json(request)).await?).await
 }
 
 pub async fn refresh(refresh_token: &str) -> Result<TokenResponse, ApiError> {
     let body = RefreshRequest {
         refresh_token: refresh_token.to_owned(),
     };
-    json(send(post("/api/v1/auth/refresh").json(&body)).await?).await
+    json(send(post(&url::auth_refresh()).json(&body)).await?).await
 }
 
 pub async fn logout(session: &Session) -> Result<(), ApiError> {
     let body = RefreshRequest {
         refresh_token: session.refresh_token.clone(),
     };
-    send(bearer(post("/api/v1/auth/logout"), &session.access_token).json(&body)).await?;
+    send(bearer(post(&url::auth_logout()), &session.access_token).json(&body)).await?;
     Ok(())
 }
 
@@ -154,7 +363,7 @@ enum EstablishmentList {
 }
 
 pub async fn establishments(access_token: &str) -> Result<Vec<Establishment>, ApiError> {
-    let request = bearer(Request::get("/api/v1/establishments"), access_token)
+    let request = bearer(Request::get(&url::establishments()), access_token)
         .header("Accept", ACCEPT)
         .build();
     Ok(match json(send(request).await?).await? {
@@ -172,12 +381,7 @@ pub(crate) async fn get<T: DeserializeOwned>(url: &str, access_token: &str) -> R
 
 /// Classes and MEFs of an establishment, for the search filters.
 pub async fn structure(uai: &str, access_token: &str) -> Result<Structure, ApiError> {
-    let uai = crate::route::encode(uai);
-    get(
-        &format!("/api/v1/establishments/{uai}/structure"),
-        access_token,
-    )
-    .await
+    get(&url::structure(uai), access_token).await
 }
 
 /// A page of the student search; `query` is [`crate::route::StudentSearch::api_query`].
@@ -186,12 +390,7 @@ pub async fn students(
     query: &str,
     access_token: &str,
 ) -> Result<Page<AccountItem>, ApiError> {
-    let uai = crate::route::encode(uai);
-    get(
-        &format!("/api/v1/establishments/{uai}/students?{query}"),
-        access_token,
-    )
-    .await
+    get(&url::accounts_search(uai, "students", query), access_token).await
 }
 
 /// The answer of a bulk action: done at once, or a job to follow (large selections).
@@ -214,8 +413,7 @@ pub(crate) async fn post_action<B: serde::Serialize, T: DeserializeOwned>(
 }
 
 pub async fn job(id: &str, access_token: &str) -> Result<Job, ApiError> {
-    let id = crate::route::encode(id);
-    get(&format!("/api/v1/jobs/{id}"), access_token).await
+    get(&url::job(id), access_token).await
 }
 
 /// A generated document: its bytes, content type and file name.
@@ -226,13 +424,9 @@ pub struct Document {
 }
 
 pub async fn document(id: &str, access_token: &str) -> Result<Document, ApiError> {
-    let id = crate::route::encode(id);
-    let request = bearer(
-        Request::get(&format!("/api/v1/documents/{id}")),
-        access_token,
-    )
-    .header("Accept", DOCUMENT_ACCEPT)
-    .build();
+    let request = bearer(Request::get(&url::document(id)), access_token)
+        .header("Accept", DOCUMENT_ACCEPT)
+        .build();
     read_document(send(request).await?, "document").await
 }
 

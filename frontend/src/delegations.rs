@@ -10,9 +10,10 @@ use sesame_api::delegations::{Delegation, NewDelegation};
 
 use crate::admin_ui::{focused, local_datetime, refocus, ConfirmDialog};
 use crate::api;
-use crate::app::{authed, expire, Notice, RouteSignal, SessionSignal};
-use crate::route::encode;
+use crate::app::{expire, Console, RouteSignal};
+use crate::load::Load;
 use crate::settings::field_message;
+use crate::token::authed;
 
 /// `(value, label, what it opens)`.
 pub const MODULES: [(&str, &str, &str); 2] = [
@@ -35,31 +36,16 @@ pub fn module_label(module: &str) -> &str {
         .map_or(module, |(_, l, _)| l)
 }
 
-#[derive(Debug, Clone, PartialEq)]
-enum Load {
-    Loading,
-    Loaded(Vec<Delegation>),
-    Failed(String),
-}
-
-fn list_url(uai: &str) -> String {
-    format!("/api/v1/establishments/{}/delegations", encode(uai))
-}
-
 #[component]
-pub fn DelegationsTab(
-    uai: String,
-    route: RouteSignal,
-    session: SessionSignal,
-    notice: Notice,
-) -> impl IntoView {
+pub fn DelegationsTab(uai: String, route: RouteSignal) -> impl IntoView {
+    let Console { session, notice } = expect_context();
     let _ = route;
     let uai = StoredValue::new(uai);
     let list = RwSignal::new(Load::Loading);
     let nonce = RwSignal::new(0u32);
     Effect::new(move |_| {
         nonce.track();
-        let url = list_url(&uai.get_value());
+        let url = api::url::delegations(&uai.get_value());
         spawn_local(async move {
             let got = authed(session, |token| {
                 let url = url.clone();
@@ -113,7 +99,7 @@ pub fn DelegationsTab(
             username: name,
             module: module.get_untracked(),
         };
-        let url = list_url(&uai.get_value());
+        let url = api::url::delegations(&uai.get_value());
         spawn_local(async move {
             let got = authed(session, |token| {
                 let (url, body) = (url.clone(), body.clone());
@@ -172,7 +158,7 @@ pub fn DelegationsTab(
         };
         revoking.set(None);
         message.set(None);
-        let url = format!("{}/{}", list_url(&uai.get_value()), encode(&d.id));
+        let url = api::url::delegation(&uai.get_value(), &d.id);
         spawn_local(async move {
             let got = authed(session, |token| {
                 let url = url.clone();

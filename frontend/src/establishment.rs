@@ -6,25 +6,22 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::accounts::AccountsView;
-use crate::app::{
-    fetch_establishments, follow, local_date, ModuleTitle, Notice, RouteSignal, SessionSignal,
-};
+use crate::app::{follow, local_date, Console, ModuleTitle, RouteSignal};
+use crate::load::Load;
 use crate::route::{Route, Tab};
+use crate::token::fetch_establishments;
 use crate::{delegations, directory, journal, settings, statistics};
 
-/// What the chooser's list says about this establishment.
+/// What the chooser's list says about this establishment. The screen holds a
+/// `Load<Option<Known>>`: `None` once loaded means it is not among the caller's
+/// establishments (or the list could not be had).
 #[derive(Debug, Clone, PartialEq)]
-enum Known {
-    Loading,
-    Found {
-        name: String,
-        rights: Vec<String>,
-        updated: Option<String>,
-        /// Pupils of other establishments following shared teaching here.
-        external_students: u64,
-    },
-    /// Not among the caller's establishments (or the list could not be had).
-    Unknown,
+struct Known {
+    name: String,
+    rights: Vec<String>,
+    updated: Option<String>,
+    /// Pupils of other establishments following shared teaching here.
+    external_students: u64,
 }
 
 /// The teacher's module (seed 002, « ÉduConnect - Dépannage des comptes élèves »): it resets
@@ -38,14 +35,10 @@ fn module_name(rights: &[String]) -> Option<&'static str> {
 }
 
 #[component]
-pub fn EstablishmentScreen(
-    uai: String,
-    route: RouteSignal,
-    session: SessionSignal,
-    notice: Notice,
-) -> impl IntoView {
+pub fn EstablishmentScreen(uai: String, route: RouteSignal) -> impl IntoView {
+    let Console { session, .. } = expect_context();
     let tab = Memo::new(move |_| route.with(Route::tab));
-    let known = RwSignal::new(Known::Loading);
+    let known = RwSignal::new(Load::<Option<Known>>::Loading);
     {
         let uai = uai.clone();
         spawn_local(async move {
@@ -53,20 +46,19 @@ pub fn EstablishmentScreen(
                 .await
                 .ok()
                 .and_then(|list| list.into_iter().find(|e| e.uai == uai));
-            known.set(match found {
-                Some(e) => Known::Found {
-                    name: e.name,
-                    rights: e.rights,
-                    updated: e.data_updated_at.map(local_date),
-                    external_students: e.external_students,
-                },
-                None => Known::Unknown,
-            });
+            known.set(Load::Loaded(found.map(|e| Known {
+                name: e.name,
+                rights: e.rights,
+                updated: e.data_updated_at.map(local_date),
+                external_students: e.external_students,
+            })));
         });
     }
     let may = move |t: Tab| {
         known.with(|k| match k {
-            Known::Found { rights, .. } => rights.iter().any(|r| r == t.required_right()),
+            Load::Loaded(Some(Known { rights, .. })) => {
+                rights.iter().any(|r| r == t.required_right())
+            }
             _ => false,
         })
     };
@@ -77,17 +69,17 @@ pub fn EstablishmentScreen(
             && known.with(|k| {
                 matches!(
                     k,
-                    Known::Found {
+                    Load::Loaded(Some(Known {
                         external_students: 0,
                         ..
-                    }
+                    }))
                 )
             })
     };
     let current = move |t: Tab| (tab.get() == Some(t)).then_some("page");
     let module = move || {
         known.with(|k| match k {
-            Known::Found { rights, .. } => module_name(rights),
+            Load::Loaded(Some(Known { rights, .. })) => module_name(rights),
             _ => None,
         })
     };
@@ -137,7 +129,7 @@ pub fn EstablishmentScreen(
                             })
                     }}
                     {move || known.with(|k| match k {
-                        Known::Found { name, .. } => name.clone(),
+                        Load::Loaded(Some(Known { name, .. })) => name.clone(),
                         _ => "Établissement".into(),
                     })}
                     " "
@@ -153,7 +145,7 @@ pub fn EstablishmentScreen(
             {move || {
                 let t = tab.get()?;
                 known.with(|k| match k {
-                    Known::Found { rights, .. } => Some(view! { <TabHelp tab=t rights=rights.clone() /> }),
+                    Load::Loaded(Some(Known { rights, .. })) => Some(view! { <TabHelp tab=t rights=rights.clone() /> }),
                     _ => None,
                 })
             }}
@@ -161,16 +153,16 @@ pub fn EstablishmentScreen(
                 let uai = body_uai.clone();
                 let Some(t) = tab.get() else { return ().into_any() };
                 match known.get() {
-                    Known::Loading => {
+                    Load::Loading => {
                         view! { <p class="status" role="status">"Chargement…"</p> }.into_any()
                     }
-                    Known::Unknown => view! {
+                    Load::Loaded(None) | Load::Failed(_) => view! {
                         <div class="panel" role="alert">
                             <p>"Cet établissement ne fait pas partie des vôtres."</p>
                         </div>
                     }
                         .into_any(),
-                    Known::Found { .. } if !may(t) => view! {
+                    Load::Loaded(Some(_)) if !may(t) => view! {
                         <div class="panel" role="alert">
                             <p>
                                 "La rubrique « " {t.label()} " » n’est pas ouverte à votre profil dans cet établissement."
@@ -178,7 +170,7 @@ pub fn EstablishmentScreen(
                         </div>
                     }
                         .into_any(),
-                    Known::Found { .. } if no_externals(t) => {
+                    Load::Loaded(Some(_)) if no_externals(t) => {
                         let home = Route::tab_of(&uai, Tab::Home);
                         view! {
                             <div class="panel" role="status">
@@ -199,20 +191,20 @@ pub fn EstablishmentScreen(
                         }
                             .into_any()
                     }
-                    Known::Found { rights, updated, external_students, .. } => match t {
+                    Load::Loaded(Some(Known { rights, updated, external_students, .. })) => match t {
                         Tab::Home => {
                             let module = module_name(&rights);
                             view! { <EstablishmentHome uai route rights updated module external_students /> }.into_any()
                         }
                         Tab::Students | Tab::ExternalStudents | Tab::Guardians => view! {
-                            <AccountsView uai tab=t rights route session notice />
+                            <AccountsView uai tab=t rights route />
                         }
                             .into_any(),
-                        Tab::Statistics => view! { <statistics::StatisticsTab uai route session notice /> }.into_any(),
-                        Tab::Settings => view! { <settings::SettingsTab uai route session notice /> }.into_any(),
-                        Tab::Delegations => view! { <delegations::DelegationsTab uai route session notice /> }.into_any(),
-                        Tab::Journal => view! { <journal::JournalTab uai route session notice /> }.into_any(),
-                        Tab::Directory => view! { <directory::DirectoryTab uai route session notice /> }.into_any(),
+                        Tab::Statistics => view! { <statistics::StatisticsTab uai route /> }.into_any(),
+                        Tab::Settings => view! { <settings::SettingsTab uai route /> }.into_any(),
+                        Tab::Delegations => view! { <delegations::DelegationsTab uai route /> }.into_any(),
+                        Tab::Journal => view! { <journal::JournalTab uai route /> }.into_any(),
+                        Tab::Directory => view! { <directory::DirectoryTab uai route /> }.into_any(),
                     },
                 }
             }}

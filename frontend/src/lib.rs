@@ -8,6 +8,7 @@ mod actions;
 mod admin_ui;
 mod api;
 mod app;
+mod chooser;
 mod delegations;
 mod detail;
 mod directory;
@@ -15,6 +16,8 @@ mod establishment;
 mod holder;
 mod import;
 mod journal;
+mod load;
+mod login;
 mod multiselect;
 mod pager;
 pub mod route;
@@ -22,6 +25,7 @@ mod session;
 mod settings;
 mod statistics;
 pub mod text;
+mod token;
 
 use wasm_bindgen::prelude::wasm_bindgen;
 

@@ -10,9 +10,9 @@ use sesame_api::settings::{NotificationUrl, NotificationUrlChange, NotificationU
 
 use crate::admin_ui::local_datetime_at;
 use crate::api::{self, ApiError};
-use crate::app::{authed, expire, fetch_establishments, Notice, RouteSignal, SessionSignal};
+use crate::app::{expire, Console, RouteSignal};
 use crate::import::ImportSection;
-use crate::route::encode;
+use crate::token::{authed, fetch_establishments};
 
 /// What the state line says about an address.
 pub fn state_text(s: &NotificationUrl, verified_at: Option<String>) -> String {
@@ -43,25 +43,14 @@ pub fn field_message(e: &ApiError, field: &str) -> Option<String> {
     }
 }
 
-fn base(uai: &str, population: &str) -> String {
-    format!(
-        "/api/v1/establishments/{}/settings/notification-urls/{population}",
-        encode(uai)
-    )
-}
-
 /// `POST` without a body, reading the setting it answers.
 async fn post_state(url: &str, token: &str) -> Result<NotificationUrl, ApiError> {
     api::json(api::send(api::bearer(api::post(url), token).build()).await?).await
 }
 
 #[component]
-pub fn SettingsTab(
-    uai: String,
-    route: RouteSignal,
-    session: SessionSignal,
-    notice: Notice,
-) -> impl IntoView {
+pub fn SettingsTab(uai: String, route: RouteSignal) -> impl IntoView {
+    let Console { session, notice } = expect_context();
     let _ = route;
     let urls = RwSignal::new(None::<Result<NotificationUrls, String>>);
     let may_import = RwSignal::new(false);
@@ -69,10 +58,7 @@ pub fn SettingsTab(
         let uai = uai.clone();
         spawn_local(async move {
             let got = authed(session, |token| {
-                let url = format!(
-                    "/api/v1/establishments/{}/settings/notification-urls",
-                    encode(&uai)
-                );
+                let url = api::url::notification_urls(&uai);
                 async move { api::get::<NotificationUrls>(&url, &token).await }
             })
             .await;
@@ -130,8 +116,6 @@ pub fn SettingsTab(
                             title="Élèves"
                             initial=u.students
                             hint=None
-                            session
-                            notice
                         />
                         <UrlSetting
                             uai
@@ -141,8 +125,6 @@ pub fn SettingsTab(
                             hint=Some(format!(
                                 "Ajoutée à l’adresse du portail de l’Éducation nationale ({portal}), qui figure toujours dans les notifications des responsables."
                             ))
-                            session
-                            notice
                         />
                     }
                         .into_any()
@@ -150,7 +132,7 @@ pub fn SettingsTab(
             }}
         </div>
         <Show when=move || may_import.get()>
-            <ImportSection uai=uai_stored.get_value() session notice />
+            <ImportSection uai=uai_stored.get_value() />
         </Show>
     }
 }
@@ -162,9 +144,8 @@ fn UrlSetting(
     title: &'static str,
     initial: NotificationUrl,
     hint: Option<String>,
-    session: SessionSignal,
-    notice: Notice,
 ) -> impl IntoView {
+    let Console { session, notice } = expect_context();
     let state = RwSignal::new(initial.clone());
     let input = RwSignal::new(initial.url.clone().unwrap_or_default());
     let busy = RwSignal::new(false);
@@ -233,7 +214,8 @@ fn UrlSetting(
         }
         let typed = input.get_untracked().trim().to_owned();
         let saved = state.with_untracked(|s| s.url.clone().unwrap_or_default());
-        let url = base(&uai.get_value(), population);
+        let url = api::url::notification_url(&uai.get_value(), population);
+        let verify_url = api::url::notification_url_action(&uai.get_value(), population, "verify");
         spawn_local(async move {
             if typed != saved {
                 if typed.is_empty() {
@@ -263,7 +245,7 @@ fn UrlSetting(
                 }
             }
             let got = authed(session, |token| {
-                let url = format!("{url}/verify");
+                let url = verify_url.clone();
                 async move { post_state(&url, &token).await }
             })
             .await;
@@ -280,10 +262,10 @@ fn UrlSetting(
         if !start() {
             return;
         }
-        let url = format!(
-            "{}/{}",
-            base(&uai.get_value(), population),
-            if activate { "activate" } else { "deactivate" }
+        let url = api::url::notification_url_action(
+            &uai.get_value(),
+            population,
+            if activate { "activate" } else { "deactivate" },
         );
         spawn_local(async move {
             let got = authed(session, |token| {

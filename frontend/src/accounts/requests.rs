@@ -8,7 +8,8 @@ use sesame_api::accounts::ListRequest;
 
 use crate::actions;
 use crate::api::{self, Accepted, ApiError, Document};
-use crate::app::{authed, SessionSignal};
+use crate::app::SessionSignal;
+use crate::token::authed;
 
 /// Starts a bulk action and, when the server turns it into a job (202), follows the job
 /// until it ends, reporting `(done, total)` in `progress`.

@@ -7,7 +7,8 @@ use leptos::task::spawn_local;
 use sesame_api::accounts::{AccountDetail, ContactPatch};
 
 use crate::api::{self, ApiError};
-use crate::app::{authed, expire, Notice, SessionSignal};
+use crate::app::{expire, Console};
+use crate::token::authed;
 
 /// The field-level messages of a 422 problem, by field name.
 pub fn field_errors(e: &ApiError) -> Vec<(String, String)> {
@@ -38,12 +39,11 @@ pub(super) fn ContactForm(
     url: String,
     email: String,
     phone: String,
-    session: SessionSignal,
-    notice: Notice,
     error: RwSignal<Option<String>>,
     on_saved: Callback<AccountDetail>,
     on_cancel: Callback<()>,
 ) -> impl IntoView {
+    let Console { session, notice } = expect_context();
     let url = StoredValue::new(url);
     let email = RwSignal::new(email);
     let phone = RwSignal::new(phone);

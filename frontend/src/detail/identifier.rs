@@ -2,10 +2,12 @@
 //! pending change that can still be cancelled (domain.md « Regenerate identifier »).
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use sesame_api::accounts::{IdentifierChange, PendingIdentifierChange};
 
 use crate::api::{self, ApiError};
-use crate::app::{authed, local_date, SessionSignal};
+use crate::app::{expire, local_date, Console, SessionSignal};
+use crate::token::authed;
 
 /// Asks for a new identifier; answers what the panel says once it is scheduled.
 pub(super) async fn regenerate(session: SessionSignal, url: String) -> Result<String, ApiError> {
@@ -36,6 +38,111 @@ pub(super) async fn cancel(session: SessionSignal, url: String) -> Result<(), Ap
         async move { api::delete(&url, &token).await }
     })
     .await
+}
+
+/// The panel's state the identifier's actions read and write.
+#[derive(Clone, Copy)]
+pub(super) struct Actions {
+    /// The account's `regenerate-identifier` URL.
+    pub url: StoredValue<String>,
+    /// A call under way: one at a time.
+    pub busy: RwSignal<bool>,
+    /// The regeneration's confirmation is shown.
+    pub confirming: RwSignal<bool>,
+    pub message: RwSignal<Option<String>>,
+    pub error: RwSignal<Option<String>>,
+}
+
+impl Actions {
+    /// « Confirmer » the regeneration. `unfocus` runs as the call starts, `changed` once the
+    /// change is scheduled.
+    pub fn regenerate(
+        self,
+        unfocus: impl Fn() + Send + Sync + 'static,
+        changed: impl Fn() + Copy + Send + Sync + 'static,
+    ) -> Callback<()> {
+        let Actions {
+            url,
+            busy,
+            confirming,
+            message,
+            error,
+        } = self;
+        let Console { session, notice } = expect_context();
+        Callback::new(move |_: ()| {
+            if busy.get_untracked() {
+                return;
+            }
+            let target = url.get_value();
+            busy.set(true);
+            confirming.set(false);
+            unfocus();
+            error.set(None);
+            message.set(None);
+            spawn_local(async move {
+                let got = regenerate(session, target).await;
+                if busy.is_disposed() {
+                    return;
+                }
+                busy.set(false);
+                match got {
+                    Ok(said) => {
+                        message.set(Some(said));
+                        changed();
+                    }
+                    Err(e) if e.status() == Some(401) => expire(session, notice),
+                    Err(e) => error.set(Some(format!(
+                        "L’identifiant ne peut pas être regénéré. {}",
+                        e.message()
+                    ))),
+                }
+            });
+        })
+    }
+
+    /// « Annuler le changement d’identifiant ». `unfocus` runs as the call starts, `changed`
+    /// once the change is cancelled.
+    pub fn cancel(
+        self,
+        unfocus: impl Fn() + Send + Sync + 'static,
+        changed: impl Fn() + Copy + Send + Sync + 'static,
+    ) -> Callback<()> {
+        let Actions {
+            url,
+            busy,
+            message,
+            error,
+            ..
+        } = self;
+        let Console { session, notice } = expect_context();
+        Callback::new(move |_: ()| {
+            if busy.get_untracked() {
+                return;
+            }
+            let target = url.get_value();
+            busy.set(true);
+            error.set(None);
+            message.set(None);
+            unfocus();
+            spawn_local(async move {
+                let got = cancel(session, target).await;
+                if busy.is_disposed() {
+                    return;
+                }
+                busy.set(false);
+                match got {
+                    Ok(()) => {
+                        message.set(Some(
+                            "Le changement d’identifiant programmé a été annulé.".into(),
+                        ));
+                        changed();
+                    }
+                    Err(e) if e.status() == Some(401) => expire(session, notice),
+                    Err(e) => error.set(Some(e.message())),
+                }
+            });
+        })
+    }
 }
 
 /// The scheduled change, with « Annuler » when the caller may regenerate.

@@ -16,19 +16,13 @@ use crate::accounts::outcome::{outcome_view, Outcome};
 use crate::accounts::population::Population;
 use crate::actions;
 use crate::api;
-use crate::app::{authed, expire, Notice, SessionSignal};
-use crate::route::encode;
+use crate::app::{expire, Console};
+use crate::load::Load;
+use crate::token::authed;
 
 use contact::ContactForm;
 use fields::detail_view;
 use notify::{Notified, NotifyDialog};
-
-#[derive(Debug, Clone, PartialEq)]
-enum Load {
-    Loading,
-    Loaded(Box<AccountDetail>),
-    Failed(String),
-}
 
 /// The dialog's buttons that take the focus back after a change.
 struct Targets {
@@ -54,12 +48,11 @@ pub fn AccountPanel(
     segment: &'static str,
     id: String,
     rights: Vec<String>,
-    session: SessionSignal,
-    notice: Notice,
     on_close: Callback<()>,
     /// The account changed (contact, identifier): the table is fetched again.
     on_changed: Callback<()>,
 ) -> impl IntoView {
+    let Console { session, notice } = expect_context();
     let may_edit = rights
         .iter()
         .any(|r| *r == format!("{segment}:edit-contact"));
@@ -70,17 +63,9 @@ pub fn AccountPanel(
     // The troubleshooting module (no right on guardians) shows a student as its screen does:
     // no guardians, no contact data beyond the e-mail address.
     let full_view = rights.iter().any(|r| r == "guardians:view");
-    let url = format!(
-        "/api/v1/establishments/{}/{segment}/{}",
-        encode(&uai),
-        encode(&id)
-    );
-    let identifier_url = format!(
-        "/api/v1/establishments/{}/accounts/{}/regenerate-identifier",
-        encode(&uai),
-        encode(&id)
-    );
-    let notify_url = format!("/api/v1/establishments/{}/{segment}/notify", encode(&uai));
+    let url = api::url::account(&uai, segment, &id);
+    let identifier_url = api::url::regenerate_identifier(&uai, &id);
+    let notify_url = api::url::accounts_notify(&uai, segment);
     let url = StoredValue::new(url);
     let identifier_url = StoredValue::new(identifier_url);
     let notify_url = StoredValue::new(notify_url);
@@ -239,64 +224,19 @@ pub fn AccountPanel(
     };
     // Identifier regeneration and its cancellation: one call at a time, then the panel and
     // the table are fetched again.
-    let regenerate = Callback::new(move |_: ()| {
-        if busy.get_untracked() {
-            return;
-        }
-        let target = identifier_url.get_value();
-        busy.set(true);
-        confirming.set(false);
-        focus_later(|_| None);
-        error.set(None);
-        message.set(None);
-        spawn_local(async move {
-            let got = identifier::regenerate(session, target).await;
-            if busy.is_disposed() {
-                return;
-            }
-            busy.set(false);
-            match got {
-                Ok(said) => {
-                    message.set(Some(said));
-                    load();
-                    on_changed.run(());
-                }
-                Err(e) if e.status() == Some(401) => expire(session, notice),
-                Err(e) => error.set(Some(format!(
-                    "L’identifiant ne peut pas être regénéré. {}",
-                    e.message()
-                ))),
-            }
-        });
-    });
-    let cancel_change = Callback::new(move |_: ()| {
-        if busy.get_untracked() {
-            return;
-        }
-        let target = identifier_url.get_value();
-        busy.set(true);
-        error.set(None);
-        message.set(None);
-        focus_later(|_| None);
-        spawn_local(async move {
-            let got = identifier::cancel(session, target).await;
-            if busy.is_disposed() {
-                return;
-            }
-            busy.set(false);
-            match got {
-                Ok(()) => {
-                    message.set(Some(
-                        "Le changement d’identifiant programmé a été annulé.".into(),
-                    ));
-                    load();
-                    on_changed.run(());
-                }
-                Err(e) if e.status() == Some(401) => expire(session, notice),
-                Err(e) => error.set(Some(e.message())),
-            }
-        });
-    });
+    let identifier_actions = identifier::Actions {
+        url: identifier_url,
+        busy,
+        confirming,
+        message,
+        error,
+    };
+    let changed = move || {
+        load();
+        on_changed.run(());
+    };
+    let regenerate = identifier_actions.regenerate(move || focus_later(|_| None), changed);
+    let cancel_change = identifier_actions.cancel(move || focus_later(|_| None), changed);
     let back_from_regenerate = Callback::new(move |_: ()| {
         confirming.set(false);
         focus_later(|t| t.regen.get_untracked().map(Into::into));
@@ -313,7 +253,7 @@ pub fn AccountPanel(
             _ => None,
         })
     };
-    let loaded = move || state.with(|s| matches!(s, Load::Loaded(_)));
+    let loaded = move || state.with(|s| s.loaded().is_some());
     let title = move || {
         state.with(|s| match s {
             Load::Loaded(d) => format!(
@@ -376,8 +316,6 @@ pub fn AccountPanel(
                                     url=url.get_value()
                                     email
                                     phone
-                                    session
-                                    notice
                                     error
                                     on_saved=saved
                                     on_cancel=cancel_edit
@@ -456,8 +394,6 @@ pub fn AccountPanel(
                             url=notify_url.get_value()
                             id=account_id.get_value()
                             account
-                            session
-                            notice
                             on_close=cancel_notify
                             on_done=notified
                         />

@@ -11,7 +11,7 @@ use crate::accounts::outcome::{notify_outcome, Outcome};
 use crate::accounts::requests::perform;
 use crate::actions;
 use crate::api;
-use crate::app::{expire, Notice, SessionSignal};
+use crate::app::{expire, Console};
 
 /// What the confirmation tells before anything is done: the ordinary lines, and a warning when
 /// the holder would lose something (the password they chose).
@@ -101,11 +101,10 @@ pub(super) fn NotifyDialog(
     url: String,
     id: String,
     account: Notified,
-    session: SessionSignal,
-    notice: Notice,
     on_close: Callback<()>,
     on_done: Callback<Outcome>,
 ) -> impl IntoView {
+    let Console { session, notice } = expect_context();
     let offer = NotifyOffer::account(
         &account.kind,
         &account.origin,

@@ -8,13 +8,14 @@ use sesame_api::FieldError;
 use wasm_bindgen::JsCast;
 
 use crate::api::{self, ApiError};
-use crate::app::{authed, expire, Notice, SessionSignal};
+use crate::app::{expire, Console};
 use crate::route::encode;
+use crate::token::authed;
 
 use super::clipboard::copy_element;
+use super::full_name;
 use super::groups::member_groups;
 use super::search::{non_empty, PROFILES};
-use super::{full_name, users_url};
 
 /// The messages of the field errors about `field`, joined.
 pub fn field_message(errors: &[FieldError], field: &str) -> Option<String> {
@@ -40,14 +41,13 @@ fn field_errors(e: &ApiError) -> Vec<FieldError> {
 #[component]
 pub(super) fn CreateUser(
     uai: String,
-    session: SessionSignal,
-    notice: Notice,
     tree: RwSignal<Option<EntGroupNode>>,
     /// The directory's subjects, suggested for « Matière enseignée ».
     subjects: RwSignal<Option<EntSubjects>>,
     on_created: impl Fn() + Copy + Send + Sync + 'static,
     on_close: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
+    let Console { session, notice } = expect_context();
     let profile = RwSignal::new(String::new());
     let family_name = RwSignal::new(String::new());
     let first_name = RwSignal::new(String::new());
@@ -122,7 +122,7 @@ pub(super) fn CreateUser(
             subject: non_empty(&subject.get_untracked()),
             groups: groups.get_untracked(),
         };
-        let url = users_url(&uai.get_value());
+        let url = api::url::ent_users(&uai.get_value());
         pending.set(true);
         spawn_local(async move {
             let got = authed(session, |token| {

@@ -21,11 +21,10 @@ use sesame_api::ent::{EntGroupNode, EntSubjects, EntUser, EntUserPage};
 use wasm_bindgen::JsValue;
 
 use crate::api;
-use crate::app::{
-    authed, expire, fetch_establishments, navigate, Notice, RouteSignal, SessionSignal,
-};
+use crate::app::{expire, navigate, Console, Notice, RouteSignal, SessionSignal};
 use crate::pager::Pager;
-use crate::route::{encode, Route, Tab};
+use crate::route::{Route, Tab};
+use crate::token::{authed, fetch_establishments};
 
 use create::CreateUser;
 use forms::{Choice, SearchForms};
@@ -37,10 +36,6 @@ use table::ResultsTable;
 
 fn full_name(u: &EntUser) -> String {
     format!("{} {}", u.first_name, u.family_name.to_uppercase())
-}
-
-fn users_url(uai: &str) -> String {
-    format!("/api/v1/ent/establishments/{}/users", encode(uai))
 }
 
 fn directory_route(uai: String, s: &DirectorySearch) -> Route {
@@ -88,12 +83,8 @@ fn load<T>(
 }
 
 #[component]
-pub fn DirectoryTab(
-    uai: String,
-    route: RouteSignal,
-    session: SessionSignal,
-    notice: Notice,
-) -> impl IntoView {
+pub fn DirectoryTab(uai: String, route: RouteSignal) -> impl IntoView {
+    let Console { session, notice } = expect_context();
     let uai_stored = StoredValue::new(uai.clone());
     let search = Memo::new(move |_| {
         route.with(|r| match r {
@@ -151,11 +142,16 @@ pub fn DirectoryTab(
     // The group tree and the subjects taught, for the advanced search.
     let tree = RwSignal::new(None::<EntGroupNode>);
     let tree_error = RwSignal::new(None::<String>);
-    let base = format!("/api/v1/ent/establishments/{}", encode(&uai));
-    load(session, notice, format!("{base}/groups"), tree, tree_error);
+    load(
+        session,
+        notice,
+        api::url::ent_groups(&uai),
+        tree,
+        tree_error,
+    );
     let subjects = RwSignal::new(None::<EntSubjects>);
     let subjects_error = RwSignal::new(None::<String>);
-    let subjects_path = StoredValue::new(format!("{base}/subjects"));
+    let subjects_path = StoredValue::new(api::url::ent_subjects(&uai));
     load(
         session,
         notice,
@@ -186,7 +182,7 @@ pub fn DirectoryTab(
         let uai = uai.clone();
         Effect::new(move |_| {
             nonce.track();
-            let url = format!("{}?{}", users_url(&uai), api_query.get());
+            let url = api::url::ent_users_search(&uai, &api_query.get());
             generation.update_value(|g| *g += 1);
             let this = generation.get_value();
             loading.set(true);
@@ -335,8 +331,6 @@ pub fn DirectoryTab(
                 <Show when=move || creating.get()>
                     <CreateUser
                         uai=uai_stored.get_value()
-                        session
-                        notice
                         tree
                         subjects
                         on_created=move || {

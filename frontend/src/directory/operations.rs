@@ -12,12 +12,12 @@ use wasm_bindgen::JsCast;
 
 use crate::actions::trap_tab;
 use crate::api;
-use crate::app::{authed, expire, Notice, SessionSignal};
-use crate::route::encode;
+use crate::app::{expire, Notice, SessionSignal};
+use crate::token::authed;
 
 use super::dialogs::{addressee, dialog_body, Credential, Dialog, Target};
+use super::full_name;
 use super::search::users_count;
-use super::{full_name, users_url};
 
 /// The signals the operations read and write; copied into every handler.
 #[derive(Clone, Copy)]
@@ -185,7 +185,7 @@ impl Operations {
                 all_matching: Some(f),
             },
         };
-        let url = format!("{}/regenerate-password", users_url(&self.uai.get_value()));
+        let url = api::url::ent_regenerate_passwords(&self.uai.get_value());
         spawn_local(async move {
             let got =
                 authed(self.session, |token| {
@@ -234,11 +234,7 @@ impl Operations {
     fn set_state(self, user: EntUser, block: bool) {
         self.dialog.set(None);
         let verb = if block { "block" } else { "unblock" };
-        let url = format!(
-            "{}/{}/{verb}",
-            users_url(&self.uai.get_value()),
-            encode(&user.id)
-        );
+        let url = api::url::ent_user_state(&self.uai.get_value(), &user.id, verb);
         let name = full_name(&user);
         spawn_local(async move {
             let got = authed(self.session, |token| {

@@ -7,32 +7,29 @@ use sesame_api::holders::{
     PasswordChanged,
 };
 
-use crate::api::{bearer, get, json, post, send, ApiError};
+use crate::api::{bearer, get, json, post, send, url, ApiError};
 
 pub async fn login(identifier: &str, password: &str) -> Result<HolderLoginResponse, ApiError> {
     let body = HolderLoginRequest {
         identifier: identifier.to_owned(),
         password: password.to_owned(),
     };
-    json(send(post("/api/v1/account/login").json(&body)).await?).await
+    json(send(post(&url::holder_login()).json(&body)).await?).await
 }
 
 pub async fn me(token: &str) -> Result<HolderProfile, ApiError> {
-    get("/api/v1/account/me", token).await
+    get(&url::holder_me(), token).await
 }
 
 pub async fn change_password(
     token: &str,
     body: &PasswordChangeRequest,
 ) -> Result<PasswordChanged, ApiError> {
-    json(send(bearer(post("/api/v1/account/password"), token).json(body)).await?).await
+    json(send(bearer(post(&url::holder_password()), token).json(body)).await?).await
 }
 
 pub async fn report_link(token: &str, student_id: &str) -> Result<LinkReported, ApiError> {
-    let url = format!(
-        "/api/v1/account/links/{}/report",
-        crate::route::encode(student_id)
-    );
+    let url = url::holder_link_report(student_id);
     let request = bearer(Request::post(&url), token)
         .header("Accept", crate::api::ACCEPT)
         .build();
@@ -56,20 +53,20 @@ pub fn field_message(e: &ApiError, field: &str) -> Option<String> {
 pub async fn recovery(
     body: &sesame_api::holders::RecoveryRequest,
 ) -> Result<sesame_api::holders::LinkRequested, ApiError> {
-    json(send(post("/api/v1/account/recovery").json(body)).await?).await
+    json(send(post(&url::holder_recovery()).json(body)).await?).await
 }
 
 pub async fn registration(
     body: &sesame_api::holders::RegistrationRequest,
 ) -> Result<sesame_api::holders::LinkRequested, ApiError> {
-    json(send(post("/api/v1/account/registration").json(body)).await?).await
+    json(send(post(&url::holder_registration()).json(body)).await?).await
 }
 
 pub async fn confirm_email(token: &str) -> Result<sesame_api::holders::EmailConfirmed, ApiError> {
     let body = sesame_api::holders::LinkToken {
         token: token.to_owned(),
     };
-    json(send(post("/api/v1/account/email/confirm").json(&body)).await?).await
+    json(send(post(&url::holder_email_confirm()).json(&body)).await?).await
 }
 
 /// Chooses a password with an e-mailed link: `registration` or `recovery`.
@@ -78,16 +75,12 @@ pub async fn link_password(
     token: &str,
     new_password: &str,
 ) -> Result<sesame_api::holders::LinkPasswordSet, ApiError> {
-    let url = if registration {
-        "/api/v1/account/registration/password"
-    } else {
-        "/api/v1/account/recovery/password"
-    };
+    let url = url::holder_link_password(registration);
     let body = sesame_api::holders::LinkPasswordRequest {
         token: token.to_owned(),
         new_password: new_password.to_owned(),
     };
-    json(send(post(url).json(&body)).await?).await
+    json(send(post(&url).json(&body)).await?).await
 }
 
 pub async fn change_email(
@@ -97,5 +90,5 @@ pub async fn change_email(
     let body = sesame_api::holders::EmailChangeRequest {
         email: email.to_owned(),
     };
-    json(send(bearer(post("/api/v1/account/email"), token).json(&body)).await?).await
+    json(send(bearer(post(&url::holder_email()), token).json(&body)).await?).await
 }

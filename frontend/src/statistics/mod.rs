@@ -20,30 +20,21 @@ use wasm_bindgen::JsValue;
 
 use crate::admin_ui::local_datetime_at;
 use crate::api::{self, ApiError};
-use crate::app::{authed, expire, Notice, RouteSignal, SessionSignal};
-use crate::route::{encode, Route, Tab};
+use crate::app::{expire, Console, RouteSignal, SessionSignal};
+use crate::load::Load;
+use crate::route::{Route, Tab};
+use crate::token::authed;
 
 use funnel::FunnelTable;
 use sections::{open_sections, table_index, toggled_query, Table, SECTIONS, TABLES};
 use table::StatsTable;
 
-#[derive(Debug, Clone, PartialEq)]
-enum Load {
-    /// Not asked for yet (a closed section).
-    Idle,
-    Loading,
-    Loaded(Statistics),
-    Failed(String),
-}
+/// A table's statistics; `None` until asked for (a closed section).
+type TableLoad = Option<Load<Statistics>>;
 
 async fn fetch(session: SessionSignal, uai: String, t: Table) -> Result<Statistics, ApiError> {
     authed(session, |token| {
-        let url = format!(
-            "/api/v1/establishments/{}/statistics?population={}&by={}",
-            encode(&uai),
-            t.population,
-            t.by
-        );
+        let url = api::url::statistics(&uai, t.population, t.by);
         async move { api::get::<Statistics>(&url, &token).await }
     })
     .await
@@ -57,13 +48,9 @@ const ALWAYS: [Table; 3] = [
 ];
 
 #[component]
-pub fn StatisticsTab(
-    uai: String,
-    route: RouteSignal,
-    session: SessionSignal,
-    notice: Notice,
-) -> impl IntoView {
-    let loads: [RwSignal<Load>; TABLES.len()] = std::array::from_fn(|_| RwSignal::new(Load::Idle));
+pub fn StatisticsTab(uai: String, route: RouteSignal) -> impl IntoView {
+    let Console { session, notice } = expect_context();
+    let loads: [RwSignal<TableLoad>; TABLES.len()] = std::array::from_fn(|_| RwSignal::new(None));
     let uai = StoredValue::new(uai);
     let query = Memo::new(move |_| {
         route.with(|r| match r {
@@ -87,10 +74,10 @@ pub fn StatisticsTab(
         );
         for t in wanted {
             let load = loads[table_index(t)];
-            if load.with_untracked(|l| *l != Load::Idle) {
+            if load.with_untracked(Option::is_some) {
                 continue;
             }
-            load.set(Load::Loading);
+            load.set(Some(Load::Loading));
             let uai = uai.get_value();
             spawn_local(async move {
                 let got = fetch(session, uai, t).await;
@@ -98,9 +85,9 @@ pub fn StatisticsTab(
                     return;
                 }
                 match got {
-                    Ok(s) => load.set(Load::Loaded(s)),
+                    Ok(s) => load.set(Some(Load::Loaded(s))),
                     Err(e) if e.status() == Some(401) => expire(session, notice),
-                    Err(e) => load.set(Load::Failed(e.message())),
+                    Err(e) => load.set(Some(Load::Failed(e.message()))),
                 }
             });
         }
@@ -121,7 +108,11 @@ pub fn StatisticsTab(
         route.set(to);
     };
 
-    let loading = move || loads.iter().any(|l| l.with(|l| *l == Load::Loading));
+    let loading = move || {
+        loads
+            .iter()
+            .any(|l| l.with(|l| l.as_ref().is_some_and(Load::is_loading)))
+    };
     let status = move || {
         if loading() {
             "Calcul des statistiques…".to_owned()
@@ -129,10 +120,7 @@ pub fn StatisticsTab(
             loads
                 .iter()
                 .filter_map(|l| {
-                    l.with(|l| match l {
-                        Load::Loaded(s) => Some(s.computed_at),
-                        _ => None,
-                    })
+                    l.with(|l| l.as_ref().and_then(Load::loaded).map(|s| s.computed_at))
                 })
                 .max()
                 .map(|at| format!("Statistiques calculées le {}.", local_datetime_at(at)))
@@ -144,13 +132,13 @@ pub fn StatisticsTab(
     let slot = move |t: Table| {
         let load = loads[table_index(t)];
         move || match load.get() {
-            Load::Idle | Load::Loading => {
+            None | Some(Load::Loading) => {
                 view! { <p class="status">"Calcul en cours…"</p> }.into_any()
             }
-            Load::Failed(m) => {
+            Some(Load::Failed(m)) => {
                 view! { <p class="alert alert--shown" role="alert">{m}</p> }.into_any()
             }
-            Load::Loaded(s) => {
+            Some(Load::Loaded(s)) => {
                 view! { <StatsTable stats=s uai=uai.get_value() route /> }.into_any()
             }
         }
@@ -158,13 +146,13 @@ pub fn StatisticsTab(
     let funnel = {
         let load = loads[table_index(Table::new("students", "class"))];
         move || match load.get() {
-            Load::Idle | Load::Loading => {
+            None | Some(Load::Loading) => {
                 view! { <p class="status">"Calcul en cours…"</p> }.into_any()
             }
-            Load::Failed(m) => {
+            Some(Load::Failed(m)) => {
                 view! { <p class="alert alert--shown" role="alert">{m}</p> }.into_any()
             }
-            Load::Loaded(s) => {
+            Some(Load::Loaded(s)) => {
                 view! { <FunnelTable stats=s uai=uai.get_value() route /> }.into_any()
             }
         }
