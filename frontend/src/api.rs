@@ -274,10 +274,18 @@ impl ApiError {
             ApiError::Status {
                 status, problem, ..
             } => match problem {
-                Some(p) if !p.title.is_empty() => match &p.detail {
-                    Some(d) if !d.is_empty() => format!("{} {}", text::sentence(&p.title), d),
-                    _ => text::sentence(&p.title),
-                },
+                Some(p) if !p.title.is_empty() => {
+                    let said = match &p.detail {
+                        Some(d) if !d.is_empty() => format!("{} {}", text::sentence(&p.title), d),
+                        _ => text::sentence(&p.title),
+                    };
+                    // A server fault names its request, so that a user reporting it gives the
+                    // operator what finds it in the logs.
+                    match &p.request_id {
+                        Some(id) if *status >= 500 => format!("{said} (référence : {id})"),
+                        _ => said,
+                    }
+                }
                 _ if *status >= 500 => format!(
                     "Le service est momentanément indisponible (erreur {status}). Réessayez plus tard."
                 ),
@@ -499,4 +507,32 @@ pub(crate) async fn delete(url: &str, access_token: &str) -> Result<(), ApiError
     let builder = Request::delete(url).header("Accept", ACCEPT);
     send(bearer(builder, access_token).build()).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod message_tests {
+    use super::*;
+
+    fn problem(status: u16, request_id: Option<&str>) -> ApiError {
+        ApiError::Status {
+            status,
+            problem: Some(Problem {
+                kind: "https://sesame.education/problems/internal".into(),
+                title: "Erreur interne".into(),
+                status,
+                detail: Some("L'incident est journalisé.".into()),
+                errors: vec![],
+                request_id: request_id.map(str::to_owned),
+            }),
+            retry_after_secs: None,
+        }
+    }
+
+    #[test]
+    fn a_server_fault_names_its_request_and_nothing_else_does() {
+        let fault = problem(500, Some("support-1234")).message();
+        assert!(fault.ends_with("(référence : support-1234)"), "{fault}");
+        let refused = problem(404, Some("abc")).message();
+        assert!(!refused.contains("abc"), "{refused}");
+    }
 }
