@@ -48,7 +48,10 @@ where
     let job_id = state.store.create_job(owner, kind, count as u64).await?;
     let st = state.clone();
     let id = job_id.clone();
-    actix_web::rt::spawn(async move {
+    // The job outlives the request but keeps its span as parent: its log lines carry the
+    // request id that started it, and the job's own id.
+    let span = tracing::info_span!("job", job_id = %id, kind);
+    let job = async move {
         let commit = Commit::for_job(&id);
         let outcome = work(st.clone(), commit.clone()).await;
         let saved = match outcome {
@@ -72,7 +75,8 @@ where
         if let Err(e) = saved {
             tracing::error!(error = %e, job = %id, "could not record the end of a job");
         }
-    });
+    };
+    actix_web::rt::spawn(tracing::Instrument::instrument(job, span));
     Ok(HttpResponse::Accepted().json(JobAccepted { job_id }))
 }
 
