@@ -340,19 +340,20 @@ impl Bearer {
         if self.claims.kind == TokenKind::Client {
             return client_caller(state, &self.claims, self.address).await;
         }
-        // Re-read on every request, in one round trip: a disabled user, a revoked
-        // delegation, a logout or a revoked session family loses access at once, and the
-        // session's second factor is what the database recorded at sign-in.
+        Ok(live_caller(self.staff_standing(state).await?, self.address))
+    }
+
+    /// A staff member's standing, re-read on every request in one round trip: a disabled
+    /// user, a revoked delegation, a logout or a revoked session family loses access at once,
+    /// and the session's second factor is what the database recorded at sign-in.
+    async fn staff_standing(&self, state: &AppState) -> Result<LiveAccess, ApiError> {
         let sid = self.claims.sid.as_deref().ok_or_else(unauthorized)?;
         match state
             .store
             .staff_access(&self.claims.sub, sid, state.settings.session_max)
             .await?
         {
-            StaffAccess::Live(live) => {
-                state.standings.keep(&live);
-                Ok(live_caller(*live, self.address))
-            }
+            StaffAccess::Live(live) => Ok(*live),
             StaffAccess::Expired => Err(crate::routes::auth::session_expired()),
             StaffAccess::Gone => Err(unauthorized()),
         }
@@ -376,11 +377,16 @@ impl Bearer {
         {
             return Ok(found);
         }
-        let scoped = self
-            .caller(state)
-            .await?
-            .authorize(state, uai, action)
-            .await?;
+        let caller = match self.claims.kind {
+            // Read afresh, and kept for the next search (only searches use it).
+            TokenKind::Staff => {
+                let live = self.staff_standing(state).await?;
+                state.standings.keep(&live);
+                live_caller(live, self.address)
+            }
+            _ => self.caller(state).await?,
+        };
+        let scoped = caller.authorize(state, uai, action).await?;
         let page = scoped.store().search_accounts(search).await?;
         Ok((scoped, page))
     }
@@ -417,7 +423,7 @@ impl Bearer {
         {
             Ok(Some(page)) => Ok(Some((scoped, Ok(page)))),
             Ok(None) => {
-                state.standings.forget(&self.claims.sub, sid);
+                state.standings.forget(sid);
                 Ok(None)
             }
             // Said only once the standing is read afresh.

@@ -19,14 +19,15 @@ const CAPACITY: usize = 20_000;
 
 #[derive(Default)]
 pub struct Standings {
-    kept: Mutex<HashMap<(String, String), Arc<LiveAccess>>>,
+    /// By session id (sessions are unique across users; the user is checked on the way out).
+    kept: Mutex<HashMap<String, Arc<LiveAccess>>>,
 }
 
 impl Standings {
     /// The standing kept for session `sid` of staff user `staff_id`.
     pub fn get(&self, staff_id: &str, sid: &str) -> Option<Arc<LiveAccess>> {
         let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
-        kept.get(&(staff_id.to_owned(), sid.to_owned())).cloned()
+        kept.get(sid).filter(|k| k.staff.id == staff_id).cloned()
     }
 
     /// Keeps a standing just read.
@@ -35,15 +36,12 @@ impl Standings {
         if kept.len() >= CAPACITY {
             kept.clear();
         }
-        kept.insert(
-            (live.staff.id.clone(), live.session.id.clone()),
-            Arc::new(live.clone()),
-        );
+        kept.insert(live.session.id.clone(), Arc::new(live.clone()));
     }
 
     /// Forgets a session's standing (it was found changed).
-    pub fn forget(&self, staff_id: &str, sid: &str) {
+    pub fn forget(&self, sid: &str) {
         let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
-        kept.remove(&(staff_id.to_owned(), sid.to_owned()));
+        kept.remove(sid);
     }
 }

@@ -774,21 +774,12 @@ impl Store {
         uai: &str,
         search: &Search,
     ) -> Result<std::result::Result<SearchPage, CursorError>> {
-        let backend = self.db.get_database_backend();
-        let (q, counts) = match search_statements(uai, search) {
-            Ok(s) => s,
-            Err(e) => return Ok(Err(e)),
-        };
-        let results = self.db.query_all(build(backend, &q)).await?;
-        // The counts ride on every row; an empty page asks for them alone.
-        let counts = match results.first() {
-            Some(r) => counts_of(r, &search.start)?,
-            None => match self.db.query_one(build(backend, &counts)).await? {
-                Some(r) => counts_of(&r, &search.start)?,
-                None => (0, 0),
-            },
-        };
-        Ok(Ok(page_of(&results, counts, search)?))
+        match self.search_page(uai, search, None).await? {
+            Ok(Some(page)) => Ok(Ok(page)),
+            // Only a standing to confirm answers `None`; none was given.
+            Ok(None) => Err(sea_orm::DbErr::Custom("a search answered no page".into()).into()),
+            Err(e) => Ok(Err(e)),
+        }
     }
 
     /// [`Store::search_accounts`] while `standing` holds: the same statements, each also
@@ -801,26 +792,43 @@ impl Store {
         search: &Search,
         standing: &StandingVersion,
     ) -> Result<std::result::Result<Option<SearchPage>, CursorError>> {
+        self.search_page(uai, search, Some(standing)).await
+    }
+
+    /// The page statement, then — only for an empty page — the counts statement; with a
+    /// `standing`, both also confirm it, and `None` says it changed.
+    async fn search_page(
+        &self,
+        uai: &str,
+        search: &Search,
+        standing: Option<&StandingVersion>,
+    ) -> Result<std::result::Result<Option<SearchPage>, CursorError>> {
         let backend = self.db.get_database_backend();
         let (mut q, mut counts) = match search_statements(uai, search) {
             Ok(s) => s,
             Err(e) => return Ok(Err(e)),
         };
-        q.and_where(standing.holds());
+        if let Some(standing) = standing {
+            q.and_where(standing.holds());
+            counts.expr_as(standing.holds(), a("confirmed"));
+        }
         let results = self.db.query_all(build(backend, &q)).await?;
-        if let Some(r) = results.first() {
-            let counts = counts_of(r, &search.start)?;
-            return Ok(Ok(Some(page_of(&results, counts, search)?)));
-        }
-        // No row: an empty page, or a standing that changed. The counts say which.
-        counts.expr_as(standing.holds(), a("confirmed"));
-        let Some(r) = self.db.query_one(build(backend, &counts)).await? else {
-            return Ok(Ok(None));
+        // The counts ride on every row; an empty page (or a standing that changed) asks for
+        // them alone.
+        let counts = match results.first() {
+            Some(r) => counts_of(r, &search.start)?,
+            None => match self.db.query_one(build(backend, &counts)).await? {
+                Some(r)
+                    if standing.is_some()
+                        && !r.try_get::<Option<bool>>("", "confirmed")?.unwrap_or(false) =>
+                {
+                    return Ok(Ok(None));
+                }
+                Some(r) => counts_of(&r, &search.start)?,
+                None if standing.is_some() => return Ok(Ok(None)),
+                None => (0, 0),
+            },
         };
-        if !r.try_get::<Option<bool>>("", "confirmed")?.unwrap_or(false) {
-            return Ok(Ok(None));
-        }
-        let counts = counts_of(&r, &search.start)?;
         Ok(Ok(Some(page_of(&results, counts, search)?)))
     }
 
