@@ -200,10 +200,19 @@ session_test!(
     async fn run(app: TestApp) {
         seed_basic(&app).await;
         let (access, first) = head_session(&app).await;
+        // Two searches: the second is served on the standing the first kept.
+        let students = format!("/api/v1/establishments/{LP}/students");
+        for _ in 0..2 {
+            assert_eq!(app.get(&students, Some(&access)).await.status(), 200);
+        }
         let (status, renewed) = refresh_body(&app, &first).await;
         assert_eq!(status, 200, "{renewed}");
         let next = renewed["refresh_token"].as_str().unwrap().to_owned();
         tokio::time::sleep(std::time::Duration::from_millis(3200)).await;
+        // A kept standing does not outlive its session.
+        let r = app.get(&students, Some(&access)).await;
+        assert_eq!(r.status(), 401);
+        assert!(problem_type(r).await.ends_with("session-expired"));
         let r = refresh(&app, &next).await;
         assert_eq!(r.status(), 401);
         let body: Value = r.json().await.unwrap();
