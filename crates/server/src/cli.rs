@@ -251,6 +251,11 @@ async fn serve(config: Config, bind: &str, demo: bool) -> anyhow::Result<()> {
             }
         }
     }
+    state
+        .hashing
+        .warm_up(&state.hasher)
+        .await
+        .map_err(|e| anyhow::anyhow!("warming up the password hashing: {e:?}"))?;
     let listener = TcpListener::bind(bind).with_context(|| format!("binding {bind}"))?;
     let addr = listener.local_addr()?;
     tracing::info!(
