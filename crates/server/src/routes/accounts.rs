@@ -17,10 +17,9 @@ use sesame_store::repo::search::{
 };
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::{Bearer, Caller, Scoped};
+use crate::auth::{can, Allowed, Bearer, Scoped};
 use crate::problem::{ApiError, ApiResult};
-use crate::routes::extract::ApiJson;
-use crate::routes::extract::HtmlQuery;
+use crate::routes::extract::{ApiJson, HtmlQuery, PathId};
 use crate::routes::paging::PageQuery;
 use crate::routes::responses::{NotFound, ScopedInputProblems, ScopedProblems, Unauthenticated};
 use crate::routes::selection::to_filter;
@@ -198,11 +197,7 @@ pub async fn search(
         Err(e) => {
             // A search that cannot be read still answers 401 / 403 / 404 first, as every
             // other request of a foreign establishment does.
-            bearer
-                .caller(&state)
-                .await?
-                .authorize(&state, &uai, action)
-                .await?;
+            bearer.check(&state, &uai, action).await?;
             return Err(e);
         }
     };
@@ -274,14 +269,10 @@ pub async fn search(
 #[get("/api/v1/establishments/{uai}/{population:students|external-students|guardians}/{id}")]
 pub async fn detail(
     state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<(String, PopulationPath, String)>,
+    scoped: Allowed<can::ViewAccount>,
+    id: PathId,
 ) -> ApiResult<web::Json<AccountDetail>> {
-    let (uai, population, id) = path.into_inner();
-    let population: Population = population.into();
-    let scoped = caller
-        .authorize(&state, &uai, Action::ViewAccount(population))
-        .await?;
+    let population = scoped.population();
     Ok(web::Json(
         load_detail(&state, &scoped, population, &id).await?,
     ))
@@ -388,15 +379,11 @@ async fn load_detail(
 #[patch("/api/v1/establishments/{uai}/{population:students|external-students|guardians}/{id}")]
 pub async fn edit_contact(
     state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<(String, PopulationPath, String)>,
+    scoped: Allowed<can::EditContact>,
+    id: PathId,
     body: ApiJson<ContactPatch>,
 ) -> ApiResult<web::Json<AccountDetail>> {
-    let (uai, population, id) = path.into_inner();
-    let population: Population = population.into();
-    let scoped = caller
-        .authorize(&state, &uai, Action::EditContact(population))
-        .await?;
+    let population = scoped.population();
     let body = body.into_inner();
     let clean = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     let email = body.email.map(clean);
@@ -435,14 +422,7 @@ pub async fn edit_contact(
         Unauthenticated, NotFound,
     ))]
 #[get("/api/v1/establishments/{uai}/structure")]
-pub async fn structure(
-    state: web::Data<AppState>,
-    caller: Caller,
-    uai: web::Path<String>,
-) -> ApiResult<web::Json<Structure>> {
-    let scoped = caller
-        .authorize(&state, &uai, Action::ViewEstablishment)
-        .await?;
+pub async fn structure(scoped: Allowed<can::ViewEstablishment>) -> ApiResult<web::Json<Structure>> {
     let mefs = scoped.store().mefs().await?;
     let classes = scoped.store().classes().await?;
     Ok(web::Json(Structure {

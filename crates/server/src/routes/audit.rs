@@ -3,15 +3,13 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use sesame_api::audit::AuditEvent;
 use sesame_api::Page;
-use sesame_core::permissions::Action;
 use sesame_store::repo::audit::AuditFilter;
 use utoipa::IntoParams;
 
-use crate::auth::Caller;
+use crate::auth::{can, Allowed};
 use crate::problem::{ApiError, ApiResult};
 use crate::routes::paging::PageQuery;
 use crate::routes::responses::ScopedInputProblems;
-use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct AuditQuery {
@@ -35,13 +33,10 @@ pub struct AuditQuery {
     ))]
 #[get("/api/v1/establishments/{uai}/audit")]
 pub async fn list(
-    state: web::Data<AppState>,
-    caller: Caller,
-    uai: web::Path<String>,
+    scoped: Allowed<can::ViewAudit>,
     query: web::Query<AuditQuery>,
     paging: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<AuditEvent>>> {
-    let scoped = caller.authorize(&state, &uai, Action::ViewAudit).await?;
     let (page, per_page) = paging.resolve()?;
     if let (Some(from), Some(to)) = (query.from, query.to) {
         if from > to {

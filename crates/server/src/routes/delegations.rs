@@ -1,12 +1,11 @@
 use actix_web::{delete, get, post, web, HttpResponse};
 use sesame_api::delegations::{Delegation, NewDelegation};
 use sesame_api::Problem;
-use sesame_core::permissions::Action;
 use sesame_store::repo::delegations::DelegationView;
 
-use crate::auth::Caller;
+use crate::auth::{can, Allowed};
 use crate::problem::{ApiError, ApiResult};
-use crate::routes::extract::ApiJson;
+use crate::routes::extract::{ApiJson, PathId};
 use crate::routes::responses::{ScopedInputProblems, ScopedProblems};
 use crate::state::AppState;
 
@@ -32,13 +31,8 @@ fn to_api(d: DelegationView) -> Delegation {
     ))]
 #[get("/api/v1/establishments/{uai}/delegations")]
 pub async fn list(
-    state: web::Data<AppState>,
-    caller: Caller,
-    uai: web::Path<String>,
+    scoped: Allowed<can::ManageDelegations>,
 ) -> ApiResult<web::Json<Vec<Delegation>>> {
-    let scoped = caller
-        .authorize(&state, &uai, Action::ManageDelegations)
-        .await?;
     let rows = scoped.store().delegations().await?;
     Ok(web::Json(rows.into_iter().map(to_api).collect()))
 }
@@ -57,13 +51,9 @@ pub async fn list(
 #[post("/api/v1/establishments/{uai}/delegations")]
 pub async fn grant(
     state: web::Data<AppState>,
-    caller: Caller,
-    uai: web::Path<String>,
+    scoped: Allowed<can::ManageDelegations>,
     body: ApiJson<NewDelegation>,
 ) -> ApiResult<HttpResponse> {
-    let scoped = caller
-        .authorize(&state, &uai, Action::ManageDelegations)
-        .await?;
     let module = body.module.trim();
     if module != "admin" && module != "troubleshooting" {
         return Err(ApiError::field(
@@ -80,7 +70,7 @@ pub async fn grant(
         .ok_or_else(|| {
             ApiError::field("username", "Aucun personnel actif avec cet identifiant.")
         })?;
-    let me = caller.staff()?;
+    let me = scoped.caller().staff()?;
     if staff.id == me.id {
         return Err(ApiError::field(
             "username",
@@ -114,17 +104,16 @@ pub async fn grant(
     ))]
 #[delete("/api/v1/establishments/{uai}/delegations/{id}")]
 pub async fn revoke(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<(String, String)>,
+    scoped: Allowed<can::ManageDelegations>,
+    id: PathId,
 ) -> ApiResult<HttpResponse> {
-    let (uai, id) = path.into_inner();
-    let scoped = caller
-        .authorize(&state, &uai, Action::ManageDelegations)
-        .await?;
     scoped
         .store()
-        .revoke_delegation(&id, &caller.staff()?.id, scoped.audit("delegation.revoke"))
+        .revoke_delegation(
+            &id,
+            &scoped.caller().staff()?.id,
+            scoped.audit("delegation.revoke"),
+        )
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

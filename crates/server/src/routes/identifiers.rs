@@ -1,16 +1,15 @@
 //! "Génération d'un nouvel identifiant" (seed 001 §8).
 
-use actix_web::{delete, post, web, HttpResponse};
+use actix_web::{delete, post, HttpResponse};
 use sesame_api::accounts::IdentifierChange;
 use sesame_api::Problem;
-use sesame_core::permissions::Action;
 use sesame_core::Population;
 use sesame_store::repo::identifiers::ScheduleError;
 
-use crate::auth::{Caller, Scoped};
+use crate::auth::{can, Allowed, Scoped};
 use crate::problem::{ApiError, ApiResult};
+use crate::routes::extract::PathId;
 use crate::routes::responses::ScopedProblems;
-use crate::state::AppState;
 
 /// The account must be a student, external student or guardian of the establishment.
 async fn population_of(scoped: &Scoped, id: &str) -> Result<Population, ApiError> {
@@ -33,14 +32,9 @@ async fn population_of(scoped: &Scoped, id: &str) -> Result<Population, ApiError
     ))]
 #[post("/api/v1/establishments/{uai}/accounts/{id}/regenerate-identifier")]
 pub async fn regenerate(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<(String, String)>,
+    scoped: Allowed<can::RegenerateIdentifier>,
+    id: PathId,
 ) -> ApiResult<HttpResponse> {
-    let (uai, id) = path.into_inner();
-    let scoped = caller
-        .authorize(&state, &uai, Action::RegenerateIdentifier)
-        .await?;
     let population = population_of(&scoped, &id).await?;
     match scoped
         .store()
@@ -77,14 +71,9 @@ pub async fn regenerate(
     ))]
 #[delete("/api/v1/establishments/{uai}/accounts/{id}/regenerate-identifier")]
 pub async fn cancel(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<(String, String)>,
+    scoped: Allowed<can::RegenerateIdentifier>,
+    id: PathId,
 ) -> ApiResult<HttpResponse> {
-    let (uai, id) = path.into_inner();
-    let scoped = caller
-        .authorize(&state, &uai, Action::RegenerateIdentifier)
-        .await?;
     let population = population_of(&scoped, &id).await?;
     if scoped
         .store()
