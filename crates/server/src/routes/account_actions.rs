@@ -16,8 +16,8 @@ use sesame_store::repo::jobs::failure_message;
 use crate::auth::{can, Allowed};
 use crate::operations::{self, Commit};
 use crate::problem::{ApiError, ApiResult};
-use crate::routes::accounts::PopulationPath;
 use crate::routes::extract::ApiJson;
+use crate::routes::path_params::PopulationPaths;
 use crate::routes::responses::ScopedInputProblems;
 use crate::routes::selection::resolve;
 use crate::state::AppState;
@@ -82,7 +82,7 @@ where
 /// (Re)notify: letters for everyone (PDF, one page per account), email too for guardians.
 #[utoipa::path(tag = "accounts",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0450750W"), ("population" = PopulationPath, Path)),
+    params(PopulationPaths),
     request_body = NotifyRequest,
     responses(
         (status = 200, body = NotifyResponse),
@@ -122,7 +122,7 @@ pub async fn notify(
 /// New provisional passwords, returned once (and as PDF / CSV credentials documents).
 #[utoipa::path(tag = "accounts",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0450750W"), ("population" = PopulationPath, Path)),
+    params(PopulationPaths),
     request_body = SelectionRequest,
     responses(
         (status = 200, body = ResetResponse),
@@ -155,7 +155,7 @@ pub async fn reset_password(
 /// "Lister les comptes": the PDF (grouped by class) or CSV file itself.
 #[utoipa::path(tag = "accounts",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0450750W"), ("population" = PopulationPath, Path)),
+    params(PopulationPaths),
     request_body = ListRequest,
     responses(
         (status = 200, description = "The list", content((String = "application/pdf"), (String = "text/csv; charset=utf-8"))),

@@ -21,6 +21,7 @@ use crate::auth::{can, Allowed, Bearer, Scoped};
 use crate::problem::{ApiError, ApiResult};
 use crate::routes::extract::{ApiJson, HtmlQuery, PathId};
 use crate::routes::paging::PageQuery;
+use crate::routes::path_params::{AccountPath, UaiPath};
 use crate::routes::responses::{NotFound, ScopedInputProblems, ScopedProblems, Unauthenticated};
 use crate::routes::selection::to_filter;
 use crate::state::AppState;
@@ -261,7 +262,7 @@ pub async fn search(
 /// "Informations du compte": identity, state, sources, links, pending identifier change.
 #[utoipa::path(tag = "accounts",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0450750W"), ("population" = PopulationPath, Path), ("id" = String, Path, description = "Account id")),
+    params(AccountPath),
     responses(
         (status = 200, body = AccountDetail),
         ScopedProblems,
@@ -370,7 +371,7 @@ async fn load_detail(
 /// the source systems and cannot be edited here.
 #[utoipa::path(tag = "accounts",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0450750W"), ("population" = PopulationPath, Path), ("id" = String, Path, description = "Account id")),
+    params(AccountPath),
     request_body = ContactPatch,
     responses(
         (status = 200, body = AccountDetail),
@@ -416,7 +417,7 @@ pub async fn edit_contact(
 /// Classes and MEFs of the establishment, for the search filters.
 #[utoipa::path(tag = "accounts",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0450750W")),
+    params(UaiPath),
     responses(
         (status = 200, body = Structure),
         Unauthenticated, NotFound,

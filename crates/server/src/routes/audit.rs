@@ -9,6 +9,7 @@ use utoipa::IntoParams;
 use crate::auth::{can, Allowed};
 use crate::problem::{ApiError, ApiResult};
 use crate::routes::paging::PageQuery;
+use crate::routes::path_params::UaiPath;
 use crate::routes::responses::ScopedInputProblems;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -26,7 +27,7 @@ pub struct AuditQuery {
 /// The establishment's audit trail, newest first (head and agent).
 #[utoipa::path(tag = "audit",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0450750W"), AuditQuery, PageQuery),
+    params(UaiPath, AuditQuery, PageQuery),
     responses(
         (status = 200, body = Page<AuditEvent>),
         ScopedInputProblems,

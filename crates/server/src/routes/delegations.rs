@@ -6,6 +6,7 @@ use sesame_store::repo::delegations::DelegationView;
 use crate::auth::{can, Allowed};
 use crate::problem::{ApiError, ApiResult};
 use crate::routes::extract::{ApiJson, PathId};
+use crate::routes::path_params::{DelegationPath, UaiPath};
 use crate::routes::responses::{ScopedInputProblems, ScopedProblems};
 use crate::state::AppState;
 
@@ -24,7 +25,7 @@ fn to_api(d: DelegationView) -> Delegation {
 /// The establishment's live delegations (head only).
 #[utoipa::path(tag = "delegations",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0450750W")),
+    params(UaiPath),
     responses(
         (status = 200, body = Vec<Delegation>),
         ScopedProblems,
@@ -41,7 +42,7 @@ pub async fn list(
 /// member (head only).
 #[utoipa::path(tag = "delegations",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0450750W")),
+    params(UaiPath),
     request_body = NewDelegation,
     responses(
         (status = 201, body = Delegation),
@@ -97,7 +98,7 @@ pub async fn grant(
 /// Revokes a delegation (head only). Takes effect at the delegate's next request.
 #[utoipa::path(tag = "delegations",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0450750W"), ("id" = String, Path, description = "Delegation id")),
+    params(DelegationPath),
     responses(
         (status = 204, description = "Revoked"),
         ScopedProblems,

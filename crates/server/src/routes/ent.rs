@@ -22,6 +22,7 @@ use crate::auth::{can, Allowed, Scoped};
 use crate::problem::{ApiError, ApiResult};
 use crate::routes::extract::{ApiJson, HtmlQuery, PathId};
 use crate::routes::paging::MAX_PAGE;
+use crate::routes::path_params::{EntUaiPath, EntUserPath};
 use crate::routes::responses::{ScopedInputProblems, ScopedProblems};
 use crate::routes::selection::MAX_IDS;
 use crate::state::AppState;
@@ -199,7 +200,7 @@ async fn passwords_for(state: &AppState, n: usize) -> Result<Vec<(String, String
 /// Search the directory (« recherche simple / avancée / technique »).
 #[utoipa::path(tag = "ent",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0251233E"), EntSearchQuery),
+    params(EntUaiPath, EntSearchQuery),
     responses(
         (status = 200, body = EntUserPage),
         ScopedInputProblems,
@@ -277,7 +278,7 @@ fn node(
 /// The group tree: the establishment, then « Groupes pédagogiques » → « Classes » → classes…
 #[utoipa::path(tag = "ent",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0251233E")),
+    params(EntUaiPath),
     responses(
         (status = 200, body = EntGroupNode),
         ScopedProblems,
@@ -319,7 +320,7 @@ pub async fn group_tree(
 /// The subjects taught in the directory (« Matière enseignée »): only this establishment's.
 #[utoipa::path(tag = "ent",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0251233E")),
+    params(EntUaiPath),
     responses(
         (status = 200, body = EntSubjects),
         ScopedProblems,
@@ -335,7 +336,7 @@ pub async fn subjects(scoped: Allowed<can::EntDirectoryRead>) -> ApiResult<web::
 /// changed at first login, with the ready-to-copy messages. All or nothing.
 #[utoipa::path(tag = "ent",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0251233E")),
+    params(EntUaiPath),
     request_body = EntRegenerateRequest,
     responses(
         (status = 200, body = EntRegenerateResponse),
@@ -415,7 +416,7 @@ pub async fn regenerate_password(
 /// provisional password and its message.
 #[utoipa::path(tag = "ent",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0251233E")),
+    params(EntUaiPath),
     request_body = NewEntUser,
     responses(
         (status = 201, body = EntUserCreated),
@@ -563,7 +564,7 @@ async fn set_state(
 /// Blocks a user (state « Bloqué »).
 #[utoipa::path(tag = "ent",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0251233E"), ("id" = String, Path, description = "User id")),
+    params(EntUserPath),
     responses(
         (status = 200, body = EntUser),
         ScopedProblems,
@@ -579,7 +580,7 @@ pub async fn block(
 /// Unblocks a user (state « Opérationnel »).
 #[utoipa::path(tag = "ent",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0251233E"), ("id" = String, Path, description = "User id")),
+    params(EntUserPath),
     responses(
         (status = 200, body = EntUser),
         ScopedProblems,

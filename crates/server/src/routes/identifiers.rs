@@ -9,6 +9,7 @@ use sesame_store::repo::identifiers::ScheduleError;
 use crate::auth::{can, Allowed, Scoped};
 use crate::problem::{ApiError, ApiResult};
 use crate::routes::extract::PathId;
+use crate::routes::path_params::AccountIdPath;
 use crate::routes::responses::ScopedProblems;
 
 /// The account must be a student, external student or guardian of the establishment.
@@ -24,7 +25,7 @@ async fn population_of(scoped: &Scoped, id: &str) -> Result<Population, ApiError
 /// on them and the identifier would change. It takes effect the next day.
 #[utoipa::path(tag = "accounts",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0450750W"), ("id" = String, Path, description = "Account id")),
+    params(AccountIdPath),
     responses(
         (status = 202, body = IdentifierChange),
         ScopedProblems,
@@ -63,7 +64,7 @@ pub async fn regenerate(
 /// Cancels a pending identifier change before it takes effect.
 #[utoipa::path(tag = "accounts",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0450750W"), ("id" = String, Path, description = "Account id")),
+    params(AccountIdPath),
     responses(
         (status = 204, description = "Cancelled"),
         ScopedProblems,

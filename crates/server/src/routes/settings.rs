@@ -18,9 +18,11 @@ use sesame_api::{FieldError, Problem};
 use sesame_core::NATIONAL_PORTAL_URL;
 use sesame_store::repo::audit::NewAuditEvent;
 use sesame_store::repo::settings::{NotificationSetting, SettingChange};
+use utoipa::IntoParams;
 
 use crate::auth::{can, Allowed, Scoped};
 use crate::problem::{ApiError, ApiResult, PROBLEM_JSON};
+use crate::routes::path_params::UaiPath;
 use crate::routes::responses::ScopedProblems;
 use crate::state::AppState;
 
@@ -49,10 +51,17 @@ fn url_population(raw: &str) -> Result<&'static str, ApiError> {
     }
 }
 
-/// The `{population}` segment, read as it is; [`url_population`] judges it once the caller is
-/// authorised, so that a foreign establishment answers 403 / 404 whatever the segment.
-#[derive(Deserialize)]
-pub struct PopulationSegment {
+/// `{uai}/settings/notification-urls/{population}`. The population is read as it is;
+/// [`url_population`] judges it once the caller is authorised, so that a foreign establishment
+/// answers 403 / 404 whatever the segment.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct NotificationUrlPath {
+    /// UAI
+    #[param(example = "0450750W")]
+    #[allow(dead_code)] // read by `Allowed`
+    uai: String,
+    /// `students` or `guardians`
     population: String,
 }
 
@@ -65,7 +74,7 @@ fn audit(scoped: &Scoped, what: &str, population: &str) -> NewAuditEvent {
 /// Both populations' notification addresses (head and agent).
 #[utoipa::path(tag = "settings",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0450750W")),
+    params(UaiPath),
     responses(
         (status = 200, body = NotificationUrls),
         ScopedProblems,
@@ -87,8 +96,7 @@ pub async fn get_notification_urls(
 /// (deactivate it first); the new address is not verified yet.
 #[utoipa::path(tag = "settings",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0450750W"),
-        ("population" = String, Path, description = "`students` or `guardians`")),
+    params(NotificationUrlPath),
     request_body = NotificationUrlChange,
     responses(
         (status = 200, body = NotificationUrl),
@@ -100,7 +108,7 @@ pub async fn get_notification_urls(
 pub async fn set_notification_url(
     state: web::Data<AppState>,
     scoped: Allowed<can::ManageNotificationSettings>,
-    path: web::Path<PopulationSegment>,
+    path: web::Path<NotificationUrlPath>,
     body: web::Json<NotificationUrlChange>,
 ) -> ApiResult<web::Json<NotificationUrl>> {
     let population = url_population(&path.population)?;
@@ -122,8 +130,7 @@ pub async fn set_notification_url(
 /// unreachable, status code…).
 #[utoipa::path(tag = "settings",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0450750W"),
-        ("population" = String, Path, description = "`students` or `guardians`")),
+    params(NotificationUrlPath),
     responses(
         (status = 200, description = "The address answered and is now verified", body = NotificationUrl),
         ScopedProblems,
@@ -134,7 +141,7 @@ pub async fn set_notification_url(
 pub async fn verify_notification_url(
     state: web::Data<AppState>,
     scoped: Allowed<can::ManageNotificationSettings>,
-    path: web::Path<PopulationSegment>,
+    path: web::Path<NotificationUrlPath>,
 ) -> ApiResult<HttpResponse> {
     let population = url_population(&path.population)?;
     let current = scoped.store().notification_setting(population).await?;
@@ -188,8 +195,7 @@ fn verification_failed(reason: &str) -> HttpResponse {
 /// Activates a verified address: it is printed in letters and e-mails from now on.
 #[utoipa::path(tag = "settings",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0450750W"),
-        ("population" = String, Path, description = "`students` or `guardians`")),
+    params(NotificationUrlPath),
     responses(
         (status = 200, body = NotificationUrl),
         ScopedProblems,
@@ -198,7 +204,7 @@ fn verification_failed(reason: &str) -> HttpResponse {
 #[post("/api/v1/establishments/{uai}/settings/notification-urls/{population}/activate")]
 pub async fn activate_notification_url(
     scoped: Allowed<can::ManageNotificationSettings>,
-    path: web::Path<PopulationSegment>,
+    path: web::Path<NotificationUrlPath>,
 ) -> ApiResult<web::Json<NotificationUrl>> {
     toggle(scoped, path, true).await
 }
@@ -206,8 +212,7 @@ pub async fn activate_notification_url(
 /// Deactivates the address (letters no longer carry it); it can then be edited.
 #[utoipa::path(tag = "settings",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0450750W"),
-        ("population" = String, Path, description = "`students` or `guardians`")),
+    params(NotificationUrlPath),
     responses(
         (status = 200, body = NotificationUrl),
         ScopedProblems,
@@ -215,14 +220,14 @@ pub async fn activate_notification_url(
 #[post("/api/v1/establishments/{uai}/settings/notification-urls/{population}/deactivate")]
 pub async fn deactivate_notification_url(
     scoped: Allowed<can::ManageNotificationSettings>,
-    path: web::Path<PopulationSegment>,
+    path: web::Path<NotificationUrlPath>,
 ) -> ApiResult<web::Json<NotificationUrl>> {
     toggle(scoped, path, false).await
 }
 
 async fn toggle(
     scoped: Allowed<can::ManageNotificationSettings>,
-    path: web::Path<PopulationSegment>,
+    path: web::Path<NotificationUrlPath>,
     active: bool,
 ) -> ApiResult<web::Json<NotificationUrl>> {
     let population = url_population(&path.population)?;

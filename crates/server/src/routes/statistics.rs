@@ -8,6 +8,7 @@ use utoipa::IntoParams;
 
 use crate::auth::{can, Allowed};
 use crate::problem::{ApiError, ApiResult};
+use crate::routes::path_params::UaiPath;
 use crate::routes::responses::{NotFound, Unauthenticated};
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -44,7 +45,7 @@ fn counts(c: &StateCounts, guardians: bool) -> StatisticsCounts {
 /// least one activated guardian: by class, the head sees which classes to chase.
 #[utoipa::path(tag = "statistics",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0450750W"), StatisticsQuery),
+    params(UaiPath, StatisticsQuery),
     responses(
         (status = 200, body = Statistics),
         Unauthenticated, NotFound,
