@@ -145,23 +145,74 @@ pub mod can {
         )+};
     }
 
-    at_establishment!(
-        RegenerateIdentifier,
-        ViewStatistics,
-        ManageNotificationSettings,
-        ManageDelegations,
-        ViewAudit,
-        Import,
-        ViewEstablishment,
-        EntDirectoryRead,
-        EntDirectoryWrite,
-    );
-    per_population!(
-        SearchAccounts,
-        ViewAccount,
-        EditContact,
-        Notify,
-        ListAccounts,
-        ResetPassword,
-    );
+    macro_rules! actions {
+        (at_establishment: [$($e:ident),+ $(,)?]; per_population: [$($p:ident),+ $(,)?];) => {
+            at_establishment!($($e),+);
+            per_population!($($p),+);
+
+            /// Every action a type above names (for the test that none is missing).
+            #[cfg(test)]
+            pub(super) fn named() -> Vec<Action> {
+                let mut all = vec![$(Action::$e),+];
+                for population in Population::ALL {
+                    all.extend([$(Action::$p(population)),+]);
+                }
+                all
+            }
+        };
+    }
+
+    actions! {
+        at_establishment: [
+            RegenerateIdentifier,
+            ViewStatistics,
+            ManageNotificationSettings,
+            ManageDelegations,
+            ViewAudit,
+            Import,
+            ViewEstablishment,
+            EntDirectoryRead,
+            EntDirectoryWrite,
+        ];
+        per_population: [
+            SearchAccounts,
+            ViewAccount,
+            EditContact,
+            Notify,
+            ListAccounts,
+            ResetPassword,
+        ];
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A new `Action` needs its type here before a handler can be written for it.
+    #[test]
+    fn every_action_has_a_type() {
+        let keys = |actions: Vec<Action>| {
+            let mut keys: Vec<String> = actions.iter().map(Action::key).collect();
+            keys.sort();
+            keys
+        };
+        assert_eq!(keys(can::named()), keys(Action::all()));
+    }
+
+    #[test]
+    fn a_type_asks_for_its_action_of_the_paths_population() {
+        let segments = |population: Option<&str>| Segments {
+            uai: "0450750W".into(),
+            population: population.map(str::to_owned),
+        };
+        let part = can::Notify::part(&segments(Some("external-students"))).unwrap();
+        assert_eq!(
+            can::Notify::action(part),
+            Action::Notify(Population::ExternalStudents)
+        );
+        assert!(can::Notify::part(&segments(None)).is_err());
+        can::ViewAudit::part(&segments(None)).unwrap();
+        assert_eq!(can::ViewAudit::action(()), Action::ViewAudit);
+    }
 }
