@@ -4,11 +4,11 @@
 //! activation is confirmed by a single-use link; and the holder's actions are in the
 //! establishment's « Journal ». Every test runs on SQLite and PostgreSQL.
 
-use crate::common::{demo_login, pdf_pages, without_request_id, TestApp};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use crate::common::{self, demo_login, pdf_pages, without_request_id, TestApp};
+use sea_orm::EntityTrait;
 use serde_json::{json, Value};
 use sesame_demo::LP_UAI;
-use sesame_store::entities::{account, student};
+use sesame_store::entities::account;
 
 const PUBLIC: &str = "https://sesame.example.fr";
 const NEW_PASSWORD: &str = "Cerisier-en-fleur-2027";
@@ -21,21 +21,10 @@ macro_rules! both {
 }
 
 async fn lp_student(app: &TestApp, state: &str) -> account::Model {
-    let ids: Vec<String> = student::Entity::find()
-        .filter(student::Column::Uai.eq(LP_UAI))
-        .all(&app.state.store.db)
+    common::pupils_in_state(app, LP_UAI, state)
         .await
-        .unwrap()
         .into_iter()
-        .map(|s| s.id)
-        .collect();
-    account::Entity::find()
-        .filter(account::Column::Id.is_in(ids))
-        .filter(account::Column::State.eq(state))
-        .order_by_asc(account::Column::Id)
-        .one(&app.state.store.db)
-        .await
-        .unwrap()
+        .next()
         .expect("such a pupil at the LP")
 }
 

@@ -5,11 +5,10 @@
 
 use std::time::{Duration, Instant};
 
-use crate::common::{demo_login, TestApp};
+use crate::common::{self, demo_login, TestApp};
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
 };
 use serde_json::{json, Value};
 use sesame_demo::{DEMO_PASSWORD, LP_UAI};
@@ -40,22 +39,10 @@ async fn pupil_with_confirmed_email(app: &TestApp, email: &str) -> account::Mode
 }
 
 async fn nth_pupil_with_confirmed_email(app: &TestApp, email: &str, nth: u64) -> account::Model {
-    let ids: Vec<String> = student::Entity::find()
-        .filter(student::Column::Uai.eq(LP_UAI))
-        .all(&app.state.store.db)
+    let acc = common::pupils_in_state(app, LP_UAI, "activated")
         .await
-        .unwrap()
         .into_iter()
-        .map(|s| s.id)
-        .collect();
-    let acc = account::Entity::find()
-        .filter(account::Column::Id.is_in(ids))
-        .filter(account::Column::State.eq("activated"))
-        .order_by_asc(account::Column::Id)
-        .offset(nth)
-        .one(&app.state.store.db)
-        .await
-        .unwrap()
+        .nth(nth as usize)
         .unwrap();
     let mut active = acc.into_active_model();
     active.email = Set(Some(email.to_owned()));

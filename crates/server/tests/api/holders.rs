@@ -12,7 +12,7 @@ use sea_orm::{
 };
 use serde_json::{json, Value};
 use sesame_demo::{DEMO_PASSWORD, LP_UAI};
-use sesame_store::entities::{account, audit_event, guardian_link, student};
+use sesame_store::entities::{account, audit_event, guardian_link};
 
 const NEW_PASSWORD: &str = "Soleil-d'automne-2026";
 
@@ -24,21 +24,7 @@ async fn load(app: &TestApp) {
 
 /// Accounts of LP pupils in `state`, by id.
 async fn lp_students(app: &TestApp, state: &str) -> Vec<account::Model> {
-    let ids: Vec<String> = student::Entity::find()
-        .filter(student::Column::Uai.eq(LP_UAI))
-        .all(&app.state.store.db)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|s| s.id)
-        .collect();
-    account::Entity::find()
-        .filter(account::Column::Id.is_in(ids))
-        .filter(account::Column::State.eq(state))
-        .order_by_asc(account::Column::Id)
-        .all(&app.state.store.db)
-        .await
-        .unwrap()
+    common::pupils_in_state(app, LP_UAI, state).await
 }
 
 async fn guardian(app: &TestApp, state: &str, origin: &str) -> account::Model {
@@ -273,14 +259,7 @@ http_test! {
     async fn a_guardian_reports_a_wrong_link(app: TestApp) {
         load(&app).await;
         // A parent who registered themself, linked to an LP pupil, link not reported.
-        let lp_ids: Vec<String> = student::Entity::find()
-            .filter(student::Column::Uai.eq(LP_UAI))
-            .all(&app.state.store.db)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|s| s.id)
-            .collect();
+        let lp_ids = common::student_ids_at(&app, LP_UAI).await;
         let candidates = account::Entity::find()
             .filter(account::Column::Kind.eq("guardian"))
             .filter(account::Column::State.eq("activated"))
