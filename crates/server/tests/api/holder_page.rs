@@ -28,14 +28,6 @@ async fn lp_student(app: &TestApp, state: &str) -> account::Model {
         .expect("such a pupil at the LP")
 }
 
-async fn reload(app: &TestApp, id: &str) -> account::Model {
-    account::Entity::find_by_id(id.to_owned())
-        .one(&app.state.store.db)
-        .await
-        .unwrap()
-        .unwrap()
-}
-
 async fn json_of(r: reqwest::Response, status: u16) -> Value {
     let got = r.status().as_u16();
     let body: Value = r.json().await.unwrap();
@@ -77,7 +69,7 @@ both! {
             .unwrap();
         // A long address wraps on the page: compare without the line breaks.
         let text: String = pdf_pages(&pdf).join("").chars().filter(|c| *c != '\n').collect();
-        let identifier = reload(&app, &pupil.id).await.identifier;
+        let identifier = common::account_row(&app, &pupil.id).await.identifier;
         let page = format!("{PUBLIC}/compte?login={identifier}");
         assert!(text.contains(&page), "the letter prints {page}:\n{text}");
     }
@@ -123,7 +115,7 @@ both! {
             .await;
         let p = json_of(r, 422).await;
         assert_eq!(p["errors"][0]["field"], "email");
-        assert_eq!(reload(&app, &pupil.id).await.state, "notified_not_activated");
+        assert_eq!(common::account_row(&app, &pupil.id).await.state, "notified_not_activated");
 
         let r = app
             .post_json(
@@ -134,7 +126,7 @@ both! {
             .await;
         let body = json_of(r, 200).await;
         assert_eq!(body, json!({ "state": "activated", "activated_now": true, "email_confirmation_sent": true }));
-        let after = reload(&app, &pupil.id).await;
+        let after = common::account_row(&app, &pupil.id).await;
         assert_eq!(after.state, "activated", "« Activé » at once");
         assert_eq!(after.email.as_deref(), Some("Eleve.Test@Exemple.fr"));
         assert!(!after.email_validated, "not confirmed before the link is followed");
@@ -158,7 +150,7 @@ both! {
             .await;
         let body = json_of(r, 200).await;
         assert_eq!(body["identifier"], pupil.identifier.as_str());
-        assert!(reload(&app, &pupil.id).await.email_validated);
+        assert!(common::account_row(&app, &pupil.id).await.email_validated);
 
         // Single use: the same link again is refused, naming the token.
         let r = app

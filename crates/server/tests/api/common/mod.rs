@@ -445,3 +445,13 @@ pub async fn audit_events_at(
     };
     app.state.store.audit_events(&filter, 1, n).await.unwrap().0
 }
+
+/// The account `id` as it is stored now.
+pub async fn account_row(app: &TestApp, id: &str) -> sesame_store::entities::account::Model {
+    use sea_orm::EntityTrait;
+    sesame_store::entities::account::Entity::find_by_id(id.to_owned())
+        .one(&app.state.store.db)
+        .await
+        .unwrap()
+        .expect("account")
+}
