@@ -51,11 +51,6 @@ impl<P: Permission> Allowed<P> {
     pub fn caller(&self) -> &Caller {
         &self.caller
     }
-
-    /// The establishment, to keep beyond the request (a job) or hand over.
-    pub fn into_scoped(self) -> Scoped {
-        self.scoped
-    }
 }
 
 impl<P: Permission<Part = Population>> Allowed<P> {

@@ -108,42 +108,14 @@ impl Received {
     }
 }
 
+/// The ENT client the webhook tests register with.
 async fn client_token(app: &TestApp) -> String {
-    let c = app
-        .state
-        .store
-        .create_client(
-            "webhook-ent",
-            "ENT",
-            app.state.hasher.hash("secret-secret").unwrap(),
-            1000,
-        )
-        .await
-        .unwrap();
-    app.state
-        .store
-        .grant_client(
-            &c.id,
-            PUBLIC_COLLEGE_UAI,
-            &[Scope::AccountsRead, Scope::AccountsReset],
-        )
-        .await
-        .unwrap();
-    let r = app
-        .http
-        .post(app.url("/api/v1/oauth/token"))
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", "webhook-ent"),
-            ("client_secret", "secret-secret"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    r.json::<Value>().await.unwrap()["access_token"]
-        .as_str()
-        .unwrap()
-        .to_owned()
+    client_with_scopes(
+        app,
+        "webhook-ent",
+        &[Scope::AccountsRead, Scope::AccountsReset],
+    )
+    .await
 }
 
 /// Registers `url` as the client's webhook; returns the signing secret.
