@@ -57,7 +57,7 @@ pub struct Caller {
 /// way a request reaches an establishment's data. It owns the establishment, who acts (for
 /// audit events and document ownership) and the establishment's slice of the store, whose
 /// every query is confined to it. Its store handle is private, so a `Scoped` can only be made
-/// here, by [`Caller::authorize`].
+/// here, by [`Caller::authorize`] (which handlers reach through [`super::Allowed`]).
 #[derive(Debug, Clone)]
 pub struct Scoped {
     pub establishment: Establishment,
@@ -211,7 +211,9 @@ impl Caller {
 
     /// Allows the action at `uai` or says why not. Outside the caller's establishments the
     /// answer is 404, exactly as for an establishment that does not exist: nothing leaks.
-    pub async fn authorize(
+    /// Handlers reach it through [`Allowed`](super::Allowed), which names the action in
+    /// their signature, or through [`Bearer::search`].
+    pub(super) async fn authorize(
         &self,
         state: &AppState,
         uai: &str,
@@ -357,6 +359,16 @@ impl Bearer {
             StaffAccess::Expired => Err(crate::routes::auth::session_expired()),
             StaffAccess::Gone => Err(unauthorized()),
         }
+    }
+
+    /// What authorising `action` at `uai` would answer, for a request refused before it
+    /// reaches the establishment's data: 401, 403 or 404 first, as for any other request.
+    pub async fn check(&self, state: &AppState, uai: &str, action: Action) -> Result<(), ApiError> {
+        self.caller(state)
+            .await?
+            .authorize(state, uai, action)
+            .await
+            .map(drop)
     }
 
     /// The page of `search` at `uai` for `action`, authorised. A staff member's standing

@@ -8,17 +8,16 @@ use sesame_api::accounts::{
     JobAccepted, ListRequest, NotifyRequest, NotifyResponse, ResetResponse, SelectionRequest,
 };
 use sesame_core::lifecycle::Channel;
-use sesame_core::permissions::Action;
-use sesame_core::{AccountKind, Population};
+use sesame_core::AccountKind;
 use sesame_documents::{CSV_CONTENT_TYPE, PDF_CONTENT_TYPE};
 
 use sesame_store::repo::jobs::failure_message;
 
-use crate::auth::Caller;
+use crate::auth::{can, Allowed};
 use crate::operations::{self, Commit};
 use crate::problem::{ApiError, ApiResult};
-use crate::routes::accounts::PopulationPath;
 use crate::routes::extract::ApiJson;
+use crate::routes::path_params::PopulationPaths;
 use crate::routes::responses::ScopedInputProblems;
 use crate::routes::selection::resolve;
 use crate::state::AppState;
@@ -83,7 +82,7 @@ where
 /// (Re)notify: letters for everyone (PDF, one page per account), email too for guardians.
 #[utoipa::path(tag = "accounts",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0450750W"), ("population" = PopulationPath, Path)),
+    params(PopulationPaths),
     request_body = NotifyRequest,
     responses(
         (status = 200, body = NotifyResponse),
@@ -93,15 +92,10 @@ where
 #[post("/api/v1/establishments/{uai}/{population:students|external-students|guardians}/notify")]
 pub async fn notify(
     state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<(String, PopulationPath)>,
+    scoped: Allowed<can::Notify>,
     body: ApiJson<NotifyRequest>,
 ) -> ApiResult<HttpResponse> {
-    let (uai, population) = path.into_inner();
-    let population: Population = population.into();
-    let scoped = caller
-        .authorize(&state, &uai, Action::Notify(population))
-        .await?;
+    let population = scoped.population();
     let channel = Channel::parse(&body.channel)
         .ok_or_else(|| ApiError::field("channel", "Le canal doit être « letter » ou « email »."))?;
     if channel == Channel::Email && population.kind() != AccountKind::Guardian {
@@ -128,7 +122,7 @@ pub async fn notify(
 /// New provisional passwords, returned once (and as PDF / CSV credentials documents).
 #[utoipa::path(tag = "accounts",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0450750W"), ("population" = PopulationPath, Path)),
+    params(PopulationPaths),
     request_body = SelectionRequest,
     responses(
         (status = 200, body = ResetResponse),
@@ -140,15 +134,10 @@ pub async fn notify(
 )]
 pub async fn reset_password(
     state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<(String, PopulationPath)>,
+    scoped: Allowed<can::ResetPassword>,
     body: ApiJson<SelectionRequest>,
 ) -> ApiResult<HttpResponse> {
-    let (uai, population) = path.into_inner();
-    let population: Population = population.into();
-    let scoped = caller
-        .authorize(&state, &uai, Action::ResetPassword(population))
-        .await?;
+    let population = scoped.population();
     let ids = resolve(&scoped, population, &body.ids, &body.all_matching).await?;
     let owner = scoped.owner().to_owned();
     run_or_job(
@@ -166,7 +155,7 @@ pub async fn reset_password(
 /// "Lister les comptes": the PDF (grouped by class) or CSV file itself.
 #[utoipa::path(tag = "accounts",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0450750W"), ("population" = PopulationPath, Path)),
+    params(PopulationPaths),
     request_body = ListRequest,
     responses(
         (status = 200, description = "The list", content((String = "application/pdf"), (String = "text/csv; charset=utf-8"))),
@@ -175,15 +164,10 @@ pub async fn reset_password(
 #[post("/api/v1/establishments/{uai}/{population:students|external-students|guardians}/list")]
 pub async fn list(
     state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<(String, PopulationPath)>,
+    scoped: Allowed<can::ListAccounts>,
     body: ApiJson<ListRequest>,
 ) -> ApiResult<HttpResponse> {
-    let (uai, population) = path.into_inner();
-    let population: Population = population.into();
-    let scoped = caller
-        .authorize(&state, &uai, Action::ListAccounts(population))
-        .await?;
+    let population = scoped.population();
     let csv = match body.format.as_str() {
         "csv" => true,
         "pdf" => false,

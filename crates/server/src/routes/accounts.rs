@@ -17,11 +17,11 @@ use sesame_store::repo::search::{
 };
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::{Bearer, Caller, Scoped};
+use crate::auth::{can, Allowed, Bearer, Scoped};
 use crate::problem::{ApiError, ApiResult};
-use crate::routes::extract::ApiJson;
-use crate::routes::extract::HtmlQuery;
+use crate::routes::extract::{ApiJson, HtmlQuery, PathId};
 use crate::routes::paging::PageQuery;
+use crate::routes::path_params::{AccountPath, UaiPath};
 use crate::routes::responses::{NotFound, ScopedInputProblems, ScopedProblems, Unauthenticated};
 use crate::routes::selection::to_filter;
 use crate::state::AppState;
@@ -198,11 +198,7 @@ pub async fn search(
         Err(e) => {
             // A search that cannot be read still answers 401 / 403 / 404 first, as every
             // other request of a foreign establishment does.
-            bearer
-                .caller(&state)
-                .await?
-                .authorize(&state, &uai, action)
-                .await?;
+            bearer.check(&state, &uai, action).await?;
             return Err(e);
         }
     };
@@ -266,7 +262,7 @@ pub async fn search(
 /// "Informations du compte": identity, state, sources, links, pending identifier change.
 #[utoipa::path(tag = "accounts",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0450750W"), ("population" = PopulationPath, Path), ("id" = String, Path, description = "Account id")),
+    params(AccountPath),
     responses(
         (status = 200, body = AccountDetail),
         ScopedProblems,
@@ -274,14 +270,10 @@ pub async fn search(
 #[get("/api/v1/establishments/{uai}/{population:students|external-students|guardians}/{id}")]
 pub async fn detail(
     state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<(String, PopulationPath, String)>,
+    scoped: Allowed<can::ViewAccount>,
+    id: PathId,
 ) -> ApiResult<web::Json<AccountDetail>> {
-    let (uai, population, id) = path.into_inner();
-    let population: Population = population.into();
-    let scoped = caller
-        .authorize(&state, &uai, Action::ViewAccount(population))
-        .await?;
+    let population = scoped.population();
     Ok(web::Json(
         load_detail(&state, &scoped, population, &id).await?,
     ))
@@ -379,7 +371,7 @@ async fn load_detail(
 /// the source systems and cannot be edited here.
 #[utoipa::path(tag = "accounts",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0450750W"), ("population" = PopulationPath, Path), ("id" = String, Path, description = "Account id")),
+    params(AccountPath),
     request_body = ContactPatch,
     responses(
         (status = 200, body = AccountDetail),
@@ -388,15 +380,11 @@ async fn load_detail(
 #[patch("/api/v1/establishments/{uai}/{population:students|external-students|guardians}/{id}")]
 pub async fn edit_contact(
     state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<(String, PopulationPath, String)>,
+    scoped: Allowed<can::EditContact>,
+    id: PathId,
     body: ApiJson<ContactPatch>,
 ) -> ApiResult<web::Json<AccountDetail>> {
-    let (uai, population, id) = path.into_inner();
-    let population: Population = population.into();
-    let scoped = caller
-        .authorize(&state, &uai, Action::EditContact(population))
-        .await?;
+    let population = scoped.population();
     let body = body.into_inner();
     let clean = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     let email = body.email.map(clean);
@@ -429,20 +417,13 @@ pub async fn edit_contact(
 /// Classes and MEFs of the establishment, for the search filters.
 #[utoipa::path(tag = "accounts",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0450750W")),
+    params(UaiPath),
     responses(
         (status = 200, body = Structure),
         Unauthenticated, NotFound,
     ))]
 #[get("/api/v1/establishments/{uai}/structure")]
-pub async fn structure(
-    state: web::Data<AppState>,
-    caller: Caller,
-    uai: web::Path<String>,
-) -> ApiResult<web::Json<Structure>> {
-    let scoped = caller
-        .authorize(&state, &uai, Action::ViewEstablishment)
-        .await?;
+pub async fn structure(scoped: Allowed<can::ViewEstablishment>) -> ApiResult<web::Json<Structure>> {
     let mefs = scoped.store().mefs().await?;
     let classes = scoped.store().classes().await?;
     Ok(web::Json(Structure {

@@ -3,15 +3,14 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use sesame_api::audit::AuditEvent;
 use sesame_api::Page;
-use sesame_core::permissions::Action;
 use sesame_store::repo::audit::AuditFilter;
 use utoipa::IntoParams;
 
-use crate::auth::Caller;
+use crate::auth::{can, Allowed};
 use crate::problem::{ApiError, ApiResult};
 use crate::routes::paging::PageQuery;
+use crate::routes::path_params::UaiPath;
 use crate::routes::responses::ScopedInputProblems;
-use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct AuditQuery {
@@ -28,20 +27,17 @@ pub struct AuditQuery {
 /// The establishment's audit trail, newest first (head and agent).
 #[utoipa::path(tag = "audit",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0450750W"), AuditQuery, PageQuery),
+    params(UaiPath, AuditQuery, PageQuery),
     responses(
         (status = 200, body = Page<AuditEvent>),
         ScopedInputProblems,
     ))]
 #[get("/api/v1/establishments/{uai}/audit")]
 pub async fn list(
-    state: web::Data<AppState>,
-    caller: Caller,
-    uai: web::Path<String>,
+    scoped: Allowed<can::ViewAudit>,
     query: web::Query<AuditQuery>,
     paging: web::Query<PageQuery>,
 ) -> ApiResult<web::Json<Page<AuditEvent>>> {
-    let scoped = caller.authorize(&state, &uai, Action::ViewAudit).await?;
     let (page, per_page) = paging.resolve()?;
     if let (Some(from), Some(to)) = (query.from, query.to) {
         if from > to {

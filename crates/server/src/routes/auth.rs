@@ -8,6 +8,7 @@ use crate::auth::caller::client_ip;
 use crate::auth::login;
 use crate::problem::{ApiError, ApiResult};
 use crate::routes::extract::ApiJson;
+use crate::routes::responses::SignInProblems;
 use crate::state::AppState;
 
 /// Staff login. The admin module asks for the TOTP code unless the client is on a configured
@@ -16,9 +17,7 @@ use crate::state::AppState;
     responses(
         (status = 200, body = TokenResponse),
         (status = 401, description = "Bad credentials, or `type` ending in `totp-required`", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Missing field", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failures; see Retry-After", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "At capacity for password checks; see Retry-After", body = Problem, content_type = "application/problem+json"),
+        SignInProblems,
     ))]
 #[post("/api/v1/auth/login")]
 pub async fn login_handler(

@@ -1,12 +1,12 @@
 use actix_web::{delete, get, post, web, HttpResponse};
 use sesame_api::delegations::{Delegation, NewDelegation};
 use sesame_api::Problem;
-use sesame_core::permissions::Action;
 use sesame_store::repo::delegations::DelegationView;
 
-use crate::auth::Caller;
+use crate::auth::{can, Allowed};
 use crate::problem::{ApiError, ApiResult};
-use crate::routes::extract::ApiJson;
+use crate::routes::extract::{ApiJson, PathId};
+use crate::routes::path_params::{DelegationPath, UaiPath};
 use crate::routes::responses::{ScopedInputProblems, ScopedProblems};
 use crate::state::AppState;
 
@@ -25,20 +25,15 @@ fn to_api(d: DelegationView) -> Delegation {
 /// The establishment's live delegations (head only).
 #[utoipa::path(tag = "delegations",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0450750W")),
+    params(UaiPath),
     responses(
         (status = 200, body = Vec<Delegation>),
         ScopedProblems,
     ))]
 #[get("/api/v1/establishments/{uai}/delegations")]
 pub async fn list(
-    state: web::Data<AppState>,
-    caller: Caller,
-    uai: web::Path<String>,
+    scoped: Allowed<can::ManageDelegations>,
 ) -> ApiResult<web::Json<Vec<Delegation>>> {
-    let scoped = caller
-        .authorize(&state, &uai, Action::ManageDelegations)
-        .await?;
     let rows = scoped.store().delegations().await?;
     Ok(web::Json(rows.into_iter().map(to_api).collect()))
 }
@@ -47,7 +42,7 @@ pub async fn list(
 /// member (head only).
 #[utoipa::path(tag = "delegations",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0450750W")),
+    params(UaiPath),
     request_body = NewDelegation,
     responses(
         (status = 201, body = Delegation),
@@ -57,13 +52,9 @@ pub async fn list(
 #[post("/api/v1/establishments/{uai}/delegations")]
 pub async fn grant(
     state: web::Data<AppState>,
-    caller: Caller,
-    uai: web::Path<String>,
+    scoped: Allowed<can::ManageDelegations>,
     body: ApiJson<NewDelegation>,
 ) -> ApiResult<HttpResponse> {
-    let scoped = caller
-        .authorize(&state, &uai, Action::ManageDelegations)
-        .await?;
     let module = body.module.trim();
     if module != "admin" && module != "troubleshooting" {
         return Err(ApiError::field(
@@ -80,7 +71,7 @@ pub async fn grant(
         .ok_or_else(|| {
             ApiError::field("username", "Aucun personnel actif avec cet identifiant.")
         })?;
-    let me = caller.staff()?;
+    let me = scoped.caller().staff()?;
     if staff.id == me.id {
         return Err(ApiError::field(
             "username",
@@ -107,24 +98,23 @@ pub async fn grant(
 /// Revokes a delegation (head only). Takes effect at the delegate's next request.
 #[utoipa::path(tag = "delegations",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0450750W"), ("id" = String, Path, description = "Delegation id")),
+    params(DelegationPath),
     responses(
         (status = 204, description = "Revoked"),
         ScopedProblems,
     ))]
 #[delete("/api/v1/establishments/{uai}/delegations/{id}")]
 pub async fn revoke(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<(String, String)>,
+    scoped: Allowed<can::ManageDelegations>,
+    id: PathId,
 ) -> ApiResult<HttpResponse> {
-    let (uai, id) = path.into_inner();
-    let scoped = caller
-        .authorize(&state, &uai, Action::ManageDelegations)
-        .await?;
     scoped
         .store()
-        .revoke_delegation(&id, &caller.staff()?.id, scoped.audit("delegation.revoke"))
+        .revoke_delegation(
+            &id,
+            &scoped.caller().staff()?.id,
+            scoped.audit("delegation.revoke"),
+        )
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -13,16 +13,16 @@ use sesame_api::ent::{
 use sesame_core::identifier::ent_login;
 use sesame_core::letter::ent_credentials_message;
 use sesame_core::password::generate_provisional_os;
-use sesame_core::permissions::Action;
 use sesame_store::repo::ent::{
     with_descendants, EntFilter, EntGroup, EntUserRow, PROFILES, STATE_BLOCKED, STATE_OPERATIONAL,
 };
 use utoipa::IntoParams;
 
-use crate::auth::{Caller, Scoped};
+use crate::auth::{can, Allowed, Scoped};
 use crate::problem::{ApiError, ApiResult};
-use crate::routes::extract::{ApiJson, HtmlQuery};
+use crate::routes::extract::{ApiJson, HtmlQuery, PathId};
 use crate::routes::paging::MAX_PAGE;
+use crate::routes::path_params::{EntUaiPath, EntUserPath};
 use crate::routes::responses::{ScopedInputProblems, ScopedProblems};
 use crate::routes::selection::MAX_IDS;
 use crate::state::AppState;
@@ -200,21 +200,16 @@ async fn passwords_for(state: &AppState, n: usize) -> Result<Vec<(String, String
 /// Search the directory (« recherche simple / avancée / technique »).
 #[utoipa::path(tag = "ent",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0251233E"), EntSearchQuery),
+    params(EntUaiPath, EntSearchQuery),
     responses(
         (status = 200, body = EntUserPage),
         ScopedInputProblems,
     ))]
 #[get("/api/v1/ent/establishments/{uai}/users")]
 pub async fn search(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
+    scoped: Allowed<can::EntDirectoryRead>,
     query: HtmlQuery<EntSearchQuery>,
 ) -> ApiResult<web::Json<EntUserPage>> {
-    let scoped = caller
-        .authorize(&state, &path.into_inner(), Action::EntDirectoryRead)
-        .await?;
     let q = query.0;
     let page = q.page.unwrap_or(1);
     if page == 0 || page > MAX_PAGE {
@@ -283,20 +278,15 @@ fn node(
 /// The group tree: the establishment, then « Groupes pédagogiques » → « Classes » → classes…
 #[utoipa::path(tag = "ent",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0251233E")),
+    params(EntUaiPath),
     responses(
         (status = 200, body = EntGroupNode),
         ScopedProblems,
     ))]
 #[get("/api/v1/ent/establishments/{uai}/groups")]
 pub async fn group_tree(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
+    scoped: Allowed<can::EntDirectoryRead>,
 ) -> ApiResult<web::Json<EntGroupNode>> {
-    let scoped = caller
-        .authorize(&state, &path.into_inner(), Action::EntDirectoryRead)
-        .await?;
     let est = &scoped.establishment;
     let all = scoped.store().ent_groups().await?;
     let mut members: HashMap<String, Vec<String>> = HashMap::new();
@@ -330,20 +320,13 @@ pub async fn group_tree(
 /// The subjects taught in the directory (« Matière enseignée »): only this establishment's.
 #[utoipa::path(tag = "ent",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0251233E")),
+    params(EntUaiPath),
     responses(
         (status = 200, body = EntSubjects),
         ScopedProblems,
     ))]
 #[get("/api/v1/ent/establishments/{uai}/subjects")]
-pub async fn subjects(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
-) -> ApiResult<web::Json<EntSubjects>> {
-    let scoped = caller
-        .authorize(&state, &path.into_inner(), Action::EntDirectoryRead)
-        .await?;
+pub async fn subjects(scoped: Allowed<can::EntDirectoryRead>) -> ApiResult<web::Json<EntSubjects>> {
     Ok(web::Json(EntSubjects {
         subjects: scoped.store().ent_subjects().await?,
     }))
@@ -353,7 +336,7 @@ pub async fn subjects(
 /// changed at first login, with the ready-to-copy messages. All or nothing.
 #[utoipa::path(tag = "ent",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0251233E")),
+    params(EntUaiPath),
     request_body = EntRegenerateRequest,
     responses(
         (status = 200, body = EntRegenerateResponse),
@@ -362,13 +345,9 @@ pub async fn subjects(
 #[post("/api/v1/ent/establishments/{uai}/users/regenerate-password")]
 pub async fn regenerate_password(
     state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
+    scoped: Allowed<can::EntDirectoryWrite>,
     body: ApiJson<EntRegenerateRequest>,
 ) -> ApiResult<web::Json<EntRegenerateResponse>> {
-    let scoped = caller
-        .authorize(&state, &path.into_inner(), Action::EntDirectoryWrite)
-        .await?;
     let ids =
         match (&body.ids, &body.all_matching) {
             (Some(_), Some(_)) => {
@@ -437,7 +416,7 @@ pub async fn regenerate_password(
 /// provisional password and its message.
 #[utoipa::path(tag = "ent",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0251233E")),
+    params(EntUaiPath),
     request_body = NewEntUser,
     responses(
         (status = 201, body = EntUserCreated),
@@ -446,13 +425,9 @@ pub async fn regenerate_password(
 #[post("/api/v1/ent/establishments/{uai}/users")]
 pub async fn create(
     state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
+    scoped: Allowed<can::EntDirectoryWrite>,
     body: ApiJson<NewEntUser>,
 ) -> ApiResult<HttpResponse> {
-    let scoped = caller
-        .authorize(&state, &path.into_inner(), Action::EntDirectoryWrite)
-        .await?;
     let body = body.into_inner();
     let mut errors = Vec::new();
     let mut err = |field: &str, message: String| {
@@ -569,16 +544,11 @@ fn fold_is_empty(s: &str) -> bool {
 }
 
 async fn set_state(
-    state: &AppState,
-    caller: &Caller,
-    uai: &str,
+    scoped: Allowed<can::EntDirectoryWrite>,
     id: &str,
     new_state: &str,
     action: &str,
 ) -> ApiResult<web::Json<EntUser>> {
-    let scoped = caller
-        .authorize(state, uai, Action::EntDirectoryWrite)
-        .await?;
     let row = scoped
         .store()
         .set_ent_user_state(id, new_state, scoped.audit(action))
@@ -594,43 +564,31 @@ async fn set_state(
 /// Blocks a user (state « Bloqué »).
 #[utoipa::path(tag = "ent",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0251233E"), ("id" = String, Path, description = "User id")),
+    params(EntUserPath),
     responses(
         (status = 200, body = EntUser),
         ScopedProblems,
     ))]
 #[post("/api/v1/ent/establishments/{uai}/users/{id}/block")]
 pub async fn block(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<(String, String)>,
+    scoped: Allowed<can::EntDirectoryWrite>,
+    id: PathId,
 ) -> ApiResult<web::Json<EntUser>> {
-    let (uai, id) = path.into_inner();
-    set_state(&state, &caller, &uai, &id, STATE_BLOCKED, "ent.user.block").await
+    set_state(scoped, &id, STATE_BLOCKED, "ent.user.block").await
 }
 
 /// Unblocks a user (state « Opérationnel »).
 #[utoipa::path(tag = "ent",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0251233E"), ("id" = String, Path, description = "User id")),
+    params(EntUserPath),
     responses(
         (status = 200, body = EntUser),
         ScopedProblems,
     ))]
 #[post("/api/v1/ent/establishments/{uai}/users/{id}/unblock")]
 pub async fn unblock(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<(String, String)>,
+    scoped: Allowed<can::EntDirectoryWrite>,
+    id: PathId,
 ) -> ApiResult<web::Json<EntUser>> {
-    let (uai, id) = path.into_inner();
-    set_state(
-        &state,
-        &caller,
-        &uai,
-        &id,
-        STATE_OPERATIONAL,
-        "ent.user.unblock",
-    )
-    .await
+    set_state(scoped, &id, STATE_OPERATIONAL, "ent.user.unblock").await
 }

@@ -2,11 +2,10 @@ use actix_web::{get, web};
 use serde::Deserialize;
 use sesame_api::establishments::Establishment;
 use sesame_api::Problem;
-use sesame_core::permissions::Action;
 use sesame_store::repo::establishments::Establishment as Row;
 use utoipa::IntoParams;
 
-use crate::auth::Caller;
+use crate::auth::{can, Allowed, Caller};
 use crate::problem::ApiResult;
 use crate::routes::responses::Unauthenticated;
 use crate::state::AppState;
@@ -69,17 +68,17 @@ pub async fn list(
 #[get("/api/v1/establishments/{uai}")]
 pub async fn get_one(
     state: web::Data<AppState>,
-    caller: Caller,
-    uai: web::Path<String>,
+    scoped: Allowed<can::ViewEstablishment>,
 ) -> ApiResult<web::Json<Establishment>> {
-    let scoped = caller
-        .authorize(&state, &uai, Action::ViewEstablishment)
-        .await?;
     let uai = scoped.establishment.uai.clone();
     let externals = state
         .store
         .external_student_counts(std::slice::from_ref(&uai))
         .await?;
     let n = externals.get(&uai).copied().unwrap_or(0);
-    Ok(web::Json(to_api(scoped.establishment, &caller, n)))
+    Ok(web::Json(to_api(
+        scoped.establishment.clone(),
+        scoped.caller(),
+        n,
+    )))
 }

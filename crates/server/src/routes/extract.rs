@@ -116,3 +116,32 @@ impl<T: DeserializeOwned + 'static> FromRequest for ApiJson<T> {
         })
     }
 }
+
+/// The `{id}` segment of a path whose establishment [`crate::auth::Allowed`] reads, decoded
+/// as `web::Path` decodes it.
+pub struct PathId(pub String);
+
+impl std::ops::Deref for PathId {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromRequest for PathId {
+    type Error = ApiError;
+    type Future = Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        #[derive(serde::Deserialize)]
+        struct Id {
+            id: String,
+        }
+        ready(
+            actix_web::web::Path::<Id>::extract(req)
+                .into_inner()
+                .map(|p| PathId(p.into_inner().id))
+                .map_err(|_| ApiError::NotFound),
+        )
+    }
+}

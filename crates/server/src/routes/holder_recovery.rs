@@ -35,7 +35,7 @@ use crate::auth::Holder;
 use crate::mail::NO_REPLY_LINE;
 use crate::problem::{ApiError, ApiResult};
 use crate::routes::holders::{actor, holder_event};
-use crate::routes::responses::Unauthenticated;
+use crate::routes::responses::{LinkPasswordProblems, Unauthenticated};
 use crate::state::AppState;
 
 /// The one answer to every recovery or registration request.
@@ -522,8 +522,7 @@ async fn password_by_link(
     request_body = LinkPasswordRequest,
     responses(
         (status = 200, body = LinkPasswordSet),
-        (status = 422, description = "`token` used, expired, replaced or unknown; or `new_password` refused by the policy", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "At capacity for password hashing; see Retry-After", body = Problem, content_type = "application/problem+json"),
+        LinkPasswordProblems,
     ))]
 #[post("/api/v1/account/recovery/password")]
 pub async fn recovery_password(
@@ -548,8 +547,7 @@ pub async fn recovery_password(
     request_body = LinkPasswordRequest,
     responses(
         (status = 200, body = LinkPasswordSet),
-        (status = 422, description = "`token` used, expired, replaced or unknown; or `new_password` refused by the policy", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "At capacity for password hashing; see Retry-After", body = Problem, content_type = "application/problem+json"),
+        LinkPasswordProblems,
     ))]
 #[post("/api/v1/account/registration/password")]
 pub async fn registration_password(

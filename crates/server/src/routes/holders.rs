@@ -24,7 +24,7 @@ use crate::auth::throttle::{self, Keys};
 use crate::auth::tokens::TokenKind;
 use crate::auth::Holder;
 use crate::problem::{ApiError, ApiResult};
-use crate::routes::responses::Unauthenticated;
+use crate::routes::responses::{ChecksBusy, SignInProblems, Unauthenticated};
 use crate::state::AppState;
 
 fn invalid_credentials() -> ApiError {
@@ -130,9 +130,7 @@ pub(crate) async fn holder_event(
     responses(
         (status = 200, body = HolderLoginResponse),
         (status = 401, description = "Bad credentials (`type` ending in `invalid-credentials`)", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Missing field", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failures; see Retry-After", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "At capacity for password checks; see Retry-After", body = Problem, content_type = "application/problem+json"),
+        SignInProblems,
     ))]
 #[post("/api/v1/account/login")]
 pub async fn login(
@@ -268,7 +266,7 @@ pub async fn me(state: web::Data<AppState>, holder: Holder) -> ApiResult<web::Js
         (status = 409, description = "The password was reset meanwhile: log in again", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Wrong `current_password`, or `new_password` refused by the policy (the French message says why)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many wrong current passwords; see Retry-After", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "At capacity for password checks; see Retry-After", body = Problem, content_type = "application/problem+json"),
+        ChecksBusy,
     ))]
 #[post("/api/v1/account/password")]
 pub async fn change_password(

@@ -1,16 +1,16 @@
 //! "Génération d'un nouvel identifiant" (seed 001 §8).
 
-use actix_web::{delete, post, web, HttpResponse};
+use actix_web::{delete, post, HttpResponse};
 use sesame_api::accounts::IdentifierChange;
 use sesame_api::Problem;
-use sesame_core::permissions::Action;
 use sesame_core::Population;
 use sesame_store::repo::identifiers::ScheduleError;
 
-use crate::auth::{Caller, Scoped};
+use crate::auth::{can, Allowed, Scoped};
 use crate::problem::{ApiError, ApiResult};
+use crate::routes::extract::PathId;
+use crate::routes::path_params::AccountIdPath;
 use crate::routes::responses::ScopedProblems;
-use crate::state::AppState;
 
 /// The account must be a student, external student or guardian of the establishment.
 async fn population_of(scoped: &Scoped, id: &str) -> Result<Population, ApiError> {
@@ -25,7 +25,7 @@ async fn population_of(scoped: &Scoped, id: &str) -> Result<Population, ApiError
 /// on them and the identifier would change. It takes effect the next day.
 #[utoipa::path(tag = "accounts",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0450750W"), ("id" = String, Path, description = "Account id")),
+    params(AccountIdPath),
     responses(
         (status = 202, body = IdentifierChange),
         ScopedProblems,
@@ -33,14 +33,9 @@ async fn population_of(scoped: &Scoped, id: &str) -> Result<Population, ApiError
     ))]
 #[post("/api/v1/establishments/{uai}/accounts/{id}/regenerate-identifier")]
 pub async fn regenerate(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<(String, String)>,
+    scoped: Allowed<can::RegenerateIdentifier>,
+    id: PathId,
 ) -> ApiResult<HttpResponse> {
-    let (uai, id) = path.into_inner();
-    let scoped = caller
-        .authorize(&state, &uai, Action::RegenerateIdentifier)
-        .await?;
     let population = population_of(&scoped, &id).await?;
     match scoped
         .store()
@@ -69,7 +64,7 @@ pub async fn regenerate(
 /// Cancels a pending identifier change before it takes effect.
 #[utoipa::path(tag = "accounts",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0450750W"), ("id" = String, Path, description = "Account id")),
+    params(AccountIdPath),
     responses(
         (status = 204, description = "Cancelled"),
         ScopedProblems,
@@ -77,14 +72,9 @@ pub async fn regenerate(
     ))]
 #[delete("/api/v1/establishments/{uai}/accounts/{id}/regenerate-identifier")]
 pub async fn cancel(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<(String, String)>,
+    scoped: Allowed<can::RegenerateIdentifier>,
+    id: PathId,
 ) -> ApiResult<HttpResponse> {
-    let (uai, id) = path.into_inner();
-    let scoped = caller
-        .authorize(&state, &uai, Action::RegenerateIdentifier)
-        .await?;
     let population = population_of(&scoped, &id).await?;
     if scoped
         .store()

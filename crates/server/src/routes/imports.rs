@@ -6,15 +6,13 @@ use futures_util::StreamExt;
 use serde::Deserialize;
 use sesame_api::imports::ImportReport;
 use sesame_api::Problem;
-use sesame_core::permissions::Action;
 use sesame_imports::{InputFile, SESAME_CSV_TEMPLATE};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::Caller;
+use crate::auth::{can, Allowed};
 use crate::imports::{self, field_error, ImportError};
 use crate::problem::{ApiError, ApiResult};
 use crate::routes::responses::{BadRequest, ScopedProblems};
-use crate::state::AppState;
 
 /// Above this, an upload is refused (a large lycée's SIECLE export is a few MB).
 const MAX_UPLOAD_BYTES: usize = 64 * 1024 * 1024;
@@ -110,13 +108,10 @@ async fn read_files(mut body: Multipart) -> Result<Vec<InputFile>, ApiError> {
     ))]
 #[post("/api/v1/establishments/{uai}/imports")]
 pub async fn import(
-    state: web::Data<AppState>,
-    caller: Caller,
-    uai: web::Path<String>,
+    scoped: Allowed<can::Import>,
     query: web::Query<ImportQuery>,
     body: Multipart,
 ) -> ApiResult<web::Json<ImportReport>> {
-    let scoped = caller.authorize(&state, &uai, Action::Import).await?;
     let source = imports::parse_source(&query.source).ok_or_else(|| {
         ApiError::field(
             "source",

@@ -17,6 +17,7 @@ pub mod imports;
 pub mod me;
 pub mod oauth;
 pub mod paging;
+pub mod path_params;
 pub mod responses;
 pub mod selection;
 pub mod settings;

@@ -26,6 +26,14 @@ const INVALID: (u16, &str) = (
     422,
     "A parameter or field is invalid (the problem names it)",
 );
+const MISSING_FIELD: (u16, &str) = (422, "Missing field");
+const THROTTLED: (u16, &str) = (429, "Too many failures; see Retry-After");
+const CHECKS_BUSY: (u16, &str) = (503, "At capacity for password checks; see Retry-After");
+const HASHING_BUSY: (u16, &str) = (503, "At capacity for password hashing; see Retry-After");
+const LINK_REFUSED: (u16, &str) = (
+    422,
+    "`token` used, expired, replaced or unknown; or `new_password` refused by the policy",
+);
 
 /// `application/problem+json` answers with the given statuses and descriptions.
 fn problems(answers: &[(u16, &str)]) -> BTreeMap<String, RefOr<Response>> {
@@ -85,4 +93,17 @@ problem_set!(
 problem_set!(
     /// 422 alone, to add to a set.
     Invalid = [INVALID]
+);
+problem_set!(
+    /// 422, 429, 503: a sign-in with a password (staff or account holder); its 401 says what
+    /// the operation's refusals are.
+    SignInProblems = [MISSING_FIELD, THROTTLED, CHECKS_BUSY]
+);
+problem_set!(
+    /// 503 of an operation that checks a password.
+    ChecksBusy = [CHECKS_BUSY]
+);
+problem_set!(
+    /// 422, 503: a password chosen with an e-mailed link.
+    LinkPasswordProblems = [LINK_REFUSED, HASHING_BUSY]
 );

@@ -11,16 +11,18 @@ use actix_web::http::StatusCode;
 use actix_web::{get, post, put, web, HttpResponse};
 use ipnet::IpNet;
 use reqwest::Url;
+use serde::Deserialize;
 use sesame_api::problem::PROBLEM_BASE;
 use sesame_api::settings::{NotificationUrl, NotificationUrlChange, NotificationUrls};
 use sesame_api::{FieldError, Problem};
-use sesame_core::permissions::Action;
 use sesame_core::NATIONAL_PORTAL_URL;
 use sesame_store::repo::audit::NewAuditEvent;
 use sesame_store::repo::settings::{NotificationSetting, SettingChange};
+use utoipa::IntoParams;
 
-use crate::auth::{Caller, Scoped};
+use crate::auth::{can, Allowed, Scoped};
 use crate::problem::{ApiError, ApiResult, PROBLEM_JSON};
+use crate::routes::path_params::UaiPath;
 use crate::routes::responses::ScopedProblems;
 use crate::state::AppState;
 
@@ -49,10 +51,18 @@ fn url_population(raw: &str) -> Result<&'static str, ApiError> {
     }
 }
 
-async fn authorize(state: &AppState, caller: &Caller, uai: &str) -> Result<Scoped, ApiError> {
-    caller
-        .authorize(state, uai, Action::ManageNotificationSettings)
-        .await
+/// `{uai}/settings/notification-urls/{population}`. The population is read as it is;
+/// [`url_population`] judges it once the caller is authorised, so that a foreign establishment
+/// answers 403 / 404 whatever the segment.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct NotificationUrlPath {
+    /// UAI
+    #[param(example = "0450750W")]
+    #[allow(dead_code)] // read by `Allowed`
+    uai: String,
+    /// `students` or `guardians`
+    population: String,
 }
 
 fn audit(scoped: &Scoped, what: &str, population: &str) -> NewAuditEvent {
@@ -64,18 +74,15 @@ fn audit(scoped: &Scoped, what: &str, population: &str) -> NewAuditEvent {
 /// Both populations' notification addresses (head and agent).
 #[utoipa::path(tag = "settings",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0450750W")),
+    params(UaiPath),
     responses(
         (status = 200, body = NotificationUrls),
         ScopedProblems,
     ))]
 #[get("/api/v1/establishments/{uai}/settings/notification-urls")]
 pub async fn get_notification_urls(
-    state: web::Data<AppState>,
-    caller: Caller,
-    uai: web::Path<String>,
+    scoped: Allowed<can::ManageNotificationSettings>,
 ) -> ApiResult<web::Json<NotificationUrls>> {
-    let scoped = authorize(&state, &caller, &uai).await?;
     let students = scoped.store().notification_setting("students").await?;
     let guardians = scoped.store().notification_setting("guardians").await?;
     Ok(web::Json(NotificationUrls {
@@ -89,8 +96,7 @@ pub async fn get_notification_urls(
 /// (deactivate it first); the new address is not verified yet.
 #[utoipa::path(tag = "settings",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0450750W"),
-        ("population" = String, Path, description = "`students` or `guardians`")),
+    params(NotificationUrlPath),
     request_body = NotificationUrlChange,
     responses(
         (status = 200, body = NotificationUrl),
@@ -101,13 +107,11 @@ pub async fn get_notification_urls(
 #[put("/api/v1/establishments/{uai}/settings/notification-urls/{population}")]
 pub async fn set_notification_url(
     state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<(String, String)>,
+    scoped: Allowed<can::ManageNotificationSettings>,
+    path: web::Path<NotificationUrlPath>,
     body: web::Json<NotificationUrlChange>,
 ) -> ApiResult<web::Json<NotificationUrl>> {
-    let (uai, population) = path.into_inner();
-    let scoped = authorize(&state, &caller, &uai).await?;
-    let population = url_population(&population)?;
+    let population = url_population(&path.population)?;
     let url = body.url.trim();
     check_url(url, state.settings.url_verify_allow_http_loopback)
         .map_err(|reason| ApiError::field("url", reason))?;
@@ -126,8 +130,7 @@ pub async fn set_notification_url(
 /// unreachable, status code…).
 #[utoipa::path(tag = "settings",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0450750W"),
-        ("population" = String, Path, description = "`students` or `guardians`")),
+    params(NotificationUrlPath),
     responses(
         (status = 200, description = "The address answered and is now verified", body = NotificationUrl),
         ScopedProblems,
@@ -137,12 +140,10 @@ pub async fn set_notification_url(
 #[post("/api/v1/establishments/{uai}/settings/notification-urls/{population}/verify")]
 pub async fn verify_notification_url(
     state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<(String, String)>,
+    scoped: Allowed<can::ManageNotificationSettings>,
+    path: web::Path<NotificationUrlPath>,
 ) -> ApiResult<HttpResponse> {
-    let (uai, population) = path.into_inner();
-    let scoped = authorize(&state, &caller, &uai).await?;
-    let population = url_population(&population)?;
+    let population = url_population(&path.population)?;
     let current = scoped.store().notification_setting(population).await?;
     let Some(url) = current.url.clone() else {
         return Err(ApiError::Conflict(
@@ -194,8 +195,7 @@ fn verification_failed(reason: &str) -> HttpResponse {
 /// Activates a verified address: it is printed in letters and e-mails from now on.
 #[utoipa::path(tag = "settings",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0450750W"),
-        ("population" = String, Path, description = "`students` or `guardians`")),
+    params(NotificationUrlPath),
     responses(
         (status = 200, body = NotificationUrl),
         ScopedProblems,
@@ -203,40 +203,34 @@ fn verification_failed(reason: &str) -> HttpResponse {
     ))]
 #[post("/api/v1/establishments/{uai}/settings/notification-urls/{population}/activate")]
 pub async fn activate_notification_url(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<(String, String)>,
+    scoped: Allowed<can::ManageNotificationSettings>,
+    path: web::Path<NotificationUrlPath>,
 ) -> ApiResult<web::Json<NotificationUrl>> {
-    toggle(state, caller, path, true).await
+    toggle(scoped, path, true).await
 }
 
 /// Deactivates the address (letters no longer carry it); it can then be edited.
 #[utoipa::path(tag = "settings",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0450750W"),
-        ("population" = String, Path, description = "`students` or `guardians`")),
+    params(NotificationUrlPath),
     responses(
         (status = 200, body = NotificationUrl),
         ScopedProblems,
     ))]
 #[post("/api/v1/establishments/{uai}/settings/notification-urls/{population}/deactivate")]
 pub async fn deactivate_notification_url(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<(String, String)>,
+    scoped: Allowed<can::ManageNotificationSettings>,
+    path: web::Path<NotificationUrlPath>,
 ) -> ApiResult<web::Json<NotificationUrl>> {
-    toggle(state, caller, path, false).await
+    toggle(scoped, path, false).await
 }
 
 async fn toggle(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<(String, String)>,
+    scoped: Allowed<can::ManageNotificationSettings>,
+    path: web::Path<NotificationUrlPath>,
     active: bool,
 ) -> ApiResult<web::Json<NotificationUrl>> {
-    let (uai, population) = path.into_inner();
-    let scoped = authorize(&state, &caller, &uai).await?;
-    let population = url_population(&population)?;
+    let population = url_population(&path.population)?;
     let (what, change) = if active {
         ("activate", SettingChange::Activate)
     } else {

@@ -2,15 +2,14 @@ use actix_web::{get, web};
 use serde::Deserialize;
 use sesame_api::statistics::{Statistics, StatisticsCounts, StatisticsRow};
 use sesame_api::Problem;
-use sesame_core::permissions::Action;
 use sesame_core::Population;
 use sesame_store::repo::statistics::{self as stats, Grouping, StateCounts};
 use utoipa::IntoParams;
 
-use crate::auth::Caller;
+use crate::auth::{can, Allowed};
 use crate::problem::{ApiError, ApiResult};
+use crate::routes::path_params::UaiPath;
 use crate::routes::responses::{NotFound, Unauthenticated};
-use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct StatisticsQuery {
@@ -46,7 +45,7 @@ fn counts(c: &StateCounts, guardians: bool) -> StatisticsCounts {
 /// least one activated guardian: by class, the head sees which classes to chase.
 #[utoipa::path(tag = "statistics",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0450750W"), StatisticsQuery),
+    params(UaiPath, StatisticsQuery),
     responses(
         (status = 200, body = Statistics),
         Unauthenticated, NotFound,
@@ -55,14 +54,9 @@ fn counts(c: &StateCounts, guardians: bool) -> StatisticsCounts {
     ))]
 #[get("/api/v1/establishments/{uai}/statistics")]
 pub async fn get(
-    state: web::Data<AppState>,
-    caller: Caller,
-    uai: web::Path<String>,
+    scoped: Allowed<can::ViewStatistics>,
     query: web::Query<StatisticsQuery>,
 ) -> ApiResult<web::Json<Statistics>> {
-    let scoped = caller
-        .authorize(&state, &uai, Action::ViewStatistics)
-        .await?;
     let population = match query.population.as_deref().map(str::trim) {
         None | Some("") => Population::Students,
         Some(p) => Population::parse(p).ok_or_else(|| {

@@ -113,14 +113,6 @@ async fn students_and_guardians(app: &TestApp, b: &str) -> (Vec<student::Model>,
     (students, guardians)
 }
 
-async fn account_row(app: &TestApp, id: &str) -> account::Model {
-    account::Entity::find_by_id(id.to_owned())
-        .one(&app.state.store.db)
-        .await
-        .unwrap()
-        .expect("account")
-}
-
 /// Sends `method path` with A's token and a JSON body (none for `null`), returning the status
 /// and the body's text.
 async fn send(app: &TestApp, method: &str, path: &str, token: &str, body: &Value) -> (u16, String) {

@@ -217,20 +217,7 @@ http_test! {
         assert_eq!(passwords.len(), 25);
 
         // Audited, one event a user, never the password.
-        let events = app
-            .state
-            .store
-            .audit_events(
-                &sesame_store::repo::audit::AuditFilter {
-                    uai: Some(PRIMARY_SCHOOL_UAI.into()),
-                    ..Default::default()
-                },
-                1,
-                100,
-            )
-            .await
-            .unwrap()
-            .0;
+        let events = audit_events_at(&app, PRIMARY_SCHOOL_UAI, 100).await;
         let regen: Vec<_> = events
             .iter()
             .filter(|e| e.action == "ent.user.regenerate_password")
@@ -365,20 +352,7 @@ http_test! {
             .post_json(&users_path("/unknown/block"), Some(&token), &json!({}))
             .await;
         assert_eq!(r.status(), 404);
-        let events = app
-            .state
-            .store
-            .audit_events(
-                &sesame_store::repo::audit::AuditFilter {
-                    uai: Some(PRIMARY_SCHOOL_UAI.into()),
-                    ..Default::default()
-                },
-                1,
-                50,
-            )
-            .await
-            .unwrap()
-            .0;
+        let events = audit_events_at(&app, PRIMARY_SCHOOL_UAI, 50).await;
         assert!(events.iter().any(|e| e.action == "ent.user.block" && e.targets.contains(&id)));
         assert!(events.iter().any(|e| e.action == "ent.user.unblock"));
     }

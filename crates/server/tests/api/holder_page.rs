@@ -4,11 +4,11 @@
 //! activation is confirmed by a single-use link; and the holder's actions are in the
 //! establishment's « Journal ». Every test runs on SQLite and PostgreSQL.
 
-use crate::common::{demo_login, pdf_pages, without_request_id, TestApp};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use crate::common::{self, demo_login, pdf_pages, without_request_id, TestApp};
+use sea_orm::EntityTrait;
 use serde_json::{json, Value};
 use sesame_demo::LP_UAI;
-use sesame_store::entities::{account, student};
+use sesame_store::entities::account;
 
 const PUBLIC: &str = "https://sesame.example.fr";
 const NEW_PASSWORD: &str = "Cerisier-en-fleur-2027";
@@ -21,30 +21,11 @@ macro_rules! both {
 }
 
 async fn lp_student(app: &TestApp, state: &str) -> account::Model {
-    let ids: Vec<String> = student::Entity::find()
-        .filter(student::Column::Uai.eq(LP_UAI))
-        .all(&app.state.store.db)
+    common::pupils_in_state(app, LP_UAI, state)
         .await
-        .unwrap()
         .into_iter()
-        .map(|s| s.id)
-        .collect();
-    account::Entity::find()
-        .filter(account::Column::Id.is_in(ids))
-        .filter(account::Column::State.eq(state))
-        .order_by_asc(account::Column::Id)
-        .one(&app.state.store.db)
-        .await
-        .unwrap()
+        .next()
         .expect("such a pupil at the LP")
-}
-
-async fn reload(app: &TestApp, id: &str) -> account::Model {
-    account::Entity::find_by_id(id.to_owned())
-        .one(&app.state.store.db)
-        .await
-        .unwrap()
-        .unwrap()
 }
 
 async fn json_of(r: reqwest::Response, status: u16) -> Value {
@@ -88,7 +69,7 @@ both! {
             .unwrap();
         // A long address wraps on the page: compare without the line breaks.
         let text: String = pdf_pages(&pdf).join("").chars().filter(|c| *c != '\n').collect();
-        let identifier = reload(&app, &pupil.id).await.identifier;
+        let identifier = common::account_row(&app, &pupil.id).await.identifier;
         let page = format!("{PUBLIC}/compte?login={identifier}");
         assert!(text.contains(&page), "the letter prints {page}:\n{text}");
     }
@@ -134,7 +115,7 @@ both! {
             .await;
         let p = json_of(r, 422).await;
         assert_eq!(p["errors"][0]["field"], "email");
-        assert_eq!(reload(&app, &pupil.id).await.state, "notified_not_activated");
+        assert_eq!(common::account_row(&app, &pupil.id).await.state, "notified_not_activated");
 
         let r = app
             .post_json(
@@ -145,7 +126,7 @@ both! {
             .await;
         let body = json_of(r, 200).await;
         assert_eq!(body, json!({ "state": "activated", "activated_now": true, "email_confirmation_sent": true }));
-        let after = reload(&app, &pupil.id).await;
+        let after = common::account_row(&app, &pupil.id).await;
         assert_eq!(after.state, "activated", "« Activé » at once");
         assert_eq!(after.email.as_deref(), Some("Eleve.Test@Exemple.fr"));
         assert!(!after.email_validated, "not confirmed before the link is followed");
@@ -169,7 +150,7 @@ both! {
             .await;
         let body = json_of(r, 200).await;
         assert_eq!(body["identifier"], pupil.identifier.as_str());
-        assert!(reload(&app, &pupil.id).await.email_validated);
+        assert!(common::account_row(&app, &pupil.id).await.email_validated);
 
         // Single use: the same link again is refused, naming the token.
         let r = app

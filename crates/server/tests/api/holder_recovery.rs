@@ -5,11 +5,10 @@
 
 use std::time::{Duration, Instant};
 
-use crate::common::{demo_login, TestApp};
+use crate::common::{self, demo_login, TestApp};
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
 };
 use serde_json::{json, Value};
 use sesame_demo::{DEMO_PASSWORD, LP_UAI};
@@ -26,36 +25,16 @@ macro_rules! both {
     };
 }
 
-async fn reload(app: &TestApp, id: &str) -> account::Model {
-    account::Entity::find_by_id(id.to_owned())
-        .one(&app.state.store.db)
-        .await
-        .unwrap()
-        .unwrap()
-}
-
 /// An activated LP pupil (demo password) whose address `email` is confirmed.
 async fn pupil_with_confirmed_email(app: &TestApp, email: &str) -> account::Model {
     nth_pupil_with_confirmed_email(app, email, 0).await
 }
 
 async fn nth_pupil_with_confirmed_email(app: &TestApp, email: &str, nth: u64) -> account::Model {
-    let ids: Vec<String> = student::Entity::find()
-        .filter(student::Column::Uai.eq(LP_UAI))
-        .all(&app.state.store.db)
+    let acc = common::pupils_in_state(app, LP_UAI, "activated")
         .await
-        .unwrap()
         .into_iter()
-        .map(|s| s.id)
-        .collect();
-    let acc = account::Entity::find()
-        .filter(account::Column::Id.is_in(ids))
-        .filter(account::Column::State.eq("activated"))
-        .order_by_asc(account::Column::Id)
-        .offset(nth)
-        .one(&app.state.store.db)
-        .await
-        .unwrap()
+        .nth(nth as usize)
         .unwrap();
     let mut active = acc.into_active_model();
     active.email = Set(Some(email.to_owned()));
@@ -330,7 +309,7 @@ both! {
         let text = mails[0].text();
         assert!(text.contains(&format!("{PUBLIC}/compte?etape=inscription#jeton=")), "{text}");
         assert!(text.contains(&g.account.identifier), "the identifier is told");
-        let waiting = reload(&app, &g.account.id).await;
+        let waiting = common::account_row(&app, &g.account.id).await;
         assert_eq!(waiting.state, "activation_in_progress", "« En cours d'activation » meanwhile");
         assert_eq!(waiting.origin, "guardian");
 
@@ -340,7 +319,7 @@ both! {
         let body: Value = r.json().await.unwrap();
         assert_eq!(body["identifier"], g.account.identifier.as_str());
         assert_eq!(body["activated_now"], true);
-        let done = reload(&app, &g.account.id).await;
+        let done = common::account_row(&app, &g.account.id).await;
         assert_eq!((done.state.as_str(), done.origin.as_str()), ("activated", "guardian"));
         assert!(done.email_validated, "the link proved the address");
         assert!(done.activated_at.is_some());
@@ -381,14 +360,14 @@ both! {
 both! {
     async fn a_franceconnect_guardian_gets_no_registration_link(app, sink) {
         let g = registrable_guardian(&app).await;
-        let mut fc = reload(&app, &g.account.id).await.into_active_model();
+        let mut fc = common::account_row(&app, &g.account.id).await.into_active_model();
         fc.origin = Set("franceconnect".into());
         fc.update(&app.state.store.db).await.unwrap();
         let r = app.post_json("/api/v1/account/registration", None, &g.request).await;
         assert_eq!(r.status(), 202);
         tokio::time::sleep(Duration::from_millis(500)).await;
         assert!(sink.messages().is_empty());
-        assert_eq!(reload(&app, &g.account.id).await.state, "not_notified");
+        assert_eq!(common::account_row(&app, &g.account.id).await.state, "not_notified");
         // A missing field is named.
         let mut bad = g.request.clone();
         bad["student_birth_date"] = json!("12/03/2012");
@@ -406,13 +385,13 @@ both! {
         assert_eq!(r.status(), 202);
         let token = token_in(&sink.wait_for(1, WAIT).await[0].text());
         // Meanwhile the school's letter was used: the account is activated with its origin.
-        let mut acc = reload(&app, &g.account.id).await.into_active_model();
+        let mut acc = common::account_row(&app, &g.account.id).await.into_active_model();
         acc.state = Set("activated".into());
         acc.origin = Set("establishment".into());
         acc.update(&app.state.store.db).await.unwrap();
         let r = set_password(&app, "/api/v1/account/registration/password", &token, NEW_PASSWORD).await;
         assert_eq!(r.status(), 422);
-        let after = reload(&app, &g.account.id).await;
+        let after = common::account_row(&app, &g.account.id).await;
         assert_eq!(after.origin, "establishment", "the letter's origin stays");
         assert_eq!(after.password_hash, g.account.password_hash, "the password stays");
     }

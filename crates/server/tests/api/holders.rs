@@ -12,7 +12,7 @@ use sea_orm::{
 };
 use serde_json::{json, Value};
 use sesame_demo::{DEMO_PASSWORD, LP_UAI};
-use sesame_store::entities::{account, audit_event, guardian_link, student};
+use sesame_store::entities::{account, audit_event, guardian_link};
 
 const NEW_PASSWORD: &str = "Soleil-d'automne-2026";
 
@@ -24,21 +24,7 @@ async fn load(app: &TestApp) {
 
 /// Accounts of LP pupils in `state`, by id.
 async fn lp_students(app: &TestApp, state: &str) -> Vec<account::Model> {
-    let ids: Vec<String> = student::Entity::find()
-        .filter(student::Column::Uai.eq(LP_UAI))
-        .all(&app.state.store.db)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|s| s.id)
-        .collect();
-    account::Entity::find()
-        .filter(account::Column::Id.is_in(ids))
-        .filter(account::Column::State.eq(state))
-        .order_by_asc(account::Column::Id)
-        .all(&app.state.store.db)
-        .await
-        .unwrap()
+    common::pupils_in_state(app, LP_UAI, state).await
 }
 
 async fn guardian(app: &TestApp, state: &str, origin: &str) -> account::Model {
@@ -51,14 +37,6 @@ async fn guardian(app: &TestApp, state: &str, origin: &str) -> account::Model {
         .await
         .unwrap()
         .expect("such a guardian in the demo")
-}
-
-async fn reload(app: &TestApp, id: &str) -> account::Model {
-    account::Entity::find_by_id(id.to_owned())
-        .one(&app.state.store.db)
-        .await
-        .unwrap()
-        .unwrap()
 }
 
 fn provisional(app: &TestApp, acc: &account::Model) -> String {
@@ -113,7 +91,7 @@ http_test! {
         // The provisional password logs in, and must be replaced.
         let (tok, must_change) = token(&app, &acc.identifier, &pw).await;
         assert!(must_change);
-        assert!(reload(&app, &acc.id).await.last_login_at.is_some(), "the login is dated");
+        assert!(common::account_row(&app, &acc.id).await.last_login_at.is_some(), "the login is dated");
         let me: Value = app.get("/api/v1/account/me", Some(&tok)).await.json().await.unwrap();
         assert_eq!(me["identifier"], acc.identifier.as_str());
         assert_eq!(me["kind"], "student");
@@ -129,7 +107,7 @@ http_test! {
         // The current password must be right.
         let p = problem(change(&app, &tok, "PASFAUX2", NEW_PASSWORD).await, 422).await;
         assert_eq!(p["errors"][0]["field"], "current_password");
-        assert_eq!(reload(&app, &acc.id).await.state, "notified_not_activated");
+        assert_eq!(common::account_row(&app, &acc.id).await.state, "notified_not_activated");
 
         let r = change(&app, &tok, &pw, NEW_PASSWORD).await;
         assert_eq!(r.status(), 200);
@@ -137,7 +115,7 @@ http_test! {
         assert_eq!(body, json!({ "state": "activated", "activated_now": true, "email_confirmation_sent": false }));
 
         // The account is activated, dated, and holds only a hash of the chosen password.
-        let after = reload(&app, &acc.id).await;
+        let after = common::account_row(&app, &acc.id).await;
         assert_eq!(after.state, "activated");
         assert!(after.activated_at.is_some());
         assert_eq!(after.distributed_at, acc.distributed_at, "first distribution date kept");
@@ -158,7 +136,7 @@ http_test! {
         assert_eq!(r.status(), 200);
         let body: Value = r.json().await.unwrap();
         assert_eq!(body["activated_now"], false);
-        assert_eq!(reload(&app, &acc.id).await.activated_at, after.activated_at);
+        assert_eq!(common::account_row(&app, &acc.id).await.activated_at, after.activated_at);
 
         // Audited as the account holder, filed under the pupil's establishment.
         let events = audit_event::Entity::find()
@@ -199,7 +177,7 @@ http_test! {
             answers.push(without_request_id(p));
         }
         assert!(answers.windows(2).all(|w| w[0] == w[1]), "{answers:?}");
-        assert!(reload(&app, &not_notified.id).await.last_login_at.is_none());
+        assert!(common::account_row(&app, &not_notified.id).await.last_login_at.is_none());
 
         // Missing fields are named.
         let p = problem(login(&app, " ", "x").await, 422).await;
@@ -258,7 +236,7 @@ http_test! {
         assert_eq!(me["identifier"], new);
 
         // Once the switch is applied the same holds.
-        let mut m = reload(&app, &acc.id).await.into_active_model();
+        let mut m = common::account_row(&app, &acc.id).await.into_active_model();
         m.identifier = Set(new.to_owned());
         m.previous_identifier = Set(Some(old.clone()));
         m.pending_identifier = Set(None);
@@ -273,14 +251,7 @@ http_test! {
     async fn a_guardian_reports_a_wrong_link(app: TestApp) {
         load(&app).await;
         // A parent who registered themself, linked to an LP pupil, link not reported.
-        let lp_ids: Vec<String> = student::Entity::find()
-            .filter(student::Column::Uai.eq(LP_UAI))
-            .all(&app.state.store.db)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|s| s.id)
-            .collect();
+        let lp_ids = common::student_ids_at(&app, LP_UAI).await;
         let candidates = account::Entity::find()
             .filter(account::Column::Kind.eq("guardian"))
             .filter(account::Column::State.eq("activated"))

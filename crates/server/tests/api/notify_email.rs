@@ -97,12 +97,4 @@ async fn run(backend: sesame_store::Backend) {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn guardians_receive_their_credentials_by_email_sqlite() {
-    run(sesame_store::Backend::Sqlite).await
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn guardians_receive_their_credentials_by_email_postgres() {
-    run(sesame_store::Backend::Postgres).await
-}
+engine_tests!(guardians_receive_their_credentials_by_email = run);

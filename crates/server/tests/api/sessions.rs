@@ -30,19 +30,10 @@ async fn spawn_settings(
 /// Runs a test on both engines with its own settings.
 macro_rules! session_test {
     ($name:ident, $config:expr, $settings:expr, async fn run($app:ident : TestApp) $body:block) => {
-        mod $name {
-            use super::*;
-
-            async fn run($app: TestApp) $body
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                run(spawn_settings(Backend::Sqlite, $config, $settings).await).await
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                run(spawn_settings(Backend::Postgres, $config, $settings).await).await
+        backend_test! {
+            async fn $name(backend: Backend) {
+                let $app = spawn_settings(backend, $config, $settings).await;
+                $body
             }
         }
     };

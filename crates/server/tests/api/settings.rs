@@ -15,28 +15,10 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 /// Runs a test once per engine on an app that may verify loopback http addresses.
 macro_rules! loopback_test {
     (async fn $name:ident($app:ident : TestApp) $body:block) => {
-        mod $name {
-            #[allow(unused_imports)]
-            use super::*;
-
-            async fn run($app: TestApp) $body
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                run(TestApp::spawn_with(sesame_store::Backend::Sqlite, |c| {
-                    c.url_verify_allow_http_loopback = true
-                })
-                .await)
-                .await
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                run(TestApp::spawn_with(sesame_store::Backend::Postgres, |c| {
-                    c.url_verify_allow_http_loopback = true
-                })
-                .await)
-                .await
+        backend_test! {
+            async fn $name(backend: Backend) {
+                let $app = TestApp::spawn_with(backend, |c| c.url_verify_allow_http_loopback = true).await;
+                $body
             }
         }
     };

@@ -17,26 +17,6 @@ async fn load(app: &TestApp) {
         .expect("demo loads");
 }
 
-/// A demo staff member's token (TOTP computed for the admin module).
-async fn staff(app: &TestApp, username: &str) -> String {
-    let r = app
-        .post_json(
-            "/api/v1/auth/login",
-            None,
-            &serde_json::json!({
-                "username": username,
-                "password": sesame_demo::DEMO_PASSWORD,
-                "totp_code": common::totp_now(sesame_demo::DEMO_TOTP_SECRET),
-            }),
-        )
-        .await;
-    assert_eq!(r.status(), 200, "login of {username}");
-    r.json::<Value>().await.unwrap()["access_token"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
 async fn stats(app: &TestApp, token: &str, uai: &str, query: &str) -> Value {
     let r = app
         .get(
@@ -90,7 +70,7 @@ fn column_sum(s: &Value, field: &str) -> u64 {
 http_test! {
     async fn the_lp_students_table_is_the_seeds(app: TestApp) {
         load(&app).await;
-        let head = staff(&app, "principal").await;
+        let head = common::demo_login(&app, "principal").await;
         // Defaults: students, by origin.
         let s = stats(&app, &head, LP_UAI, "").await;
         assert_eq!(s["population"], "students");
@@ -129,7 +109,7 @@ http_test! {
 http_test! {
     async fn guardians_have_the_activation_in_progress_column_and_their_share(app: TestApp) {
         load(&app).await;
-        let head = staff(&app, "principal").await;
+        let head = common::demo_login(&app, "principal").await;
         for uai in [LP_UAI, PUBLIC_COLLEGE_UAI] {
             let g = stats(&app, &head, uai, "?population=guardians").await;
             assert_eq!(g["population"], "guardians");
@@ -160,7 +140,7 @@ http_test! {
 http_test! {
     async fn tables_by_class_and_mef_add_up(app: TestApp) {
         load(&app).await;
-        let head = staff(&app, "principal").await;
+        let head = common::demo_login(&app, "principal").await;
         let origin = stats(&app, &head, LP_UAI, "?population=students").await;
         for by in ["class", "mef"] {
             let s = stats(&app, &head, LP_UAI, &format!("?population=students&by={by}")).await;
@@ -206,18 +186,18 @@ http_test! {
     async fn who_may_see_statistics(app: TestApp) {
         load(&app).await;
         // The agent holds the admin delegation at the collège.
-        let agent = staff(&app, "agent").await;
+        let agent = common::demo_login(&app, "agent").await;
         stats(&app, &agent, PUBLIC_COLLEGE_UAI, "?population=guardians&by=mef").await;
         // Not at the LP: outside their establishments it is as if it did not exist.
         let r = app.get(&format!("/api/v1/establishments/{LP_UAI}/statistics"), Some(&agent)).await;
         assert_eq!(r.status(), 404);
         assert_eq!(r.headers()["content-type"], "application/problem+json");
         // The teacher's troubleshooting module has no statistics.
-        let teacher = staff(&app, "teacher").await;
+        let teacher = common::demo_login(&app, "teacher").await;
         let r = app.get(&format!("/api/v1/establishments/{PUBLIC_COLLEGE_UAI}/statistics"), Some(&teacher)).await;
         assert_eq!(r.status(), 403);
         assert_eq!(r.headers()["content-type"], "application/problem+json");
-        let head = staff(&app, "principal").await;
+        let head = common::demo_login(&app, "principal").await;
         let r = app.get(&format!("/api/v1/establishments/{PRIMARY_SCHOOL_UAI}/statistics"), Some(&head)).await;
         assert_eq!(r.status(), 404);
         let r = app.get(&format!("/api/v1/establishments/{LP_UAI}/statistics"), None).await;
@@ -228,7 +208,7 @@ http_test! {
 http_test! {
     async fn unknown_population_or_grouping_is_a_422_naming_the_field(app: TestApp) {
         load(&app).await;
-        let head = staff(&app, "principal").await;
+        let head = common::demo_login(&app, "principal").await;
         for (query, field) in [
             ("?by=year", "by"),
             ("?population=teachers", "population"),
@@ -298,7 +278,7 @@ async fn list_total(app: &TestApp, token: &str, uai: &str, population: &str, que
 http_test! {
     async fn every_count_leads_to_a_list_of_that_many_accounts(app: TestApp) {
         load(&app).await;
-        let head = staff(&app, "principal").await;
+        let head = common::demo_login(&app, "principal").await;
         let mut checked = 0;
         for uai in [LP_UAI, PUBLIC_COLLEGE_UAI] {
             for population in ["students", "guardians", "external-students"] {
@@ -333,7 +313,7 @@ http_test! {
 http_test! {
     async fn students_are_listed_by_origin_but_not_by_a_guardians_origin(app: TestApp) {
         load(&app).await;
-        let head = staff(&app, "principal").await;
+        let head = common::demo_login(&app, "principal").await;
         let s = stats(&app, &head, LP_UAI, "?population=students").await;
         for (key, query) in [("establishment", "origin=establishment"), ("unknown", "origin=unknown&state=not_notified")] {
             let row = s["rows"].as_array().unwrap().iter().find(|r| r["key"] == key).unwrap();
@@ -367,7 +347,7 @@ http_test! {
 http_test! {
     async fn each_class_says_how_many_pupils_have_an_activated_guardian(app: TestApp) {
         load(&app).await;
-        let head = staff(&app, "principal").await;
+        let head = common::demo_login(&app, "principal").await;
         for uai in [LP_UAI, PUBLIC_COLLEGE_UAI] {
             for (population, by) in [("students", "class"), ("students", "mef"), ("students", "origin"), ("external-students", "class")] {
                 let s = stats(&app, &head, uai, &format!("?population={population}&by={by}")).await;
@@ -391,11 +371,11 @@ http_test! {
             assert!(g["rows"].as_array().unwrap().iter().all(|r| r.get("students_with_activated_guardian").is_none()));
         }
         // Scoped like the rest: the agent's collège only, never the teacher.
-        let agent = staff(&app, "agent").await;
+        let agent = common::demo_login(&app, "agent").await;
         stats(&app, &agent, PUBLIC_COLLEGE_UAI, "?by=class").await;
         let r = app.get(&format!("/api/v1/establishments/{LP_UAI}/statistics?by=class"), Some(&agent)).await;
         assert_eq!(r.status(), 404);
-        let teacher = staff(&app, "teacher").await;
+        let teacher = common::demo_login(&app, "teacher").await;
         let r = app.get(&format!("/api/v1/establishments/{PUBLIC_COLLEGE_UAI}/statistics?by=class"), Some(&teacher)).await;
         assert_eq!(r.status(), 403);
     }
@@ -503,7 +483,7 @@ async fn notify_letters(
 http_test! {
     async fn notified_letters_come_in_stacks_by_class(app: TestApp) {
         load(&app).await;
-        let head = staff(&app, "principal").await;
+        let head = common::demo_login(&app, "principal").await;
         // Pupils of a few classes, picked so the list order (by name) is not the class order.
         let everyone = items(&app, &head, PUBLIC_COLLEGE_UAI, "students", "").await;
         let mut classes: Vec<String> = everyone.iter().filter_map(|i| i["class"].as_str().map(str::to_owned)).collect();
@@ -535,7 +515,7 @@ http_test! {
 http_test! {
     async fn a_guardians_letter_goes_in_the_stack_of_their_first_pupil_in_name_order(app: TestApp) {
         load(&app).await;
-        let head = staff(&app, "principal").await;
+        let head = common::demo_login(&app, "principal").await;
         let guardians = items(&app, &head, PUBLIC_COLLEGE_UAI, "guardians", "").await;
         let class_of = |g: &Value| -> Option<String> {
             use sesame_core::identifier::fold_name;

@@ -350,12 +350,6 @@ async fn saturated_logins_get_503_and_do_not_count(backend: sesame_store::Backen
     app.handle.stop(false).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn saturated_logins_get_503_and_do_not_count_sqlite() {
-    saturated_logins_get_503_and_do_not_count(sesame_store::Backend::Sqlite).await
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn saturated_logins_get_503_and_do_not_count_postgres() {
-    saturated_logins_get_503_and_do_not_count(sesame_store::Backend::Postgres).await
-}
+engine_tests!(
+    saturated_logins_get_503_and_do_not_count = saturated_logins_get_503_and_do_not_count
+);

@@ -108,42 +108,14 @@ impl Received {
     }
 }
 
+/// The ENT client the webhook tests register with.
 async fn client_token(app: &TestApp) -> String {
-    let c = app
-        .state
-        .store
-        .create_client(
-            "webhook-ent",
-            "ENT",
-            app.state.hasher.hash("secret-secret").unwrap(),
-            1000,
-        )
-        .await
-        .unwrap();
-    app.state
-        .store
-        .grant_client(
-            &c.id,
-            PUBLIC_COLLEGE_UAI,
-            &[Scope::AccountsRead, Scope::AccountsReset],
-        )
-        .await
-        .unwrap();
-    let r = app
-        .http
-        .post(app.url("/api/v1/oauth/token"))
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", "webhook-ent"),
-            ("client_secret", "secret-secret"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    r.json::<Value>().await.unwrap()["access_token"]
-        .as_str()
-        .unwrap()
-        .to_owned()
+    client_with_scopes(
+        app,
+        "webhook-ent",
+        &[Scope::AccountsRead, Scope::AccountsReset],
+    )
+    .await
 }
 
 /// Registers `url` as the client's webhook; returns the signing secret.
@@ -262,15 +234,7 @@ async fn run(backend: sesame_store::Backend) {
     assert_eq!(deliveries[0]["last_status"], 200);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn events_are_signed_retried_and_survive_a_restart_sqlite() {
-    run(sesame_store::Backend::Sqlite).await
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn events_are_signed_retried_and_survive_a_restart_postgres() {
-    run(sesame_store::Backend::Postgres).await
-}
+engine_tests!(events_are_signed_retried_and_survive_a_restart = run);
 
 async fn identifier_and_activation_events(backend: sesame_store::Backend) {
     use sesame_demo::{STALE_IDENTIFIER, STALE_IDENTIFIER_STUDENT_ID};
@@ -331,15 +295,7 @@ async fn identifier_and_activation_events(backend: sesame_store::Backend) {
     assert_eq!(changed["data"]["new_identifier"], change["new_identifier"]);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn identifier_changes_and_activations_are_announced_sqlite() {
-    identifier_and_activation_events(sesame_store::Backend::Sqlite).await
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn identifier_changes_and_activations_are_announced_postgres() {
-    identifier_and_activation_events(sesame_store::Backend::Postgres).await
-}
+engine_tests!(identifier_changes_and_activations_are_announced = identifier_and_activation_events);
 
 /// A client of the demo collège holding `scopes` there, with a token for them.
 async fn client_with_scopes(app: &TestApp, client_id: &str, scopes: &[Scope]) -> String {
@@ -463,15 +419,7 @@ async fn two_replicas_deliver_each_event_once(backend: sesame_store::Backend) {
     first.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_replicas_deliver_each_event_once_sqlite() {
-    two_replicas_deliver_each_event_once(sesame_store::Backend::Sqlite).await
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_replicas_deliver_each_event_once_postgres() {
-    two_replicas_deliver_each_event_once(sesame_store::Backend::Postgres).await
-}
+engine_tests!(two_replicas_deliver_each_event_once = two_replicas_deliver_each_event_once);
 
 /// Only the holder of a delivery's current lease records its outcome: a replica whose lease
 /// lapsed and was taken over records neither success nor failure over the new holder's.
@@ -527,15 +475,7 @@ async fn a_lapsed_lease_records_nothing(backend: sesame_store::Backend) {
     assert!(!store.delivery_succeeded(&second, 200).await.unwrap());
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_lapsed_lease_records_nothing_sqlite() {
-    a_lapsed_lease_records_nothing(sesame_store::Backend::Sqlite).await
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_lapsed_lease_records_nothing_postgres() {
-    a_lapsed_lease_records_nothing(sesame_store::Backend::Postgres).await
-}
+engine_tests!(a_lapsed_lease_records_nothing = a_lapsed_lease_records_nothing);
 
 /// The client resets the password of one activated pupil of the collège (one
 /// `account.password_reset` event); the pupil's account id.

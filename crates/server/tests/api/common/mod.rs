@@ -118,24 +118,55 @@ impl TestApp {
     }
 }
 
-/// Runs an HTTP test once per engine (`name::sqlite`, `name::postgres`).
-macro_rules! http_test {
-    ($(#[$meta:meta])* async fn $name:ident($app:ident : TestApp) $body:block) => {
+/// The tests `sqlite` and `postgres` of the enclosing module: `run(backend)` on each engine.
+macro_rules! engine_fns {
+    ($run:path) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn sqlite() {
+            $run(sesame_store::Backend::Sqlite).await
+        }
+
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn postgres() {
+            $run(sesame_store::Backend::Postgres).await
+        }
+    };
+}
+
+/// `name::sqlite` and `name::postgres` for a test written as `async fn run(backend: Backend)`
+/// beside it.
+macro_rules! engine_tests {
+    ($name:ident = $run:ident) => {
+        mod $name {
+            engine_fns!(super::$run);
+        }
+    };
+}
+
+/// Runs a test once per engine, as `name::sqlite` and `name::postgres`: the test's body gets
+/// the engine as `backend` and builds what it needs on it.
+macro_rules! backend_test {
+    ($(#[$meta:meta])* async fn $name:ident($backend:ident : Backend) $body:block) => {
         $(#[$meta])*
         mod $name {
             #[allow(unused_imports)]
             use super::*;
 
-            async fn run($app: $crate::common::TestApp) $body
+            async fn run($backend: sesame_store::Backend) $body
 
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                run($crate::common::TestApp::spawn(sesame_store::Backend::Sqlite).await).await
-            }
+            engine_fns!(run);
+        }
+    };
+}
 
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                run($crate::common::TestApp::spawn(sesame_store::Backend::Postgres).await).await
+/// Runs an HTTP test once per engine (`name::sqlite`, `name::postgres`).
+macro_rules! http_test {
+    ($(#[$meta:meta])* async fn $name:ident($app:ident : TestApp) $body:block) => {
+        backend_test! {
+            $(#[$meta])*
+            async fn $name(backend: Backend) {
+                let $app = $crate::common::TestApp::spawn(backend).await;
+                $body
             }
         }
     };
@@ -159,22 +190,10 @@ pub async fn demo_with_mail(backend: Backend, public_url: &str) -> (TestApp, smt
 /// Runs a test once per engine on [`demo_with_mail`] (`name::sqlite`, `name::postgres`).
 macro_rules! mail_test {
     ($public:expr, async fn $name:ident($app:ident, $sink:ident) $body:block) => {
-        mod $name {
-            #[allow(unused_imports)]
-            use super::*;
-
-            async fn run($app: $crate::common::TestApp, $sink: $crate::common::smtp_sink::SmtpSink) $body
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let (a, s) = $crate::common::demo_with_mail(sesame_store::Backend::Sqlite, $public).await;
-                run(a, s).await
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                let (a, s) = $crate::common::demo_with_mail(sesame_store::Backend::Postgres, $public).await;
-                run(a, s).await
+        backend_test! {
+            async fn $name(backend: Backend) {
+                let ($app, $sink) = $crate::common::demo_with_mail(backend, $public).await;
+                $body
             }
         }
     };
@@ -381,4 +400,58 @@ pub fn without_request_id(mut problem: serde_json::Value) -> serde_json::Value {
 /// The problem document of `r`, without its `request_id`.
 pub async fn problem_alone(r: reqwest::Response) -> serde_json::Value {
     without_request_id(r.json().await.expect("a problem document"))
+}
+
+/// The ids of the pupils enrolled at `uai`.
+pub async fn student_ids_at(app: &TestApp, uai: &str) -> Vec<String> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use sesame_store::entities::student;
+    student::Entity::find()
+        .filter(student::Column::Uai.eq(uai))
+        .all(&app.state.store.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.id)
+        .collect()
+}
+
+/// The accounts of `uai`'s pupils in `state`, by id.
+pub async fn pupils_in_state(
+    app: &TestApp,
+    uai: &str,
+    state: &str,
+) -> Vec<sesame_store::entities::account::Model> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    use sesame_store::entities::account;
+    account::Entity::find()
+        .filter(account::Column::Id.is_in(student_ids_at(app, uai).await))
+        .filter(account::Column::State.eq(state))
+        .order_by_asc(account::Column::Id)
+        .all(&app.state.store.db)
+        .await
+        .unwrap()
+}
+
+/// The audit events recorded at `uai` (the first `n`, newest first).
+pub async fn audit_events_at(
+    app: &TestApp,
+    uai: &str,
+    n: u64,
+) -> Vec<sesame_store::repo::audit::AuditEvent> {
+    let filter = sesame_store::repo::audit::AuditFilter {
+        uai: Some(uai.into()),
+        ..Default::default()
+    };
+    app.state.store.audit_events(&filter, 1, n).await.unwrap().0
+}
+
+/// The account `id` as it is stored now.
+pub async fn account_row(app: &TestApp, id: &str) -> sesame_store::entities::account::Model {
+    use sea_orm::EntityTrait;
+    sesame_store::entities::account::Entity::find_by_id(id.to_owned())
+        .one(&app.state.store.db)
+        .await
+        .unwrap()
+        .expect("account")
 }
