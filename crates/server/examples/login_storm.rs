@@ -26,11 +26,7 @@ struct Outcome {
 }
 
 /// One request on its own connection from `source`: the status and the `Retry-After` seconds.
-async fn login(
-    port: u16,
-    source: Ipv4Addr,
-    body: &str,
-) -> std::io::Result<(u16, Option<f64>)> {
+async fn login(port: u16, source: Ipv4Addr, body: &str) -> std::io::Result<(u16, Option<f64>)> {
     let socket = TcpSocket::new_v4()?;
     socket.bind(SocketAddr::from((source, 0)))?;
     let mut stream = socket
@@ -50,22 +46,22 @@ async fn login(
         .nth(1)
         .and_then(|s| s.parse().ok())
         .ok_or_else(|| std::io::Error::other("no status line"))?;
-    let retry = text
-        .lines()
-        .take_while(|l| !l.is_empty())
-        .find_map(|l| {
-            let (name, value) = l.split_once(':')?;
-            name.eq_ignore_ascii_case("retry-after")
-                .then(|| value.trim().parse().ok())?
-        });
+    let retry = text.lines().take_while(|l| !l.is_empty()).find_map(|l| {
+        let (name, value) = l.split_once(':')?;
+        name.eq_ignore_ascii_case("retry-after")
+            .then(|| value.trim().parse().ok())?
+    });
     Ok((status, retry))
 }
 
-async fn client(i: usize, port: u16, barrier: Arc<Barrier>, start: Arc<std::sync::OnceLock<Instant>>) -> Outcome {
+async fn client(
+    i: usize,
+    port: u16,
+    barrier: Arc<Barrier>,
+    start: Arc<std::sync::OnceLock<Instant>>,
+) -> Outcome {
     let source = Ipv4Addr::new(127, 0, 1 + (i / 250) as u8, 1 + (i % 250) as u8);
-    let body = format!(
-        r#"{{"identifier":"eleve.tempete.{i}","password":"Mauvais-mot-2026"}}"#
-    );
+    let body = format!(r#"{{"identifier":"eleve.tempete.{i}","password":"Mauvais-mot-2026"}}"#);
     barrier.wait().await;
     let started = *start.get_or_init(Instant::now);
     let mut unavailable = 0;

@@ -189,9 +189,10 @@ impl HashGate {
             .map_err(ApiError::internal)?;
         let (gate, hasher) = (self.clone(), hasher.clone());
         tokio::task::spawn_blocking(move || {
-            let mut scratches = std::mem::take(&mut *gate.scratches.lock().map_err(|_| {
-                ApiError::internal(anyhow::anyhow!("hashing buffers poisoned"))
-            })?);
+            let mut scratches =
+                std::mem::take(&mut *gate.scratches.lock().map_err(|_| {
+                    ApiError::internal(anyhow::anyhow!("hashing buffers poisoned"))
+                })?);
             // One thread per buffer, all at once: the cost learnt is that of a run while the
             // other permits run too, as in a storm.
             let warmed = std::thread::scope(|s| {
@@ -325,7 +326,9 @@ mod tests {
     async fn a_warmed_up_gate_knows_the_cost_of_a_run_and_has_every_buffer_ready() {
         let gate = HashGate::new(3, DEFAULT_WAIT);
         assert_eq!(gate.expected_wait(10), Duration::ZERO);
-        gate.warm_up(&PasswordHasher::insecure_fast()).await.unwrap();
+        gate.warm_up(&PasswordHasher::insecure_fast())
+            .await
+            .unwrap();
         assert!(gate.average_micros.load(Ordering::Relaxed) > 0);
         let scratches = gate.scratches.lock().unwrap();
         assert_eq!(scratches.len(), 3);

@@ -58,7 +58,7 @@ impl FromRequest for Holder {
                 .holder_account(&claims.sub)
                 .await?
                 .ok_or_else(unauthorized)?;
-            let kind = AccountKind::parse(&account.kind).ok_or_else(unauthorized)?;
+            let kind = account.kind()?;
             let address = client_ip(&req, &state.settings.trusted_proxies);
             Ok(Holder {
                 account,

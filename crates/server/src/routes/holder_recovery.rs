@@ -24,7 +24,7 @@ use sesame_core::self_service::{
     on_registration_request, recovery_possible, registration_possible, LinkPurpose,
     LINK_LIFETIME_MINUTES,
 };
-use sesame_core::{AccountKind, AccountState, Origin};
+use sesame_core::{AccountState, Origin};
 use sesame_store::repo::accounts::Account;
 use sesame_store::repo::audit::NewAuditEvent;
 use sesame_store::repo::holder_tokens::{link_token_hash, new_link_token, NewLink};
@@ -303,14 +303,9 @@ pub async fn recovery(
         .await?
         .into_iter()
         .filter(|a| {
-            match (
-                AccountKind::parse(&a.kind),
-                AccountState::parse(&a.state),
-                Origin::parse(&a.origin),
-            ) {
-                (Some(k), Some(s), Some(o)) => recovery_possible(k, s, o, a.email_validated),
-                _ => false,
-            }
+            // A corrupt row (refused by the schema, so never seen) is one nobody recovers.
+            a.standing()
+                .is_ok_and(|(k, s, o)| recovery_possible(k, s, o, a.email_validated))
         })
         .collect();
     let state = state.into_inner();
@@ -450,11 +445,8 @@ pub async fn registration(
     let state = state.into_inner();
     actix_web::rt::spawn(async move {
         let Some(account) = found else { return };
-        let (Some(kind), Some(s), Some(o)) = (
-            AccountKind::parse(&account.kind),
-            AccountState::parse(&account.state),
-            Origin::parse(&account.origin),
-        ) else {
+        // In the background: a corrupt row is logged where it is read, and nobody is told.
+        let Ok((kind, s, o)) = account.standing() else {
             return;
         };
         if !registration_possible(kind, s, o) {

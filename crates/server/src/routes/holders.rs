@@ -14,7 +14,7 @@ use sesame_api::Problem;
 use sesame_core::lifecycle::{login_requires_password_change, password_login_possible};
 use sesame_core::password::check_chosen_password;
 use sesame_core::regeneration::identifier_in_force;
-use sesame_core::{AccountKind, AccountState, Origin};
+use sesame_core::AccountState;
 use sesame_store::repo::accounts::{pending_change, Account};
 use sesame_store::repo::audit::{ActorKind, NewAuditEvent};
 use sesame_store::repo::holders::CheckedCredential;
@@ -67,16 +67,13 @@ async fn password_matches(
     account: Option<&Account>,
     password: &str,
 ) -> Result<bool, ApiError> {
-    let usable = account.filter(|a| {
-        match (
-            AccountKind::parse(&a.kind),
-            AccountState::parse(&a.state),
-            Origin::parse(&a.origin),
-        ) {
-            (Some(kind), Some(state), Some(origin)) => password_login_possible(kind, state, origin),
-            _ => false,
+    let usable = match account {
+        Some(a) => {
+            let (kind, state, origin) = a.standing()?;
+            password_login_possible(kind, state, origin).then_some(a)
         }
-    });
+        None => None,
+    };
     let (hash, provisional) = match usable {
         Some(a) => match (&a.password_hash, &a.provisional_password_enc) {
             (Some(h), _) => (Some(h.clone()), None),

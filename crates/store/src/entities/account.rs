@@ -1,4 +1,7 @@
 use sea_orm::entity::prelude::*;
+use sesame_core::account::{AccountKind, AccountState, Origin};
+
+use crate::error::{Result, StoreError};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "accounts")]
@@ -33,3 +36,26 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// The closed vocabularies of a row, read once and checked: the schema refuses an unknown value
+/// (migration `m20261207_000009`), so one found anyway is corruption, reported as a fault —
+/// never a silent « no » that would make a login or a recovery quietly impossible.
+impl Model {
+    pub fn kind(&self) -> Result<AccountKind> {
+        AccountKind::parse(&self.kind).ok_or_else(|| StoreError::corrupt("kind", &self.kind))
+    }
+
+    pub fn state(&self) -> Result<AccountState> {
+        AccountState::parse(&self.state).ok_or_else(|| StoreError::corrupt("state", &self.state))
+    }
+
+    pub fn origin(&self) -> Result<Origin> {
+        Origin::parse(&self.origin).ok_or_else(|| StoreError::corrupt("origin", &self.origin))
+    }
+
+    /// Kind, state and origin together: what the account-holder rules of `sesame_core::lifecycle`
+    /// take.
+    pub fn standing(&self) -> Result<(AccountKind, AccountState, Origin)> {
+        Ok((self.kind()?, self.state()?, self.origin()?))
+    }
+}

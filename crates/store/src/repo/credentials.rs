@@ -105,9 +105,7 @@ impl Store {
         let mut events = Vec::with_capacity(ids.len());
         for id in ids {
             let acc = accounts.get(id).ok_or(StoreError::NotFound)?;
-            let kind = parse(AccountKind::parse(&acc.kind), "kind", &acc.kind)?;
-            let state = parse(AccountState::parse(&acc.state), "state", &acc.state)?;
-            let origin = parse(Origin::parse(&acc.origin), "origin", &acc.origin)?;
+            let (kind, state, origin) = acc.standing()?;
             let has_email = acc.email.as_deref().is_some_and(|e| !e.trim().is_empty());
             let t: Transition = match op {
                 Operation::Notify {
@@ -214,10 +212,6 @@ impl Store {
 
 fn state_after_shows_password(state: AccountState) -> bool {
     state == AccountState::NotifiedNotActivated
-}
-
-fn parse<T>(v: Option<T>, what: &str, raw: &str) -> Result<T> {
-    v.ok_or_else(|| StoreError::corrupt(what, raw))
 }
 
 /// Audit events of a bulk operation, a few hundred rows a statement.

@@ -12,7 +12,7 @@ use sea_orm::{
 use sesame_core::identifier::fold_name;
 use sesame_core::lifecycle::{activate, has_no_local_password};
 use sesame_core::self_service::{registration_possible, LinkPurpose};
-use sesame_core::{AccountKind, AccountState, Origin};
+use sesame_core::{AccountState, Origin};
 use sha2::{Digest, Sha256};
 
 use crate::entities::{account, guardian, guardian_link, holder_token, student};
@@ -237,8 +237,7 @@ impl Store {
             .one(&txn)
             .await?
             .ok_or(StoreError::NotFound)?;
-        let state_before = AccountState::parse(&acc.state)
-            .ok_or_else(|| StoreError::corrupt("state", &acc.state))?;
+        let (kind, state_before, origin) = acc.standing()?;
         let same_email = acc
             .email
             .as_deref()
@@ -261,16 +260,9 @@ impl Store {
             (LinkPurpose::ResetPassword | LinkPurpose::Register, Some(hash)) => {
                 // What made the link possible must still hold: the account may have been
                 // activated by its letter, or turned FranceConnect, since it was sent.
-                let still = match (
-                    AccountKind::parse(&acc.kind),
-                    Origin::parse(&acc.origin),
-                    purpose,
-                ) {
-                    (Some(kind), Some(origin), LinkPurpose::Register) => {
-                        registration_possible(kind, state_before, origin)
-                    }
-                    (Some(kind), Some(origin), _) => !has_no_local_password(kind, origin),
-                    _ => false,
+                let still = match purpose {
+                    LinkPurpose::Register => registration_possible(kind, state_before, origin),
+                    _ => !has_no_local_password(kind, origin),
                 };
                 if !same_email || !still {
                     return Ok(None);

@@ -198,8 +198,7 @@ impl Store {
                 "Le mot de passe de ce compte vient d'être modifié : reconnectez-vous.".into(),
             ));
         }
-        let state_before = AccountState::parse(&acc.state)
-            .ok_or_else(|| StoreError::corrupt("state", &acc.state))?;
+        let state_before = acc.state()?;
         let activation = activate(state_before).map_err(|e| StoreError::Conflict(e.to_string()))?;
         let now = Utc::now();
         // A new address must be confirmed again; the same one keeps its confirmation.
