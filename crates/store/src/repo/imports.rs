@@ -405,8 +405,6 @@ impl Run<'_> {
         }
     }
 
-    /// The names this source holds for `ids`, by account.
-
     /// This source's names for `ids`, by account.
     async fn source_names(&self, ids: &[String]) -> Result<HashMap<String, SourceNames>> {
         let mut out = HashMap::new();
