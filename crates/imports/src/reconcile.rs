@@ -778,3 +778,74 @@ pub fn reconcile_guardians(
         }
     })
 }
+
+// ---------------------------------------------------------------------------------------------
+// Links
+
+/// A link between a guardian and a pupil, by their account ids.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub guardian_id: String,
+    pub student_id: String,
+    pub relationship: String,
+    pub legal: bool,
+}
+
+/// What the import does to the links, each list sorted by (guardian, pupil) so that the same
+/// plan writes the same rows in the same order on every run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Links {
+    pub created: Vec<Link>,
+    /// Existing links whose relationship or legal flag changes (new values).
+    pub updated: Vec<Link>,
+    /// (guardian id, pupil id) of the links the file no longer has.
+    pub removed: Vec<(String, String)>,
+}
+
+/// The plan's links replace those of the pupils it lists: `students` and `guardians` are
+/// account ids by source id (matched or created; refused rows are absent, so their links
+/// are left alone), `existing` the links of those pupils. The first row of a pair wins.
+pub fn reconcile_links(
+    records: &[LinkRecord],
+    students: &HashMap<String, String>,
+    guardians: &HashMap<String, String>,
+    existing: &[Link],
+) -> Links {
+    let mut wanted: HashMap<(&str, &str), &LinkRecord> = HashMap::new();
+    for l in records {
+        if let (Some(s), Some(g)) = (
+            students.get(&l.student_source_id),
+            guardians.get(&l.guardian_source_id),
+        ) {
+            wanted.entry((g.as_str(), s.as_str())).or_insert(l);
+        }
+    }
+    let current: HashMap<(&str, &str), &Link> = existing
+        .iter()
+        .map(|l| ((l.guardian_id.as_str(), l.student_id.as_str()), l))
+        .collect();
+    let mut out = Links::default();
+    for (&(guardian_id, student_id), l) in &wanted {
+        let link = || Link {
+            guardian_id: guardian_id.to_owned(),
+            student_id: student_id.to_owned(),
+            relationship: l.relationship.clone(),
+            legal: l.legal,
+        };
+        match current.get(&(guardian_id, student_id)) {
+            Some(e) if e.relationship == l.relationship && e.legal == l.legal => {}
+            Some(_) => out.updated.push(link()),
+            None => out.created.push(link()),
+        }
+    }
+    out.removed = current
+        .keys()
+        .filter(|key| !wanted.contains_key(*key))
+        .map(|(g, s)| (g.to_string(), s.to_string()))
+        .collect();
+    let by_pair = |l: &Link| (l.guardian_id.clone(), l.student_id.clone());
+    out.created.sort_by_key(by_pair);
+    out.updated.sort_by_key(by_pair);
+    out.removed.sort();
+    out
+}

@@ -458,3 +458,46 @@ fn a_guardian_of_a_pupil_already_here_wins_over_a_rehomed_pupils_with_the_same_s
     );
     assert_eq!(out.matched["R1"], "g-native");
 }
+
+#[test]
+fn the_files_links_replace_those_of_the_pupils_it_lists() {
+    use sesame_imports::reconcile::{reconcile_links, Link};
+    let ids = |pairs: &[(&str, &str)]| -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(s, id)| (s.to_string(), id.to_string()))
+            .collect()
+    };
+    let students = ids(&[("E1", "p1"), ("E2", "p2")]);
+    let guardians = ids(&[("R1", "g1"), ("R2", "g2")]);
+    let record = |s: &str, g: &str, relationship: &str| LinkRecord {
+        student_source_id: s.into(),
+        guardian_source_id: g.into(),
+        relationship: relationship.into(),
+        legal: true,
+        location: Location::file("f"),
+    };
+    let link = |g: &str, s: &str, relationship: &str| Link {
+        guardian_id: g.into(),
+        student_id: s.into(),
+        relationship: relationship.into(),
+        legal: true,
+    };
+    let file = [
+        record("E1", "R1", "Mère"),
+        record("E1", "R1", "Tuteur"),
+        record("E2", "R1", "Mère"),
+        record("E2", "R2", "Père"),
+        // A refused pupil (absent from `students`) keeps his links.
+        record("E9", "R2", "Père"),
+    ];
+    let existing = [
+        link("g1", "p1", "Mère"),
+        link("g2", "p2", "Autre membre de la famille"),
+        link("g2", "p1", "Père"),
+    ];
+    let out = reconcile_links(&file, &students, &guardians, &existing);
+    assert_eq!(out.created, vec![link("g1", "p2", "Mère")]);
+    assert_eq!(out.updated, vec![link("g2", "p2", "Père")]);
+    assert_eq!(out.removed, vec![("g2".to_owned(), "p1".to_owned())]);
+}

@@ -22,10 +22,10 @@ use sesame_core::account::{AccountKind, AccountState, Origin};
 use sesame_core::identifier::{fold_name, identifier_base, identifier_candidate};
 use sesame_core::imports::{mass_leave_message, mass_leave_needs_confirmation};
 use sesame_imports::reconcile::{
-    self, ExistingGuardian, ExistingStudent, Person, SourceNames, SourceNamesWrite, StudentContext,
-    Students,
+    self, ExistingGuardian, ExistingStudent, Link, Person, SourceNames, SourceNamesWrite,
+    StudentContext, Students,
 };
-use sesame_imports::{ImportPlan, LinkRecord, Location, Problem};
+use sesame_imports::{ImportPlan, Location, Problem};
 
 use crate::entities::{
     account, account_source, class, establishment, guardian, guardian_link, mef, student,
@@ -768,70 +768,54 @@ impl Run<'_> {
         if plan.guardians.is_empty() && plan.links.is_empty() {
             return Ok(());
         }
-        let mut wanted: HashMap<(String, String), &LinkRecord> = HashMap::new();
-        for l in &plan.links {
-            if let (Some(s), Some(g)) = (
-                students.get(&l.student_source_id),
-                guardians.get(&l.guardian_source_id),
-            ) {
-                wanted.entry((g.clone(), s.clone())).or_insert(l);
-            }
-        }
         let student_ids: Vec<String> = students.values().cloned().collect();
-        let mut existing: HashMap<(String, String), guardian_link::Model> = HashMap::new();
+        let mut existing = Vec::new();
         for chunk in student_ids.chunks(CHUNK) {
-            for l in guardian_link::Entity::find()
-                .filter(guardian_link::Column::StudentId.is_in(chunk.to_vec()))
-                .all(self.txn)
-                .await?
-            {
-                existing.insert((l.guardian_id.clone(), l.student_id.clone()), l);
-            }
-        }
-        let mut new_links = Vec::new();
-        for (key, l) in &wanted {
-            match existing.get(key) {
-                Some(e) if e.relationship == l.relationship && e.legal == l.legal => {}
-                Some(_) => {
-                    guardian_link::Entity::update_many()
-                        .col_expr(
-                            guardian_link::Column::Relationship,
-                            Expr::value(l.relationship.clone()),
-                        )
-                        .col_expr(guardian_link::Column::Legal, Expr::value(l.legal))
-                        .filter(guardian_link::Column::GuardianId.eq(key.0.clone()))
-                        .filter(guardian_link::Column::StudentId.eq(key.1.clone()))
-                        .exec(self.txn)
-                        .await?;
-                }
-                None => {
-                    new_links.push(guardian_link::Model {
-                        guardian_id: key.0.clone(),
-                        student_id: key.1.clone(),
-                        relationship: l.relationship.clone(),
+            existing.extend(
+                guardian_link::Entity::find()
+                    .filter(guardian_link::Column::StudentId.is_in(chunk.to_vec()))
+                    .all(self.txn)
+                    .await?
+                    .into_iter()
+                    .map(|l| Link {
+                        guardian_id: l.guardian_id,
+                        student_id: l.student_id,
+                        relationship: l.relationship,
                         legal: l.legal,
-                        reported_wrong: false,
-                        reported_at: None,
-                    });
-                }
-            }
+                    }),
+            );
         }
-        self.outcome.links_created = new_links.len() as u64;
-        // Sorted so that the same plan writes rows in the same order on every run.
-        new_links
-            .sort_by(|a, b| (&a.guardian_id, &a.student_id).cmp(&(&b.guardian_id, &b.student_id)));
-        insert_rows::<guardian_link::Entity>(self.txn, new_links).await?;
-        for key in existing.keys() {
-            if wanted.contains_key(key) {
-                continue;
-            }
-            guardian_link::Entity::delete_many()
-                .filter(guardian_link::Column::GuardianId.eq(key.0.clone()))
-                .filter(guardian_link::Column::StudentId.eq(key.1.clone()))
+        let links = reconcile::reconcile_links(&plan.links, students, guardians, &existing);
+        for l in &links.updated {
+            guardian_link::Entity::update_many()
+                .col_expr(
+                    guardian_link::Column::Relationship,
+                    Expr::value(l.relationship.clone()),
+                )
+                .col_expr(guardian_link::Column::Legal, Expr::value(l.legal))
+                .filter(guardian_link::Column::GuardianId.eq(l.guardian_id.clone()))
+                .filter(guardian_link::Column::StudentId.eq(l.student_id.clone()))
                 .exec(self.txn)
                 .await?;
-            self.outcome.links_removed += 1;
         }
+        self.outcome.links_created = links.created.len() as u64;
+        let rows = links.created.into_iter().map(|l| guardian_link::Model {
+            guardian_id: l.guardian_id,
+            student_id: l.student_id,
+            relationship: l.relationship,
+            legal: l.legal,
+            reported_wrong: false,
+            reported_at: None,
+        });
+        insert_rows::<guardian_link::Entity>(self.txn, rows.collect()).await?;
+        for (guardian_id, student_id) in &links.removed {
+            guardian_link::Entity::delete_many()
+                .filter(guardian_link::Column::GuardianId.eq(guardian_id.clone()))
+                .filter(guardian_link::Column::StudentId.eq(student_id.clone()))
+                .exec(self.txn)
+                .await?;
+        }
+        self.outcome.links_removed = links.removed.len() as u64;
         Ok(())
     }
 }
