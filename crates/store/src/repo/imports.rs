@@ -123,8 +123,8 @@ impl Store {
             reserved: HashSet::new(),
         };
         let structure = run.structure(plan).await?;
-        let (students, decided) = run.students(plan, &structure).await?;
-        let guardians = run.guardians(plan, &decided).await?;
+        let (students, arrivals) = run.students(plan, &structure).await?;
+        let guardians = run.guardians(plan, &arrivals).await?;
         run.links(plan, &students, &guardians).await?;
         let mut outcome = run.outcome;
         let leaving = outcome.students.left;
@@ -195,6 +195,14 @@ struct Structure {
 
 /// Account ids by source id, for the links.
 type Ids = HashMap<String, String>;
+
+/// What the guardians' reconciliation needs of the pupils'.
+struct Arrivals {
+    /// Source ids of the refused pupils' rows: their guardians' rows are left out.
+    refused: HashSet<String>,
+    /// Ids of the pupils re-homed here by this import.
+    rehomed: HashSet<String>,
+}
 
 impl Run<'_> {
     async fn structure(&mut self, plan: &ImportPlan) -> Result<Structure> {
@@ -465,12 +473,13 @@ impl Run<'_> {
 
     /// Creates `people` in bulk — accounts with free identifiers, the person rows `row`
     /// makes (it may also fill the account), this source's names — and returns their ids by
-    /// source id.
+    /// source id. Takes the persons so that their strings move into the rows (a school's
+    /// first import creates thousands).
     async fn create<F, E>(
         &mut self,
         kind: AccountKind,
-        people: &[Person<F>],
-        row: impl Fn(&str, &Person<F>, &mut account::Model) -> E::Model,
+        people: Vec<Person<F>>,
+        row: impl Fn(&str, Person<F>, &mut account::Model) -> E::Model,
     ) -> Result<Ids>
     where
         E: EntityTrait,
@@ -485,13 +494,13 @@ impl Run<'_> {
         let mut accounts = Vec::with_capacity(people.len());
         let mut rows = Vec::with_capacity(people.len());
         let mut sources = Vec::with_capacity(people.len());
-        for (p, identifier) in people.iter().zip(identifiers) {
+        for (p, identifier) in people.into_iter().zip(identifiers) {
             let id = new_id();
             let mut account = self.new_account(&id, kind, identifier);
+            sources.push(self.source_row(&id, &p.source_id, &p.family_name, &p.first_name));
+            ids.insert(p.source_id.clone(), id.clone());
             rows.push(row(&id, p, &mut account));
             accounts.push(account);
-            sources.push(self.source_row(&id, &p.source_id, &p.family_name, &p.first_name));
-            ids.insert(p.source_id.clone(), id);
         }
         insert_rows::<account::Entity>(self.txn, accounts).await?;
         insert_rows::<E>(self.txn, rows).await?;
@@ -500,13 +509,13 @@ impl Run<'_> {
     }
 
     /// Loads the pupils the plan may concern, lets [`reconcile::reconcile_students`] decide
-    /// and writes its decisions. Returns the account ids by source id, and the decision (for
-    /// its refused rows and re-homed pupils).
+    /// and writes its decisions. Returns the account ids by source id, and what the guardians
+    /// need to know of the pupils' import.
     async fn students(
         &mut self,
         plan: &ImportPlan,
         structure: &Structure,
-    ) -> Result<(Ids, Students)> {
+    ) -> Result<(Ids, Arrivals)> {
         let here: Vec<ExistingStudent> = student::Entity::find()
             .filter(student::Column::Uai.eq(self.uai))
             .all(self.txn)
@@ -541,9 +550,11 @@ impl Run<'_> {
             classes: &structure.classes,
             mefs: &structure.mefs,
         };
-        let mut decided =
-            reconcile::reconcile_students(&ctx, &plan.students, &here, &elsewhere, &names);
-        let people = &mut decided.people;
+        let Students {
+            mut people,
+            rehomed,
+            current,
+        } = reconcile::reconcile_students(&ctx, &plan.students, &here, &elsewhere, &names);
 
         self.keep_source_names(&people.source_names).await?;
         for u in &people.updates {
@@ -587,22 +598,22 @@ impl Run<'_> {
         let created = self
             .create::<_, student::Entity>(
                 AccountKind::Student,
-                &people.creations,
+                std::mem::take(&mut people.creations),
                 |id, p, account| {
                     account.home_uai = Some(uai.to_owned());
-                    let f = &p.fields;
+                    let f = p.fields;
                     student::Model {
                         id: id.to_owned(),
                         uai: uai.to_owned(),
-                        class_id: f.class_id.clone(),
-                        mef_id: f.mef_id.clone(),
-                        family_name: p.family_name.clone(),
-                        first_name: p.first_name.clone(),
+                        class_id: f.class_id,
+                        mef_id: f.mef_id,
                         family_key: fold_name(&p.family_name),
                         first_key: fold_name(&p.first_name),
+                        family_name: p.family_name,
+                        first_name: p.first_name,
                         birth_date: f.birth_date,
-                        ine: f.ine.clone(),
-                        source_id: Some(p.source_id.clone()),
+                        ine: f.ine,
+                        source_id: Some(p.source_id),
                         left_at: f.left_at,
                     }
                 },
@@ -617,23 +628,27 @@ impl Run<'_> {
                 .await?;
         }
 
-        self.outcome.current_students = decided.current;
+        self.outcome.current_students = current;
         self.outcome.students = people.counts;
         self.outcome.changes.append(&mut people.changes);
         self.outcome.problems.append(&mut people.problems);
-        let mut ids = std::mem::take(&mut people.matched);
+        let mut ids = people.matched;
         ids.extend(created);
-        Ok((ids, decided))
+        let arrivals = Arrivals {
+            refused: people.refused,
+            rehomed,
+        };
+        Ok((ids, arrivals))
     }
 
     /// Loads the guardians of this establishment's pupils (after the pupils' import, so with
     /// the re-homed pupils' ones), lets [`reconcile::reconcile_guardians`] decide and writes
     /// its decisions. Returns the account ids by source id.
-    async fn guardians(&mut self, plan: &ImportPlan, students: &Students) -> Result<Ids> {
+    async fn guardians(&mut self, plan: &ImportPlan, students: &Arrivals) -> Result<Ids> {
         if plan.guardians.is_empty() {
             return Ok(HashMap::new());
         }
-        let left_out = reconcile::guardians_left_out(&plan.links, &students.people.refused);
+        let left_out = reconcile::guardians_left_out(&plan.links, &students.refused);
         let linked: Vec<(String, String)> = guardian_link::Entity::find()
             .select_only()
             .column(guardian_link::Column::GuardianId)
@@ -738,18 +753,18 @@ impl Run<'_> {
         let created = self
             .create::<_, guardian::Entity>(
                 AccountKind::Guardian,
-                &people.creations,
+                std::mem::take(&mut people.creations),
                 |id, p, account| {
-                    account.email = p.fields.email.clone();
-                    account.phone = p.fields.phone.clone();
+                    account.email = p.fields.email;
+                    account.phone = p.fields.phone;
                     guardian::Model {
                         id: id.to_owned(),
-                        family_name: p.family_name.clone(),
-                        first_name: p.first_name.clone(),
                         family_key: fold_name(&p.family_name),
                         first_key: fold_name(&p.first_name),
-                        civility: p.fields.civility.clone(),
-                        source_id: Some(p.source_id.clone()),
+                        family_name: p.family_name,
+                        first_name: p.first_name,
+                        civility: p.fields.civility,
+                        source_id: Some(p.source_id),
                     }
                 },
             )
