@@ -4,12 +4,14 @@
 //! ONDE (CSV, 1st degree) — and Sésame's own CSV into one [`ImportPlan`]: students,
 //! guardians, the links between them, MEFs, and every problem found with its file and line.
 //!
-//! Parsing only: no database, no HTTP. The engine that compares a plan with the database and
-//! applies it lives elsewhere. Parsers never fail: what cannot be read becomes a
-//! [`Problem`], fatal when the plan must not be applied at all.
+//! No database, no HTTP. [`reconcile`] decides what a plan does to the persons an
+//! establishment already has, from a snapshot the store loads; the store writes it.
+//! Parsers never fail: what cannot be read becomes a [`Problem`], fatal when the plan must
+//! not be applied at all.
 
 mod onde;
 mod plan;
+pub mod reconcile;
 mod sesame_csv;
 mod siecle;
 pub mod synthetic;

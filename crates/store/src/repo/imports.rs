@@ -1,29 +1,31 @@
 //! Applying an import plan (`sesame-imports`) to an establishment, in one transaction.
 //!
 //! The same code previews and applies: a dry run does everything and rolls back, so the
-//! preview is what the import would do, by construction. Identity is the source id, then
-//! the INE — never the name. Students missing from a full export are marked as left, never
-//! deleted. Names are kept per source (`account_sources`), which is what identifier
-//! regeneration compares.
+//! preview is what the import would do, by construction. What happens to each person is
+//! decided by `sesame_imports::reconcile` (pure: matching by source id then INE, what
+//! changed, who left, refused rows, re-homed leavers, the report's French); this module
+//! loads the snapshot it needs inside the transaction and writes its decisions in bulk,
+//! with the establishment's classes and MEFs, identifiers, links and the audit event.
 //!
-//! Imports never cross establishments silently: a record whose INE belongs to a pupil still
-//! enrolled in another establishment is refused for that row (a problem of the report), and
-//! nothing of that pupil changes; only a pupil who has left the other establishment (a
-//! leaving date) is re-homed here, with his account and his guardians. An import that would
-//! mark as left more than 10 % of the current pupils (and more than 5) is only applied when
-//! the caller confirms it (`sesame_core::imports`).
+//! An import that would mark as left more than 10 % of the current pupils (and more than 5)
+//! is only applied when the caller confirms it (`sesame_core::imports`).
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use sesame_core::account::{AccountKind, AccountState, Origin};
 use sesame_core::identifier::{fold_name, identifier_base, identifier_candidate};
 use sesame_core::imports::{mass_leave_message, mass_leave_needs_confirmation};
-use sesame_imports::{GuardianRecord, ImportPlan, LinkRecord, Location, Problem, StudentRecord};
+use sesame_imports::reconcile::{
+    self, ExistingGuardian, ExistingStudent, Link, Person, SourceNames, SourceNamesWrite,
+    StudentContext, Students,
+};
+use sesame_imports::{ImportPlan, Location, Problem};
 
 use crate::entities::{
     account, account_source, class, establishment, guardian, guardian_link, mef, student,
@@ -34,44 +36,12 @@ use crate::repo::audit::{append, NewAuditEvent};
 use crate::repo::sql::insert_rows;
 use crate::Store;
 
+pub use sesame_imports::reconcile::{
+    Change, ChangeAction, Counts, PersonKind, INE_ENROLLED_ELSEWHERE,
+};
+
 /// Ids per `IN (…)` list: far below SQLite's and PostgreSQL's bound-value limits.
 const CHUNK: usize = 500;
-
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Counts {
-    pub created: u64,
-    pub updated: u64,
-    pub left: u64,
-    pub unchanged: u64,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PersonKind {
-    Student,
-    Guardian,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChangeAction {
-    Create,
-    Update,
-    Leave,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Change {
-    pub kind: PersonKind,
-    pub action: ChangeAction,
-    pub source_id: String,
-    /// « NOM Prénom ».
-    pub name: String,
-    /// What changes, in French.
-    pub detail: String,
-}
-
-/// The problem of a row whose INE is a pupil's still enrolled in another establishment.
-pub const INE_ENROLLED_ELSEWHERE: &str =
-    "INE déjà utilisé par un élève scolarisé dans un autre établissement";
 
 /// What an import did (or, for a dry run, would do).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,44 +71,6 @@ impl ImportOutcome {
     pub fn is_noop(&self) -> bool {
         self.changes.is_empty() && self.links_created == 0 && self.links_removed == 0
     }
-}
-
-/// A person's name as the console shows it: the usage name when the source has one.
-fn display_family(family: &str, usage: Option<&str>) -> String {
-    usage
-        .map(str::trim)
-        .filter(|u| !u.is_empty())
-        .unwrap_or(family)
-        .trim()
-        .to_owned()
-}
-
-/// What identifiers and displays need of an imported person, student or guardian.
-trait Named {
-    /// (first name, family name as displayed).
-    fn names(&self) -> (String, String);
-}
-
-impl Named for StudentRecord {
-    fn names(&self) -> (String, String) {
-        let family = display_family(&self.family_name, self.usage_name.as_deref());
-        (self.first_name.clone(), family)
-    }
-}
-
-impl Named for GuardianRecord {
-    fn names(&self) -> (String, String) {
-        let family = display_family(&self.family_name, self.usage_name.as_deref());
-        (self.first_name.clone(), family)
-    }
-}
-
-fn full_name(family: &str, first: &str) -> String {
-    format!("{} {}", family.to_uppercase(), first)
-}
-
-fn day_start(d: NaiveDate) -> DateTime<Utc> {
-    d.and_time(NaiveTime::MIN).and_utc()
 }
 
 impl Store {
@@ -189,12 +121,10 @@ impl Store {
                 mass_leave: false,
             },
             reserved: HashSet::new(),
-            blocked: HashSet::new(),
-            rehomed: HashSet::new(),
         };
         let structure = run.structure(plan).await?;
-        let students = run.students(plan, &structure).await?;
-        let guardians = run.guardians(plan).await?;
+        let (students, arrivals) = run.students(plan, &structure).await?;
+        let guardians = run.guardians(plan, &arrivals).await?;
         run.links(plan, &students, &guardians).await?;
         let mut outcome = run.outcome;
         let leaving = outcome.students.left;
@@ -255,11 +185,6 @@ struct Run<'a> {
     outcome: ImportOutcome,
     /// Identifiers handed out by this import, not yet visible to the uniqueness query.
     reserved: HashSet<String>,
-    /// Source ids of the rows refused because their INE is a pupil's still enrolled in
-    /// another establishment: their guardians and links are left alone too.
-    blocked: HashSet<String>,
-    /// Ids of the pupils who left another establishment and arrive here with this import.
-    rehomed: HashSet<String>,
 }
 
 /// Class and MEF ids of the establishment by code, after the import's additions.
@@ -270,6 +195,14 @@ struct Structure {
 
 /// Account ids by source id, for the links.
 type Ids = HashMap<String, String>;
+
+/// What the guardians' reconciliation needs of the pupils'.
+struct Arrivals {
+    /// Source ids of the refused pupils' rows: their guardians' rows are left out.
+    refused: HashSet<String>,
+    /// Ids of the pupils re-homed here by this import.
+    rehomed: HashSet<String>,
+}
 
 impl Run<'_> {
     async fn structure(&mut self, plan: &ImportPlan) -> Result<Structure> {
@@ -480,8 +413,8 @@ impl Run<'_> {
         }
     }
 
-    /// The names this source holds for `ids`, by account.
-    async fn source_names(&self, ids: &[String]) -> Result<HashMap<String, account_source::Model>> {
+    /// This source's names for `ids`, by account.
+    async fn source_names(&self, ids: &[String]) -> Result<HashMap<String, SourceNames>> {
         let mut out = HashMap::new();
         for chunk in ids.chunks(CHUNK) {
             for row in account_source::Entity::find()
@@ -490,390 +423,232 @@ impl Run<'_> {
                 .all(self.txn)
                 .await?
             {
-                out.insert(row.account_id.clone(), row);
+                out.insert(
+                    row.account_id,
+                    SourceNames {
+                        row_id: row.id,
+                        source_id: row.source_id,
+                        family_name: row.family_name,
+                        first_name: row.first_name,
+                    },
+                );
             }
         }
         Ok(out)
     }
 
-    /// Records this source's names for an existing account (insert or update).
-    async fn keep_source_names(
-        &self,
-        known: Option<&account_source::Model>,
-        account_id: &str,
-        source_id: &str,
-        family: &str,
-        first: &str,
-    ) -> Result<bool> {
-        match known {
-            Some(s)
-                if s.family_name == family
-                    && s.first_name == first
-                    && s.source_id.as_deref() == Some(source_id) =>
-            {
-                Ok(false)
-            }
-            Some(s) => {
-                account_source::Entity::update_many()
-                    .col_expr(account_source::Column::FamilyName, Expr::value(family))
-                    .col_expr(account_source::Column::FirstName, Expr::value(first))
-                    .col_expr(account_source::Column::SourceId, Expr::value(source_id))
-                    .filter(account_source::Column::Id.eq(s.id.clone()))
-                    .exec(self.txn)
-                    .await?;
-                Ok(true)
-            }
-            None => {
-                insert_rows::<account_source::Entity>(
-                    self.txn,
-                    vec![self.source_row(account_id, source_id, family, first)],
-                )
-                .await?;
-                Ok(true)
-            }
-        }
-    }
-
-    async fn students(&mut self, plan: &ImportPlan, structure: &Structure) -> Result<Ids> {
-        let today = self.now.date_naive();
-        let existing: Vec<student::Model> = student::Entity::find()
-            .filter(student::Column::Uai.eq(self.uai))
-            .all(self.txn)
-            .await?;
-        let mut by_source: HashMap<String, usize> = HashMap::new();
-        let mut by_ine: HashMap<String, usize> = HashMap::new();
-        for (i, s) in existing.iter().enumerate() {
-            if let Some(id) = &s.source_id {
-                by_source.insert(id.clone(), i);
-            }
-            if let Some(ine) = &s.ine {
-                by_ine.insert(ine.clone(), i);
-            }
-        }
-        self.outcome.current_students =
-            existing.iter().filter(|s| s.left_at.is_none()).count() as u64;
-        // INE is national: a student who moved here from another establishment keeps the
-        // account they have (it follows them), found by INE outside this establishment —
-        // but only once that establishment has recorded him as left. A pupil still enrolled
-        // there is not this establishment's to take: the row is refused (a typo, a stale
-        // file or a malicious one would otherwise move him, his account and his guardians'
-        // accounts out of his school's reach).
-        let ines: Vec<String> = plan
-            .students
-            .iter()
-            .filter(|r| !by_source.contains_key(&r.source_id))
-            .filter_map(|r| r.ine.clone())
-            .filter(|ine| !by_ine.contains_key(ine))
-            .collect();
-        let mut elsewhere: HashMap<String, student::Model> = HashMap::new();
-        // INEs carried by a pupil still enrolled in another establishment.
-        let mut enrolled_elsewhere: HashSet<String> = HashSet::new();
-        for chunk in ines.chunks(CHUNK) {
-            for s in student::Entity::find()
-                .filter(student::Column::Ine.is_in(chunk.to_vec()))
-                .filter(student::Column::Uai.ne(self.uai))
-                .order_by_asc(student::Column::Id)
-                .all(self.txn)
-                .await?
-            {
-                let Some(ine) = s.ine.clone() else { continue };
-                if s.left_at.is_none_or(|left| left > self.now) {
-                    enrolled_elsewhere.insert(ine);
-                    continue;
-                }
-                // Several leavers with one INE (a file error elsewhere): the latest to leave.
-                match elsewhere.get(&ine) {
-                    Some(kept) if kept.left_at >= s.left_at => {}
-                    _ => {
-                        elsewhere.insert(ine, s);
-                    }
-                }
-            }
-        }
-        let ids: Vec<String> = existing
-            .iter()
-            .map(|s| s.id.clone())
-            .chain(elsewhere.values().map(|s| s.id.clone()))
-            .collect();
-        let names = self.source_names(&ids).await?;
-
-        let mut seen: HashSet<usize> = HashSet::new();
-        let mut account_ids: Ids = HashMap::new();
-        let mut creations: Vec<&StudentRecord> = Vec::new();
-        for r in &plan.students {
-            if account_ids.contains_key(&r.source_id) {
-                continue;
-            }
-            let found = by_source
-                .get(&r.source_id)
-                .or_else(|| r.ine.as_ref().and_then(|ine| by_ine.get(ine)))
-                .copied();
-            if found.is_none()
-                && r.ine
-                    .as_ref()
-                    .is_some_and(|ine| enrolled_elsewhere.contains(ine))
-            {
-                // Nothing of that pupil changes, and nothing is created in his name: his
-                // guardians' rows and links in this file are left out too (`blocked`).
-                // The message names neither the pupil nor his establishment.
-                self.outcome.problems.push(Problem::warning(
-                    r.location.clone(),
-                    format!("{INE_ENROLLED_ELSEWHERE} : ligne non importée"),
+    /// Records this source's names for existing accounts (updates, then inserts in bulk).
+    async fn keep_source_names(&self, writes: &[SourceNamesWrite]) -> Result<()> {
+        let mut inserts = Vec::new();
+        for w in writes {
+            let Some(row_id) = &w.row_id else {
+                inserts.push(self.source_row(
+                    &w.account_id,
+                    &w.source_id,
+                    &w.family_name,
+                    &w.first_name,
                 ));
-                self.blocked.insert(r.source_id.clone());
-                continue;
-            }
-            let current = match found {
-                Some(i) if seen.insert(i) => Some(existing[i].clone()),
-                Some(_) => None,
-                None => r.ine.as_ref().and_then(|ine| elsewhere.get(ine)).cloned(),
-            };
-            let Some(current) = current else {
-                creations.push(r);
-                account_ids.insert(r.source_id.clone(), String::new());
                 continue;
             };
-            account_ids.insert(r.source_id.clone(), current.id.clone());
-            let (_, family) = r.names();
-            let left_at = r.left_on.filter(|d| *d <= today).map(day_start);
-            let class_id = r
-                .class_code
-                .as_ref()
-                .and_then(|c| structure.classes.get(c))
-                .cloned();
-            let mef_id = r
-                .mef_code
-                .as_ref()
-                .and_then(|c| structure.mefs.get(c))
-                .cloned();
-            let mut what = Vec::new();
-            let arrives = current.uai != self.uai;
-            if arrives {
-                self.rehomed.insert(current.id.clone());
-                what.push(format!("arrivée depuis l'établissement {}", current.uai));
-            }
-            if current.family_name != family || current.first_name != r.first_name {
-                what.push(format!(
-                    "nom {} → {}",
-                    full_name(&current.family_name, &current.first_name),
-                    full_name(&family, &r.first_name)
-                ));
-            }
-            if current.birth_date != r.birth_date && r.birth_date.is_some() {
-                what.push("date de naissance".into());
-            }
-            if current.ine != r.ine && r.ine.is_some() {
-                what.push("INE".into());
-            }
-            if current.source_id.as_deref() != Some(r.source_id.as_str()) {
-                what.push("identifiant dans la source".into());
-            }
-            if current.class_id != class_id {
-                what.push(format!(
-                    "classe → {}",
-                    r.class_code.as_deref().unwrap_or("aucune")
-                ));
-            }
-            if current.mef_id != mef_id {
-                what.push(format!(
-                    "MEF → {}",
-                    r.mef_code.as_deref().unwrap_or("aucun")
-                ));
-            }
-            let leaves = left_at.is_some() && current.left_at.is_none();
-            let returns = left_at.is_none() && current.left_at.is_some();
-            // A pupil arriving from another establishment was "left" there: here he is a
-            // newcomer, which the line above already says.
-            if returns && !arrives {
-                what.push("retour dans l'établissement".into());
-            }
-            let names_changed = self
-                .keep_source_names(
-                    names.get(&current.id),
-                    &current.id,
-                    &r.source_id,
-                    &family,
-                    &r.first_name,
-                )
-                .await?;
-            if what.is_empty() && !leaves && !returns && !names_changed {
-                self.outcome.students.unchanged += 1;
-                continue;
-            }
-            student::Entity::update_many()
-                .col_expr(student::Column::Uai, Expr::value(self.uai))
-                .col_expr(student::Column::FamilyName, Expr::value(family.clone()))
+            account_source::Entity::update_many()
                 .col_expr(
-                    student::Column::FirstName,
-                    Expr::value(r.first_name.clone()),
-                )
-                .col_expr(student::Column::FamilyKey, Expr::value(fold_name(&family)))
-                .col_expr(
-                    student::Column::FirstKey,
-                    Expr::value(fold_name(&r.first_name)),
+                    account_source::Column::FamilyName,
+                    Expr::value(w.family_name.clone()),
                 )
                 .col_expr(
-                    student::Column::BirthDate,
-                    Expr::value(r.birth_date.or(current.birth_date)),
+                    account_source::Column::FirstName,
+                    Expr::value(w.first_name.clone()),
                 )
                 .col_expr(
-                    student::Column::Ine,
-                    Expr::value(r.ine.clone().or(current.ine.clone())),
+                    account_source::Column::SourceId,
+                    Expr::value(w.source_id.clone()),
                 )
-                .col_expr(student::Column::SourceId, Expr::value(r.source_id.clone()))
-                .col_expr(student::Column::ClassId, Expr::value(class_id))
-                .col_expr(student::Column::MefId, Expr::value(mef_id))
-                .col_expr(
-                    student::Column::LeftAt,
-                    Expr::value(if leaves {
-                        left_at
-                    } else if returns {
-                        None
-                    } else {
-                        current.left_at
-                    }),
-                )
-                .filter(student::Column::Id.eq(current.id.clone()))
+                .filter(account_source::Column::Id.eq(row_id.clone()))
                 .exec(self.txn)
                 .await?;
+        }
+        insert_rows::<account_source::Entity>(self.txn, inserts).await?;
+        Ok(())
+    }
+
+    /// Creates `people` in bulk — accounts with free identifiers, the person rows `row`
+    /// makes (it may also fill the account), this source's names — and returns their ids by
+    /// source id. Takes the persons so that their strings move into the rows (a school's
+    /// first import creates thousands).
+    async fn create<F, E>(
+        &mut self,
+        kind: AccountKind,
+        people: Vec<Person<F>>,
+        row: impl Fn(&str, Person<F>, &mut account::Model) -> E::Model,
+    ) -> Result<Ids>
+    where
+        E: EntityTrait,
+        E::Model: IntoActiveModel<E::ActiveModel>,
+    {
+        let names: Vec<(String, String)> = people
+            .iter()
+            .map(|p| (p.first_name.clone(), p.family_name.clone()))
+            .collect();
+        let identifiers = self.identifiers(&names).await?;
+        let mut ids: Ids = HashMap::with_capacity(people.len());
+        let mut accounts = Vec::with_capacity(people.len());
+        let mut rows = Vec::with_capacity(people.len());
+        let mut sources = Vec::with_capacity(people.len());
+        for (p, identifier) in people.into_iter().zip(identifiers) {
+            let id = new_id();
+            let mut account = self.new_account(&id, kind, identifier);
+            sources.push(self.source_row(&id, &p.source_id, &p.family_name, &p.first_name));
+            ids.insert(p.source_id.clone(), id.clone());
+            rows.push(row(&id, p, &mut account));
+            accounts.push(account);
+        }
+        insert_rows::<account::Entity>(self.txn, accounts).await?;
+        insert_rows::<E>(self.txn, rows).await?;
+        insert_rows::<account_source::Entity>(self.txn, sources).await?;
+        Ok(ids)
+    }
+
+    /// Loads the pupils the plan may concern, lets [`reconcile::reconcile_students`] decide
+    /// and writes its decisions. Returns the account ids by source id, and what the guardians
+    /// need to know of the pupils' import.
+    async fn students(
+        &mut self,
+        plan: &ImportPlan,
+        structure: &Structure,
+    ) -> Result<(Ids, Arrivals)> {
+        let here: Vec<ExistingStudent> = student::Entity::find()
+            .filter(student::Column::Uai.eq(self.uai))
+            .all(self.txn)
+            .await?
+            .into_iter()
+            .map(existing_student)
+            .collect();
+        let ines = reconcile::ines_to_look_up(&plan.students, &here);
+        let mut elsewhere = Vec::new();
+        for chunk in ines.chunks(CHUNK) {
+            elsewhere.extend(
+                student::Entity::find()
+                    .filter(student::Column::Ine.is_in(chunk.to_vec()))
+                    .filter(student::Column::Uai.ne(self.uai))
+                    .order_by_asc(student::Column::Id)
+                    .all(self.txn)
+                    .await?
+                    .into_iter()
+                    .map(existing_student),
+            );
+        }
+        let ids: Vec<String> = here
+            .iter()
+            .chain(&elsewhere)
+            .map(|s| s.id.clone())
+            .collect();
+        let names = self.source_names(&ids).await?;
+        let ctx = StudentContext {
+            uai: self.uai,
+            now: self.now,
+            full_export: plan.full_export,
+            classes: &structure.classes,
+            mefs: &structure.mefs,
+        };
+        let Students {
+            mut people,
+            rehomed,
+            current,
+        } = reconcile::reconcile_students(&ctx, &plan.students, &here, &elsewhere, &names);
+
+        self.keep_source_names(&people.source_names).await?;
+        for u in &people.updates {
+            let (p, f) = (&u.person, &u.person.fields);
+            student::Entity::update_many()
+                .col_expr(student::Column::Uai, Expr::value(self.uai))
+                .col_expr(
+                    student::Column::FamilyName,
+                    Expr::value(p.family_name.clone()),
+                )
+                .col_expr(
+                    student::Column::FirstName,
+                    Expr::value(p.first_name.clone()),
+                )
+                .col_expr(
+                    student::Column::FamilyKey,
+                    Expr::value(fold_name(&p.family_name)),
+                )
+                .col_expr(
+                    student::Column::FirstKey,
+                    Expr::value(fold_name(&p.first_name)),
+                )
+                .col_expr(student::Column::BirthDate, Expr::value(f.birth_date))
+                .col_expr(student::Column::Ine, Expr::value(f.ine.clone()))
+                .col_expr(student::Column::SourceId, Expr::value(p.source_id.clone()))
+                .col_expr(student::Column::ClassId, Expr::value(f.class_id.clone()))
+                .col_expr(student::Column::MefId, Expr::value(f.mef_id.clone()))
+                .col_expr(student::Column::LeftAt, Expr::value(f.left_at))
+                .filter(student::Column::Id.eq(u.id.clone()))
+                .exec(self.txn)
+                .await?;
+            // The account follows the pupil (a re-homed one's moves here).
             account::Entity::update_many()
                 .col_expr(account::Column::HomeUai, Expr::value(self.uai))
                 .col_expr(account::Column::UpdatedAt, Expr::value(self.now))
-                .filter(account::Column::Id.eq(current.id.clone()))
+                .filter(account::Column::Id.eq(u.id.clone()))
                 .exec(self.txn)
                 .await?;
-            let name = full_name(&family, &r.first_name);
-            if leaves {
-                self.outcome.students.left += 1;
-                what.insert(0, "a quitté l'établissement".into());
-            } else {
-                self.outcome.students.updated += 1;
-            }
-            if what.is_empty() {
-                what.push("noms dans la source".into());
-            }
-            self.outcome.changes.push(Change {
-                kind: PersonKind::Student,
-                action: if leaves {
-                    ChangeAction::Leave
-                } else {
-                    ChangeAction::Update
-                },
-                source_id: r.source_id.clone(),
-                name,
-                detail: what.join(", "),
-            });
         }
-
-        // Creations, in bulk.
-        let identifiers = self
-            .identifiers(&creations.iter().map(|r| r.names()).collect::<Vec<_>>())
+        let uai = self.uai;
+        let created = self
+            .create::<_, student::Entity>(
+                AccountKind::Student,
+                std::mem::take(&mut people.creations),
+                |id, p, account| {
+                    account.home_uai = Some(uai.to_owned());
+                    let f = p.fields;
+                    student::Model {
+                        id: id.to_owned(),
+                        uai: uai.to_owned(),
+                        class_id: f.class_id,
+                        mef_id: f.mef_id,
+                        family_key: fold_name(&p.family_name),
+                        first_key: fold_name(&p.first_name),
+                        family_name: p.family_name,
+                        first_name: p.first_name,
+                        birth_date: f.birth_date,
+                        ine: f.ine,
+                        source_id: Some(p.source_id),
+                        left_at: f.left_at,
+                    }
+                },
+            )
             .await?;
-        let mut accounts = Vec::new();
-        let mut students = Vec::new();
-        let mut sources = Vec::new();
-        for (r, identifier) in creations.into_iter().zip(identifiers) {
-            let id = new_id();
-            let (_, family) = r.names();
-            let mut acc = self.new_account(&id, AccountKind::Student, identifier);
-            acc.home_uai = Some(self.uai.to_owned());
-            accounts.push(acc);
-            let left_at = r.left_on.filter(|d| *d <= today).map(day_start);
-            students.push(student::Model {
-                id: id.clone(),
-                uai: self.uai.to_owned(),
-                class_id: r
-                    .class_code
-                    .as_ref()
-                    .and_then(|c| structure.classes.get(c))
-                    .cloned(),
-                mef_id: r
-                    .mef_code
-                    .as_ref()
-                    .and_then(|c| structure.mefs.get(c))
-                    .cloned(),
-                family_name: family.clone(),
-                first_name: r.first_name.clone(),
-                family_key: fold_name(&family),
-                first_key: fold_name(&r.first_name),
-                birth_date: r.birth_date,
-                ine: r.ine.clone(),
-                source_id: Some(r.source_id.clone()),
-                left_at,
-            });
-            sources.push(self.source_row(&id, &r.source_id, &family, &r.first_name));
-            account_ids.insert(r.source_id.clone(), id);
-            self.outcome.students.created += 1;
-            self.outcome.changes.push(Change {
-                kind: PersonKind::Student,
-                action: ChangeAction::Create,
-                source_id: r.source_id.clone(),
-                name: full_name(&family, &r.first_name),
-                // No identifier here: a preview's would not be the one applying picks.
-                detail: match (&r.class_code, left_at) {
-                    (_, Some(_)) => "nouveau compte (élève déjà sorti)".to_owned(),
-                    (Some(c), None) => format!("nouveau compte, classe {c}"),
-                    (None, None) => "nouveau compte".to_owned(),
-                },
-            });
+        // Left, never deleted: the account and its history stay.
+        for chunk in people.leavers.chunks(CHUNK) {
+            student::Entity::update_many()
+                .col_expr(student::Column::LeftAt, Expr::value(Some(self.now)))
+                .filter(student::Column::Id.is_in(chunk.to_vec()))
+                .exec(self.txn)
+                .await?;
         }
-        insert_rows::<account::Entity>(self.txn, accounts).await?;
-        insert_rows::<student::Entity>(self.txn, students).await?;
-        insert_rows::<account_source::Entity>(self.txn, sources).await?;
 
-        // Absent from a full export: left (never deleted — the account and its history stay).
-        if plan.full_export {
-            for (i, s) in existing.iter().enumerate() {
-                if seen.contains(&i) || s.left_at.is_some() {
-                    continue;
-                }
-                student::Entity::update_many()
-                    .col_expr(student::Column::LeftAt, Expr::value(Some(self.now)))
-                    .filter(student::Column::Id.eq(s.id.clone()))
-                    .exec(self.txn)
-                    .await?;
-                self.outcome.students.left += 1;
-                self.outcome.changes.push(Change {
-                    kind: PersonKind::Student,
-                    action: ChangeAction::Leave,
-                    source_id: s.source_id.clone().unwrap_or_default(),
-                    name: full_name(&s.family_name, &s.first_name),
-                    detail: "absent de l'export : a quitté l'établissement".into(),
-                });
-            }
-        }
-        Ok(account_ids)
+        self.outcome.current_students = current;
+        self.outcome.students = people.counts;
+        self.outcome.changes.append(&mut people.changes);
+        self.outcome.problems.append(&mut people.problems);
+        let mut ids = people.matched;
+        ids.extend(created);
+        let arrivals = Arrivals {
+            refused: people.refused,
+            rehomed,
+        };
+        Ok((ids, arrivals))
     }
 
-    /// Guardians are found by their source id among the guardians of this establishment's
-    /// students (source ids are per establishment's database, not national).
-    ///
-    /// So a guardian linked only to other establishments' pupils is never a candidate: a row
-    /// of this file with the same source id is another person of another database, and gets
-    /// a guardian (and account) of its own here; the other school's guardian is not renamed,
-    /// nor its contact data filled. The guardians of a pupil who left another school and
-    /// arrives with this import are linked to a pupil of this establishment by then, so they
-    /// are candidates; when one of them has the same source id as a guardian of a pupil who
-    /// was already here, the latter wins (this file's ids are this establishment's).
-    /// Rows whose every link goes to a refused pupil (`blocked`) are left out: they would
-    /// create or change guardians on the strength of a row that was refused.
-    async fn guardians(&mut self, plan: &ImportPlan) -> Result<Ids> {
-        let mut account_ids: Ids = HashMap::new();
+    /// Loads the guardians of this establishment's pupils (after the pupils' import, so with
+    /// the re-homed pupils' ones), lets [`reconcile::reconcile_guardians`] decide and writes
+    /// its decisions. Returns the account ids by source id.
+    async fn guardians(&mut self, plan: &ImportPlan, students: &Arrivals) -> Result<Ids> {
         if plan.guardians.is_empty() {
-            return Ok(account_ids);
+            return Ok(HashMap::new());
         }
-        let mut wanted: HashSet<&str> = HashSet::new();
-        let mut only_blocked: HashSet<&str> = HashSet::new();
-        if !self.blocked.is_empty() {
-            for l in &plan.links {
-                if self.blocked.contains(&l.student_source_id) {
-                    only_blocked.insert(&l.guardian_source_id);
-                } else {
-                    wanted.insert(&l.guardian_source_id);
-                }
-            }
-            only_blocked.retain(|g| !wanted.contains(g));
-        }
+        let left_out = reconcile::guardians_left_out(&plan.links, &students.refused);
         let linked: Vec<(String, String)> = guardian_link::Entity::find()
             .select_only()
             .column(guardian_link::Column::GuardianId)
@@ -890,171 +665,116 @@ impl Run<'_> {
             .into_tuple()
             .all(self.txn)
             .await?;
-        // Guardian ids, each with whether it is linked to a pupil who was here before.
-        let mut native: HashMap<String, bool> = HashMap::new();
-        for (guardian_id, student_id) in linked {
-            *native.entry(guardian_id).or_default() |= !self.rehomed.contains(&student_id);
-        }
-        let mut candidates: Vec<String> = native.keys().cloned().collect();
+        let here = reconcile::guardians_here(linked, &students.rehomed);
+        let mut candidates: Vec<String> = here.keys().cloned().collect();
         candidates.sort();
-        let mut existing: HashMap<String, guardian::Model> = HashMap::new();
+        let mut models = Vec::new();
         for chunk in candidates.chunks(CHUNK) {
-            for g in guardian::Entity::find()
-                .filter(guardian::Column::Id.is_in(chunk.to_vec()))
-                .all(self.txn)
-                .await?
-            {
-                let Some(sid) = g.source_id.clone() else {
-                    continue;
-                };
-                let here = native.get(&g.id).copied().unwrap_or(false);
-                match existing.get(&sid) {
-                    Some(kept) if native.get(&kept.id).copied().unwrap_or(false) || !here => {}
-                    _ => {
-                        existing.insert(sid, g);
-                    }
-                }
-            }
+            models.extend(
+                guardian::Entity::find()
+                    .filter(guardian::Column::Id.is_in(chunk.to_vec()))
+                    // Without a source id, no row of a file can name him.
+                    .filter(guardian::Column::SourceId.is_not_null())
+                    .all(self.txn)
+                    .await?,
+            );
         }
-        let ids: Vec<String> = existing.values().map(|g| g.id.clone()).collect();
+        let ids: Vec<String> = models.iter().map(|g| g.id.clone()).collect();
         let names = self.source_names(&ids).await?;
         let mut contacts: HashMap<String, (Option<String>, Option<String>)> = HashMap::new();
         for chunk in ids.chunks(CHUNK) {
-            for a in account::Entity::find()
+            for (id, email, phone) in account::Entity::find()
+                .select_only()
+                .column(account::Column::Id)
+                .column(account::Column::Email)
+                .column(account::Column::Phone)
                 .filter(account::Column::Id.is_in(chunk.to_vec()))
+                .into_tuple::<(String, Option<String>, Option<String>)>()
                 .all(self.txn)
                 .await?
             {
-                contacts.insert(a.id, (a.email, a.phone));
+                contacts.insert(id, (email, phone));
             }
         }
+        let existing: Vec<ExistingGuardian> = models
+            .into_iter()
+            .map(|g| {
+                let (email, phone) = contacts.remove(&g.id).unwrap_or_default();
+                ExistingGuardian {
+                    here: here.get(&g.id).copied().unwrap_or(false),
+                    id: g.id,
+                    source_id: g.source_id,
+                    family_name: g.family_name,
+                    first_name: g.first_name,
+                    civility: g.civility,
+                    email,
+                    phone,
+                }
+            })
+            .collect();
+        let mut people =
+            reconcile::reconcile_guardians(&plan.guardians, &existing, &left_out, &names);
 
-        let mut creations: Vec<&GuardianRecord> = Vec::new();
-        for r in &plan.guardians {
-            if account_ids.contains_key(&r.source_id) || only_blocked.contains(r.source_id.as_str())
-            {
-                continue;
-            }
-            let Some(current) = existing.get(&r.source_id) else {
-                account_ids.insert(r.source_id.clone(), String::new());
-                creations.push(r);
-                continue;
-            };
-            account_ids.insert(r.source_id.clone(), current.id.clone());
-            let (_, family) = r.names();
-            let mut what = Vec::new();
-            if current.family_name != family || current.first_name != r.first_name {
-                what.push(format!(
-                    "nom {} → {}",
-                    full_name(&current.family_name, &current.first_name),
-                    full_name(&family, &r.first_name)
-                ));
-            }
-            if r.civility.is_some() && current.civility != r.civility {
-                what.push("civilité".into());
-            }
-            // Contact data belongs to Sésame once set (the school may have corrected it):
-            // the source only fills what is empty.
-            let (email, phone) = contacts.get(&current.id).cloned().unwrap_or_default();
-            let fill_email = email.is_none() && r.email.is_some();
-            let fill_phone = phone.is_none() && r.phone.is_some();
-            if fill_email {
-                what.push("courriel".into());
-            }
-            if fill_phone {
-                what.push("téléphone".into());
-            }
-            let names_changed = self
-                .keep_source_names(
-                    names.get(&current.id),
-                    &current.id,
-                    &r.source_id,
-                    &family,
-                    &r.first_name,
-                )
-                .await?;
-            if what.is_empty() && !names_changed {
-                self.outcome.guardians.unchanged += 1;
-                continue;
-            }
+        self.keep_source_names(&people.source_names).await?;
+        for u in &people.updates {
+            let (p, f) = (&u.person, &u.person.fields);
             guardian::Entity::update_many()
-                .col_expr(guardian::Column::FamilyName, Expr::value(family.clone()))
+                .col_expr(
+                    guardian::Column::FamilyName,
+                    Expr::value(p.family_name.clone()),
+                )
                 .col_expr(
                     guardian::Column::FirstName,
-                    Expr::value(r.first_name.clone()),
+                    Expr::value(p.first_name.clone()),
                 )
-                .col_expr(guardian::Column::FamilyKey, Expr::value(fold_name(&family)))
+                .col_expr(
+                    guardian::Column::FamilyKey,
+                    Expr::value(fold_name(&p.family_name)),
+                )
                 .col_expr(
                     guardian::Column::FirstKey,
-                    Expr::value(fold_name(&r.first_name)),
+                    Expr::value(fold_name(&p.first_name)),
                 )
-                .col_expr(
-                    guardian::Column::Civility,
-                    Expr::value(r.civility.clone().or(current.civility.clone())),
-                )
-                .filter(guardian::Column::Id.eq(current.id.clone()))
+                .col_expr(guardian::Column::Civility, Expr::value(f.civility.clone()))
+                .filter(guardian::Column::Id.eq(u.id.clone()))
                 .exec(self.txn)
                 .await?;
             let mut update = account::Entity::update_many()
                 .col_expr(account::Column::UpdatedAt, Expr::value(self.now))
-                .filter(account::Column::Id.eq(current.id.clone()));
-            if fill_email {
-                update = update.col_expr(account::Column::Email, Expr::value(r.email.clone()));
+                .filter(account::Column::Id.eq(u.id.clone()));
+            if f.email.is_some() {
+                update = update.col_expr(account::Column::Email, Expr::value(f.email.clone()));
             }
-            if fill_phone {
-                update = update.col_expr(account::Column::Phone, Expr::value(r.phone.clone()));
+            if f.phone.is_some() {
+                update = update.col_expr(account::Column::Phone, Expr::value(f.phone.clone()));
             }
             update.exec(self.txn).await?;
-            self.outcome.guardians.updated += 1;
-            if what.is_empty() {
-                what.push("noms dans la source".into());
-            }
-            self.outcome.changes.push(Change {
-                kind: PersonKind::Guardian,
-                action: ChangeAction::Update,
-                source_id: r.source_id.clone(),
-                name: full_name(&family, &r.first_name),
-                detail: what.join(", "),
-            });
         }
-
-        let identifiers = self
-            .identifiers(&creations.iter().map(|r| r.names()).collect::<Vec<_>>())
+        let created = self
+            .create::<_, guardian::Entity>(
+                AccountKind::Guardian,
+                std::mem::take(&mut people.creations),
+                |id, p, account| {
+                    account.email = p.fields.email;
+                    account.phone = p.fields.phone;
+                    guardian::Model {
+                        id: id.to_owned(),
+                        family_key: fold_name(&p.family_name),
+                        first_key: fold_name(&p.first_name),
+                        family_name: p.family_name,
+                        first_name: p.first_name,
+                        civility: p.fields.civility,
+                        source_id: Some(p.source_id),
+                    }
+                },
+            )
             .await?;
-        let mut accounts = Vec::new();
-        let mut guardians = Vec::new();
-        let mut sources = Vec::new();
-        for (r, identifier) in creations.into_iter().zip(identifiers) {
-            let id = new_id();
-            let (_, family) = r.names();
-            let mut acc = self.new_account(&id, AccountKind::Guardian, identifier);
-            acc.email = r.email.clone();
-            acc.phone = r.phone.clone();
-            accounts.push(acc);
-            guardians.push(guardian::Model {
-                id: id.clone(),
-                family_name: family.clone(),
-                first_name: r.first_name.clone(),
-                family_key: fold_name(&family),
-                first_key: fold_name(&r.first_name),
-                civility: r.civility.clone(),
-                source_id: Some(r.source_id.clone()),
-            });
-            sources.push(self.source_row(&id, &r.source_id, &family, &r.first_name));
-            account_ids.insert(r.source_id.clone(), id);
-            self.outcome.guardians.created += 1;
-            self.outcome.changes.push(Change {
-                kind: PersonKind::Guardian,
-                action: ChangeAction::Create,
-                source_id: r.source_id.clone(),
-                name: full_name(&family, &r.first_name),
-                detail: "nouveau compte".to_owned(),
-            });
-        }
-        insert_rows::<account::Entity>(self.txn, accounts).await?;
-        insert_rows::<guardian::Entity>(self.txn, guardians).await?;
-        insert_rows::<account_source::Entity>(self.txn, sources).await?;
-        Ok(account_ids)
+
+        self.outcome.guardians = people.counts;
+        self.outcome.changes.append(&mut people.changes);
+        let mut ids = people.matched;
+        ids.extend(created);
+        Ok(ids)
     }
 
     /// The plan's links replace those of the students it lists — but only when it carries
@@ -1063,70 +783,69 @@ impl Run<'_> {
         if plan.guardians.is_empty() && plan.links.is_empty() {
             return Ok(());
         }
-        let mut wanted: HashMap<(String, String), &LinkRecord> = HashMap::new();
-        for l in &plan.links {
-            if let (Some(s), Some(g)) = (
-                students.get(&l.student_source_id),
-                guardians.get(&l.guardian_source_id),
-            ) {
-                wanted.entry((g.clone(), s.clone())).or_insert(l);
-            }
-        }
         let student_ids: Vec<String> = students.values().cloned().collect();
-        let mut existing: HashMap<(String, String), guardian_link::Model> = HashMap::new();
+        let mut existing = Vec::new();
         for chunk in student_ids.chunks(CHUNK) {
-            for l in guardian_link::Entity::find()
-                .filter(guardian_link::Column::StudentId.is_in(chunk.to_vec()))
-                .all(self.txn)
-                .await?
-            {
-                existing.insert((l.guardian_id.clone(), l.student_id.clone()), l);
-            }
-        }
-        let mut new_links = Vec::new();
-        for (key, l) in &wanted {
-            match existing.get(key) {
-                Some(e) if e.relationship == l.relationship && e.legal == l.legal => {}
-                Some(_) => {
-                    guardian_link::Entity::update_many()
-                        .col_expr(
-                            guardian_link::Column::Relationship,
-                            Expr::value(l.relationship.clone()),
-                        )
-                        .col_expr(guardian_link::Column::Legal, Expr::value(l.legal))
-                        .filter(guardian_link::Column::GuardianId.eq(key.0.clone()))
-                        .filter(guardian_link::Column::StudentId.eq(key.1.clone()))
-                        .exec(self.txn)
-                        .await?;
-                }
-                None => {
-                    new_links.push(guardian_link::Model {
-                        guardian_id: key.0.clone(),
-                        student_id: key.1.clone(),
-                        relationship: l.relationship.clone(),
+            existing.extend(
+                guardian_link::Entity::find()
+                    .filter(guardian_link::Column::StudentId.is_in(chunk.to_vec()))
+                    .all(self.txn)
+                    .await?
+                    .into_iter()
+                    .map(|l| Link {
+                        guardian_id: l.guardian_id,
+                        student_id: l.student_id,
+                        relationship: l.relationship,
                         legal: l.legal,
-                        reported_wrong: false,
-                        reported_at: None,
-                    });
-                }
-            }
+                    }),
+            );
         }
-        self.outcome.links_created = new_links.len() as u64;
-        // Sorted so that the same plan writes rows in the same order on every run.
-        new_links
-            .sort_by(|a, b| (&a.guardian_id, &a.student_id).cmp(&(&b.guardian_id, &b.student_id)));
-        insert_rows::<guardian_link::Entity>(self.txn, new_links).await?;
-        for key in existing.keys() {
-            if wanted.contains_key(key) {
-                continue;
-            }
-            guardian_link::Entity::delete_many()
-                .filter(guardian_link::Column::GuardianId.eq(key.0.clone()))
-                .filter(guardian_link::Column::StudentId.eq(key.1.clone()))
+        let links = reconcile::reconcile_links(&plan.links, students, guardians, &existing);
+        for l in &links.updated {
+            guardian_link::Entity::update_many()
+                .col_expr(
+                    guardian_link::Column::Relationship,
+                    Expr::value(l.relationship.clone()),
+                )
+                .col_expr(guardian_link::Column::Legal, Expr::value(l.legal))
+                .filter(guardian_link::Column::GuardianId.eq(l.guardian_id.clone()))
+                .filter(guardian_link::Column::StudentId.eq(l.student_id.clone()))
                 .exec(self.txn)
                 .await?;
-            self.outcome.links_removed += 1;
         }
+        self.outcome.links_created = links.created.len() as u64;
+        let rows = links.created.into_iter().map(|l| guardian_link::Model {
+            guardian_id: l.guardian_id,
+            student_id: l.student_id,
+            relationship: l.relationship,
+            legal: l.legal,
+            reported_wrong: false,
+            reported_at: None,
+        });
+        insert_rows::<guardian_link::Entity>(self.txn, rows.collect()).await?;
+        for (guardian_id, student_id) in &links.removed {
+            guardian_link::Entity::delete_many()
+                .filter(guardian_link::Column::GuardianId.eq(guardian_id.clone()))
+                .filter(guardian_link::Column::StudentId.eq(student_id.clone()))
+                .exec(self.txn)
+                .await?;
+        }
+        self.outcome.links_removed = links.removed.len() as u64;
         Ok(())
+    }
+}
+
+fn existing_student(s: student::Model) -> ExistingStudent {
+    ExistingStudent {
+        id: s.id,
+        uai: s.uai,
+        source_id: s.source_id,
+        ine: s.ine,
+        family_name: s.family_name,
+        first_name: s.first_name,
+        birth_date: s.birth_date,
+        class_id: s.class_id,
+        mef_id: s.mef_id,
+        left_at: s.left_at,
     }
 }
