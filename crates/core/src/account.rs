@@ -37,7 +37,7 @@ impl AccountState {
         match self {
             AccountState::NotNotified => "Non notifié",
             AccountState::NotifiedNotActivated => "Notifié et non activé",
-            AccountState::ActivationInProgress => "En cours d'activation",
+            AccountState::ActivationInProgress => "En cours d’activation",
             AccountState::Activated => "Activé",
         }
     }
@@ -212,7 +212,7 @@ mod tests {
             ),
             (
                 ActivationInProgress,
-                "En cours d'activation",
+                "En cours d’activation",
                 "Compte en cours d'activation",
                 "orange",
             ),

@@ -50,6 +50,26 @@ macro_rules! wire_enum {
             }
         }
 
+        // The OpenAPI document lists the wire names, so clients (and the fuzzer) know the
+        // allowed values. Written by hand: utoipa's derive does not see a `serde(rename)` whose
+        // value comes from a macro fragment, and would list the Rust names.
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some([$($wire),+]))
+                    .into()
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for $name {
+            fn name() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed(stringify!($name))
+            }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(self.as_str())
@@ -72,3 +92,69 @@ macro_rules! wire_enum {
 }
 
 pub(crate) use wire_enum;
+
+#[cfg(test)]
+mod tests {
+    use crate::{
+        AccountKind, AccountState, ActorKind, Channel, DocumentFormat, Module, Origin, Population,
+        Role, Scope, Sector, SkipReason,
+    };
+
+    /// Every vocabulary's JSON is its bare wire name, and reads back.
+    fn json_round_trip<T>(all: &[T])
+    where
+        T: serde::Serialize
+            + serde::de::DeserializeOwned
+            + std::fmt::Display
+            + PartialEq
+            + std::fmt::Debug,
+    {
+        for v in all {
+            let json = serde_json::to_string(v).unwrap();
+            assert_eq!(json, format!("\"{v}\""));
+            assert_eq!(&serde_json::from_str::<T>(&json).unwrap(), v);
+        }
+    }
+
+    #[test]
+    fn the_json_of_a_vocabulary_is_its_wire_name() {
+        json_round_trip(&AccountKind::ALL);
+        json_round_trip(&AccountState::ALL);
+        json_round_trip(&Origin::ALL);
+        json_round_trip(&Population::ALL);
+        json_round_trip(&Role::ALL);
+        json_round_trip(&Module::ALL);
+        json_round_trip(&Scope::ALL);
+        json_round_trip(&Channel::ALL);
+        json_round_trip(&SkipReason::ALL);
+        json_round_trip(&ActorKind::ALL);
+        json_round_trip(&Sector::ALL);
+        json_round_trip(&DocumentFormat::ALL);
+        assert_eq!(
+            serde_json::to_string(&Scope::IdentifiersRegenerate).unwrap(),
+            "\"identifiers:regenerate\""
+        );
+    }
+
+    #[cfg(feature = "openapi")]
+    #[test]
+    fn the_openapi_schema_lists_the_wire_names() {
+        use utoipa::PartialSchema;
+        let schema = serde_json::to_value(AccountState::schema()).unwrap();
+        assert_eq!(schema["type"], "string", "{schema}");
+        assert_eq!(
+            schema["enum"],
+            serde_json::json!([
+                "not_notified",
+                "notified_not_activated",
+                "activation_in_progress",
+                "activated"
+            ])
+        );
+        let schema = serde_json::to_value(Population::schema()).unwrap();
+        assert_eq!(
+            schema["enum"],
+            serde_json::json!(["students", "external-students", "guardians"])
+        );
+    }
+}
