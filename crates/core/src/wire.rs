@@ -16,6 +16,30 @@ pub struct UnknownValue {
     pub value: String,
 }
 
+/// Reads a wire name (borrowed or not) through `FromStr`, for the vocabularies' `Deserialize`.
+pub(crate) struct WireVisitor<T>(std::marker::PhantomData<T>);
+
+impl<T> WireVisitor<T> {
+    pub(crate) fn new() -> Self {
+        WireVisitor(std::marker::PhantomData)
+    }
+}
+
+impl<T> serde::de::Visitor<'_> for WireVisitor<T>
+where
+    T: std::str::FromStr<Err = UnknownValue>,
+{
+    type Value = T;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("une valeur du vocabulaire")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
+        v.parse().map_err(E::custom)
+    }
+}
+
 macro_rules! wire_enum {
     (
         $(#[$meta:meta])*
@@ -24,9 +48,23 @@ macro_rules! wire_enum {
         }
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum $name {
-            $( $(#[$vmeta])* #[serde(rename = $wire)] $variant ),+
+            $( $(#[$vmeta])* $variant ),+
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        // By hand rather than derived, so a wrong value is refused in French and naming the
+        // vocabulary, like `FromStr` (the API shows the message to the client).
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                d.deserialize_str($crate::wire::WireVisitor::<$name>::new())
+            }
         }
 
         impl $name {
@@ -134,6 +172,17 @@ mod tests {
             serde_json::to_string(&Scope::IdentifiersRegenerate).unwrap(),
             "\"identifiers:regenerate\""
         );
+    }
+
+    #[test]
+    fn a_wrong_value_is_refused_naming_the_vocabulary() {
+        let err = serde_json::from_str::<AccountState>("\"Activated\"").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("Valeur inconnue pour l'état du compte : « Activated »"),
+            "{err}"
+        );
+        assert!(serde_json::from_str::<Origin>("3").is_err());
     }
 
     #[cfg(feature = "openapi")]

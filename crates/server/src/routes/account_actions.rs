@@ -10,7 +10,6 @@ use sesame_api::accounts::{
 use sesame_core::lifecycle::Channel;
 use sesame_core::permissions::Action;
 use sesame_core::{AccountKind, Population};
-use sesame_documents::{CSV_CONTENT_TYPE, PDF_CONTENT_TYPE};
 
 use sesame_store::repo::jobs::failure_message;
 
@@ -102,8 +101,7 @@ pub async fn notify(
     let scoped = caller
         .authorize(&state, &uai, Action::Notify(population))
         .await?;
-    let channel = Channel::parse(&body.channel)
-        .ok_or_else(|| ApiError::field("channel", "Le canal doit être « letter » ou « email »."))?;
+    let channel = body.channel;
     if channel == Channel::Email && population.kind() != AccountKind::Guardian {
         return Err(ApiError::field(
             "channel",
@@ -184,18 +182,9 @@ pub async fn list(
     let scoped = caller
         .authorize(&state, &uai, Action::ListAccounts(population))
         .await?;
-    let csv = match body.format.as_str() {
-        "csv" => true,
-        "pdf" => false,
-        _ => {
-            return Err(ApiError::field(
-                "format",
-                "Le format doit être « pdf » ou « csv ».",
-            ))
-        }
-    };
+    let format = body.format;
     let ids = resolve(&scoped, population, &body.ids, &body.all_matching).await?;
-    let (bytes, filename) = operations::list(&state, &scoped, population, &ids, csv).await?;
+    let (bytes, filename) = operations::list(&state, &scoped, population, &ids, format).await?;
     // Lists show provisional passwords: who printed which accounts is on record.
     scoped
         .store()
@@ -203,18 +192,10 @@ pub async fn list(
             scoped
                 .audit("account.list")
                 .targets(ids)
-                .detail(serde_json::json!({ "format": body.format })),
+                .detail(serde_json::json!({ "format": format })),
         )
         .await?;
-    Ok(attachment(
-        bytes,
-        &filename,
-        if csv {
-            CSV_CONTENT_TYPE
-        } else {
-            PDF_CONTENT_TYPE
-        },
-    ))
+    Ok(attachment(bytes, &filename, format.content_type()))
 }
 
 pub fn attachment(bytes: Vec<u8>, filename: &str, content_type: &str) -> HttpResponse {

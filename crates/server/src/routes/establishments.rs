@@ -9,6 +9,7 @@ use utoipa::IntoParams;
 use crate::auth::Caller;
 use crate::problem::ApiResult;
 use crate::routes::responses::Unauthenticated;
+use crate::routes::stored::stored;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -18,18 +19,18 @@ pub struct EstablishmentQuery {
 }
 
 /// `external_students`: see [`Establishment::external_students`].
-pub fn to_api(e: Row, caller: &Caller, external_students: u64) -> Establishment {
-    Establishment {
+pub fn to_api(e: Row, caller: &Caller, external_students: u64) -> ApiResult<Establishment> {
+    Ok(Establishment {
+        sector: stored("sector", &e.sector)?,
         external_students,
         rights: caller.rights_at(&e),
         uai: e.uai,
         name: e.name,
         kind: e.kind,
-        sector: e.sector,
         degree: e.degree.clamp(1, 2) as u8,
         academy: e.academy,
         data_updated_at: e.data_updated_at,
-    }
+    })
 }
 
 /// The caller's establishments (the home page's chooser), filtered by UAI or name.
@@ -54,7 +55,7 @@ pub async fn list(
                 let n = externals.get(&e.uai).copied().unwrap_or(0);
                 to_api(e, &caller, n)
             })
-            .collect(),
+            .collect::<ApiResult<_>>()?,
     ))
 }
 
@@ -81,5 +82,5 @@ pub async fn get_one(
         .external_student_counts(std::slice::from_ref(&uai))
         .await?;
     let n = externals.get(&uai).copied().unwrap_or(0);
-    Ok(web::Json(to_api(scoped.establishment, &caller, n)))
+    Ok(web::Json(to_api(scoped.establishment, &caller, n)?))
 }

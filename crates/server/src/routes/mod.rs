@@ -21,4 +21,5 @@ pub mod responses;
 pub mod selection;
 pub mod settings;
 pub mod statistics;
+pub mod stored;
 pub mod webhooks;
