@@ -53,7 +53,7 @@ impl Search {
             nonce: RwSignal::new(0u32),
         };
         let Search { results, nonce, .. } = search;
-        let seg = population.segment();
+        let seg = population.as_str();
         let generation = StoredValue::new(0u64);
         Effect::new(move |_| {
             nonce.track();

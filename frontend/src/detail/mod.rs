@@ -214,9 +214,9 @@ pub fn AccountPanel(
     let notify_target = move || {
         state.with_untracked(|s| match s {
             Load::Loaded(d) => Some(Notified {
-                kind: d.kind.clone(),
-                state: d.state.clone(),
-                origin: d.origin.clone(),
+                kind: d.kind,
+                state: d.state,
+                origin: d.origin,
                 email: d.email.clone().filter(|e| !e.trim().is_empty()),
             }),
             _ => None,
