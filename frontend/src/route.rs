@@ -151,10 +151,12 @@ pub enum Route {
         query: String,
     },
     /// « Élèves », « Élèves extérieurs » or « Responsables » (`tab` is one of those three).
+    /// The search is boxed: it is several times the size of the other variants, and routes
+    /// are cloned into every signal that holds one.
     Accounts {
         uai: String,
         tab: Tab,
-        search: AccountSearch,
+        search: Box<AccountSearch>,
     },
 }
 
@@ -301,7 +303,7 @@ impl Route {
                 Some(tab) if tab.is_accounts() => Route::Accounts {
                     uai: decode(uai),
                     tab,
-                    search: AccountSearch::parse(query),
+                    search: Box::new(AccountSearch::parse(query)),
                 },
                 Some(tab) => Route::Establishment {
                     uai: decode(uai),
@@ -351,7 +353,7 @@ impl Route {
             tab if tab.is_accounts() => Route::Accounts {
                 uai: uai.to_owned(),
                 tab,
-                search: AccountSearch::default(),
+                search: Box::new(AccountSearch::default()),
             },
             tab => Route::Establishment {
                 uai: uai.to_owned(),
@@ -425,13 +427,13 @@ mod tests {
         let route = Route::Accounts {
             uai: "0450750W".into(),
             tab: Tab::Students,
-            search: StudentSearch {
+            search: Box::new(StudentSearch {
                 q: "mar é".into(),
                 class: vec!["2NDPRO A".into()],
                 state: vec![AccountState::Activated, AccountState::NotNotified],
                 page: 2,
                 ..Default::default()
-            },
+            }),
         };
         let url = route.url();
         assert_eq!(
@@ -511,7 +513,7 @@ mod tests {
         let route = Route::Accounts {
             uai: "0451442Y".into(),
             tab: Tab::Guardians,
-            search: AccountSearch {
+            search: Box::new(AccountSearch {
                 q: "Martin".into(),
                 class: vec!["3EME1".into()],
                 state: vec![AccountState::ActivationInProgress],
@@ -522,7 +524,7 @@ mod tests {
                 sort: "-notified_at".into(),
                 page: 3,
                 ..Default::default()
-            },
+            }),
         };
         let url = route.url();
         assert_eq!(
@@ -538,10 +540,10 @@ mod tests {
         let external = Route::Accounts {
             uai: "0450750W".into(),
             tab: Tab::ExternalStudents,
-            search: AccountSearch {
+            search: Box::new(AccountSearch {
                 home_uai: "0451442Y".into(),
                 ..Default::default()
-            },
+            }),
         };
         assert_eq!(
             external.url(),

@@ -39,7 +39,7 @@ impl Search {
         let Console { session, notice } = expect_context();
         let criteria = Memo::new(move |_| {
             route.with(|r| match r {
-                Route::Accounts { search, tab: t, .. } if *t == tab => search.clone(),
+                Route::Accounts { search, tab: t, .. } if *t == tab => (**search).clone(),
                 _ => AccountSearch::default(),
             })
         });
@@ -101,7 +101,7 @@ impl Search {
             Route::Accounts {
                 uai: self.uai.get_value(),
                 tab: self.tab,
-                search: criteria,
+                search: Box::new(criteria),
             },
         );
     }

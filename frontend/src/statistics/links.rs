@@ -71,7 +71,7 @@ pub fn cell_route(
     Some(Route::Accounts {
         uai: uai.to_owned(),
         tab,
-        search,
+        search: Box::new(search),
     })
 }
 
@@ -81,14 +81,14 @@ pub fn not_activated_route(uai: &str, class: &str) -> Route {
     Route::Accounts {
         uai: uai.to_owned(),
         tab: Tab::Students,
-        search: AccountSearch {
+        search: Box::new(AccountSearch {
             class: vec![class.to_owned()],
             state: vec![
                 AccountState::NotNotified,
                 AccountState::NotifiedNotActivated,
             ],
             ..AccountSearch::default()
-        },
+        }),
     }
 }
 
