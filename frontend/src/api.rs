@@ -52,7 +52,10 @@ pub(crate) mod url {
     }
     /// Every external student at once: their home establishments feed a filter.
     pub fn external_students_all(uai: &str) -> String {
-        format!("{}?page=1&per_page=500", accounts(uai, "external-students"))
+        format!(
+            "{}?page=1&per_page=500",
+            accounts(uai, sesame_core::Population::ExternalStudents.as_str())
+        )
     }
     pub fn accounts_reset_password(uai: &str, segment: &str) -> String {
         format!("{}/reset-password", accounts(uai, segment))

@@ -61,9 +61,10 @@ fn info(e: &Establishment) -> EstablishmentInfo {
 
 fn url_population(kind: AccountKind) -> &'static str {
     match kind {
-        AccountKind::Student => "students",
-        AccountKind::Guardian => "guardians",
+        AccountKind::Student => Population::Students,
+        AccountKind::Guardian => Population::Guardians,
     }
+    .as_str()
 }
 
 pub fn display_name(family_name: &str, first_name: &str) -> String {

@@ -34,11 +34,7 @@ struct Targets {
 
 /// The population a panel's API segment belongs to (its wording, what it may be sent).
 fn population_of(segment: &str) -> Population {
-    match segment {
-        "guardians" => Population::Guardians,
-        "external-students" => Population::ExternalStudents,
-        _ => Population::Students,
-    }
+    Population::parse(segment).unwrap_or(Population::Students)
 }
 
 #[component]
