@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
-use sesame_core::{AccountKind, AccountState, Channel, DocumentFormat, Origin};
+use sesame_core::{AccountKind, AccountState, Channel, DocumentFormat, JobState, Origin};
 
 /// One row of a search result.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -261,8 +261,7 @@ pub struct JobAccepted {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Job {
     pub id: String,
-    /// `running`, `done` or `failed`.
-    pub state: String,
+    pub state: JobState,
     pub done: u64,
     pub total: u64,
     /// The operation's answer once done (as the synchronous call would have given it).

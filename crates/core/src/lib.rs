@@ -42,6 +42,7 @@ pub mod establishment;
 #[cfg(feature = "rules")]
 pub mod identifier;
 pub mod imports;
+pub mod job;
 pub mod letter;
 pub mod lifecycle;
 pub mod list_columns;
@@ -67,6 +68,7 @@ pub use identifier::{
     base_of, ent_login, ent_login_with_suffix, fold_name, identifier_base, identifier_candidate,
     IdentifierError,
 };
+pub use job::JobState;
 pub use letter::{
     letter_paragraphs, password_line, Letter, LetterInput, LetterVariant, NATIONAL_PORTAL_URL,
     SIGNATURE,

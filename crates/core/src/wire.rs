@@ -134,8 +134,8 @@ pub(crate) use wire_enum;
 #[cfg(test)]
 mod tests {
     use crate::{
-        AccountKind, AccountState, ActorKind, Channel, DocumentFormat, Module, Origin, Population,
-        Role, Scope, Sector, SkipReason,
+        AccountKind, AccountState, ActorKind, Channel, DocumentFormat, JobState, Module, Origin,
+        Population, Role, Scope, Sector, SkipReason,
     };
 
     /// Every vocabulary's JSON is its bare wire name, and reads back.
@@ -168,6 +168,7 @@ mod tests {
         json_round_trip(&ActorKind::ALL);
         json_round_trip(&Sector::ALL);
         json_round_trip(&DocumentFormat::ALL);
+        json_round_trip(&JobState::ALL);
         assert_eq!(
             serde_json::to_string(&Scope::IdentifiersRegenerate).unwrap(),
             "\"identifiers:regenerate\""

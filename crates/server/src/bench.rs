@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use serde_json::{json, Value};
-use sesame_core::{Channel, DocumentFormat};
+use sesame_core::{Channel, DocumentFormat, JobState};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct BenchArgs {
@@ -87,14 +87,14 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
                 .await?
                 .json()
                 .await?;
-            match j["state"].as_str() {
-                Some("done") => {
+            match j["state"].as_str().and_then(JobState::parse) {
+                Some(JobState::Done) => {
                     break (
                         j["result"]["results"].as_array().map(Vec::len).unwrap_or(0),
                         j["result"]["document_id"].as_str().map(str::to_owned),
                     )
                 }
-                Some("failed") => bail!("notify job failed: {}", j["error"]),
+                Some(JobState::Failed) => bail!("notify job failed: {}", j["error"]),
                 _ => tokio::time::sleep(Duration::from_millis(20)).await,
             }
         }

@@ -8,6 +8,7 @@ use crate::auth::Caller;
 use crate::problem::{ApiError, ApiResult};
 use crate::routes::account_actions::attachment;
 use crate::routes::responses::{NotFound, Unauthenticated};
+use crate::routes::stored::stored;
 use crate::state::AppState;
 
 /// A generated file (letters, credentials). Short-lived; anyone but its owner gets 404.
@@ -53,8 +54,8 @@ pub async fn job(
         .await?
         .ok_or(ApiError::NotFound)?;
     Ok(web::Json(Job {
+        state: stored("job state", &j.state)?,
         id: j.id,
-        state: j.state,
         done: j.done.max(0) as u64,
         total: j.total.max(0) as u64,
         result: j.result.and_then(|r| serde_json::from_str(&r).ok()),
