@@ -52,7 +52,10 @@ pub(crate) mod url {
     }
     /// Every external student at once: their home establishments feed a filter.
     pub fn external_students_all(uai: &str) -> String {
-        format!("{}?page=1&per_page=500", accounts(uai, "external-students"))
+        format!(
+            "{}?page=1&per_page=500",
+            accounts(uai, sesame_core::Population::ExternalStudents.as_str())
+        )
     }
     pub fn accounts_reset_password(uai: &str, segment: &str) -> String {
         format!("{}/reset-password", accounts(uai, segment))
@@ -77,7 +80,7 @@ pub(crate) mod url {
     pub fn audit(uai: &str, query: &str) -> String {
         format!("{}/audit?{query}", establishment(uai))
     }
-    pub fn statistics(uai: &str, population: &str, by: &str) -> String {
+    pub fn statistics(uai: &str, population: sesame_core::Population, by: &str) -> String {
         format!(
             "{}/statistics?population={population}&by={by}",
             establishment(uai)

@@ -131,7 +131,7 @@ fn EstablishmentCard(
     let details = format!(
         "{} {} · Académie : {}",
         text::kind_label(&e.kind),
-        text::sector_label(&e.sector),
+        e.sector.label(),
         e.academy
     );
     let updated = updated_on(&e);

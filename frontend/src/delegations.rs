@@ -7,6 +7,7 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sesame_api::delegations::{Delegation, NewDelegation};
+use sesame_core::Module;
 
 use crate::admin_ui::{focused, local_datetime, refocus, ConfirmDialog};
 use crate::api;
@@ -15,26 +16,17 @@ use crate::load::Load;
 use crate::settings::field_message;
 use crate::token::authed;
 
-/// `(value, label, what it opens)`.
-pub const MODULES: [(&str, &str, &str); 2] = [
+/// The modules a head may delegate, with what each opens.
+pub const MODULES: [(Module, &str); 2] = [
     (
-        "admin",
-        "Administration des comptes",
+        Module::Admin,
         "le module d’administration des comptes élèves et responsables (clé OTP obligatoire)",
     ),
     (
-        "troubleshooting",
-        "Dépannage des comptes élèves",
+        Module::Troubleshooting,
         "le module simplifié : réinitialiser les mots de passe des élèves (identifiant et mot de passe Agents)",
     ),
 ];
-
-pub fn module_label(module: &str) -> &str {
-    MODULES
-        .iter()
-        .find(|(v, _, _)| *v == module)
-        .map_or(module, |(_, l, _)| l)
-}
 
 #[component]
 pub fn DelegationsTab(uai: String, route: RouteSignal) -> impl IntoView {
@@ -68,7 +60,7 @@ pub fn DelegationsTab(uai: String, route: RouteSignal) -> impl IntoView {
 
     // Grant form.
     let username = RwSignal::new(String::new());
-    let module = RwSignal::new("admin".to_owned());
+    let module = RwSignal::new(Module::Admin);
     let username_error = RwSignal::new(None::<String>);
     let module_error = RwSignal::new(None::<String>);
     let form_error = RwSignal::new(None::<String>);
@@ -114,7 +106,7 @@ pub fn DelegationsTab(uai: String, route: RouteSignal) -> impl IntoView {
                 Ok(d) => {
                     message.set(Some(format!(
                         "La délégation « {} » a été accordée à {} ({}).",
-                        module_label(&d.module),
+                        d.module.label(),
                         d.display_name,
                         d.username
                     )));
@@ -172,7 +164,7 @@ pub fn DelegationsTab(uai: String, route: RouteSignal) -> impl IntoView {
                 Ok(()) => {
                     message.set(Some(format!(
                         "La délégation « {} » de {} a été révoquée.",
-                        module_label(&d.module),
+                        d.module.label(),
                         d.display_name
                     )));
                     nonce.update(|n| *n = n.wrapping_add(1));
@@ -223,7 +215,7 @@ pub fn DelegationsTab(uai: String, route: RouteSignal) -> impl IntoView {
                                     let name_id = format!("delegation-{}", d.id);
                                     let label = format!(
                                         "Révoquer la délégation « {} » de {}",
-                                        module_label(&d.module),
+                                        d.module.label(),
                                         d.display_name
                                     );
                                     let row = d.clone();
@@ -231,7 +223,7 @@ pub fn DelegationsTab(uai: String, route: RouteSignal) -> impl IntoView {
                                         <tr>
                                             <th scope="row" id=name_id>{d.display_name.clone()}</th>
                                             <td class="table__id">{d.username.clone()}</td>
-                                            <td>{module_label(&d.module).to_owned()}</td>
+                                            <td>{d.module.label().to_owned()}</td>
                                             <td>{d.granted_by.clone()}</td>
                                             <td>{local_datetime(d.granted_at)}</td>
                                             <td class="table__state">
@@ -309,8 +301,7 @@ pub fn DelegationsTab(uai: String, route: RouteSignal) -> impl IntoView {
                         <legend>"Module délégué"</legend>
                         {MODULES
                             .iter()
-                            .map(|(value, label, what)| {
-                                let value: &'static str = value;
+                            .map(|&(value, what)| {
                                 let id = format!("delegation-module-{value}");
                                 let hint = format!("{id}-hint");
                                 view! {
@@ -319,12 +310,12 @@ pub fn DelegationsTab(uai: String, route: RouteSignal) -> impl IntoView {
                                             id=id.clone()
                                             type="radio"
                                             name="delegation-module"
-                                            value=value
+                                            value=value.as_str()
                                             aria-describedby=hint.clone()
-                                            prop:checked=move || module.with(|m| m == value)
-                                            on:change=move |_| module.set(value.to_owned())
+                                            prop:checked=move || module.get() == value
+                                            on:change=move |_| module.set(value)
                                         />
-                                        <label for=id>{*label}</label>
+                                        <label for=id>{value.label()}</label>
                                     </div>
                                     <p id=hint class="field__hint check__hint">{format!("Donne accès à {what}.")}</p>
                                 }
@@ -354,7 +345,7 @@ pub fn DelegationsTab(uai: String, route: RouteSignal) -> impl IntoView {
                                 title="Révoquer la délégation".to_owned()
                                 message=format!(
                                     "Êtes-vous sûr de vouloir révoquer la délégation « {} » de {} ({}) ? Ses droits cesseront dès sa prochaine action.",
-                                    module_label(&d.module),
+                                    d.module.label(),
                                     d.display_name,
                                     d.username
                                 )
@@ -375,11 +366,10 @@ mod tests {
 
     #[test]
     fn modules_read_as_the_seed_names_them() {
-        assert_eq!(module_label("admin"), "Administration des comptes");
+        let offered: Vec<_> = MODULES.iter().map(|(m, _)| m.label()).collect();
         assert_eq!(
-            module_label("troubleshooting"),
-            "Dépannage des comptes élèves"
+            offered,
+            ["Administration des comptes", "Dépannage des comptes élèves"]
         );
-        assert_eq!(module_label("autre"), "autre");
     }
 }

@@ -7,6 +7,7 @@
 //! the browser glue (`history.pushState`, `popstate`) lives in `app.rs`.
 
 use sesame_api::accounts::SearchFilters;
+use sesame_core::{AccountState, Origin};
 
 /// An account search (« Élèves », « Élèves extérieurs », « Responsables ») as the URL and the
 /// API both carry it. Filters a population does not have stay empty.
@@ -15,13 +16,13 @@ pub struct AccountSearch {
     pub q: String,
     pub class: Vec<String>,
     pub mef: Vec<String>,
-    pub state: Vec<String>,
+    pub state: Vec<AccountState>,
     /// Guardians: a linked student's name.
     pub student: String,
     /// Guardians: with (`Some(true)`) or without an email address.
     pub has_email: Option<bool>,
-    /// Guardians: account origins.
-    pub origin: Vec<String>,
+    /// Account origins.
+    pub origin: Vec<Origin>,
     /// Guardians: only those who reported a link as wrong.
     pub link_reported: Option<bool>,
     /// External students: their home establishment.
@@ -150,10 +151,12 @@ pub enum Route {
         query: String,
     },
     /// « Élèves », « Élèves extérieurs » or « Responsables » (`tab` is one of those three).
+    /// The search is boxed: it is several times the size of the other variants, and routes
+    /// are cloned into every signal that holds one.
     Accounts {
         uai: String,
         tab: Tab,
-        search: AccountSearch,
+        search: Box<AccountSearch>,
     },
 }
 
@@ -174,7 +177,7 @@ impl AccountSearch {
         }
         pairs.extend(self.class.iter().map(|c| ("class", c.clone())));
         pairs.extend(self.mef.iter().map(|m| ("mef", m.clone())));
-        pairs.extend(self.state.iter().map(|s| ("state", s.clone())));
+        pairs.extend(self.state.iter().map(|s| ("state", s.to_string())));
         let student = self.student.trim();
         if !student.is_empty() {
             pairs.push(("student", student.to_owned()));
@@ -182,7 +185,7 @@ impl AccountSearch {
         if let Some(b) = self.has_email {
             pairs.push(("has_email", b.to_string()));
         }
-        pairs.extend(self.origin.iter().map(|o| ("origin", o.clone())));
+        pairs.extend(self.origin.iter().map(|o| ("origin", o.to_string())));
         if let Some(b) = self.link_reported {
             pairs.push(("link_reported", b.to_string()));
         }
@@ -263,10 +266,10 @@ impl AccountSearch {
                 "q" => s.q = value,
                 "class" if !value.is_empty() => s.class.push(value),
                 "mef" if !value.is_empty() => s.mef.push(value),
-                "state" if !value.is_empty() => s.state.push(value),
+                "state" => s.state.extend(AccountState::parse(&value)),
                 "student" => s.student = value,
                 "has_email" => s.has_email = flag(&value),
-                "origin" if !value.is_empty() => s.origin.push(value),
+                "origin" => s.origin.extend(Origin::parse(&value)),
                 "link_reported" => s.link_reported = flag(&value),
                 "home_uai" => s.home_uai = value,
                 "sort" => s.sort = value,
@@ -300,7 +303,7 @@ impl Route {
                 Some(tab) if tab.is_accounts() => Route::Accounts {
                     uai: decode(uai),
                     tab,
-                    search: AccountSearch::parse(query),
+                    search: Box::new(AccountSearch::parse(query)),
                 },
                 Some(tab) => Route::Establishment {
                     uai: decode(uai),
@@ -350,7 +353,7 @@ impl Route {
             tab if tab.is_accounts() => Route::Accounts {
                 uai: uai.to_owned(),
                 tab,
-                search: AccountSearch::default(),
+                search: Box::new(AccountSearch::default()),
             },
             tab => Route::Establishment {
                 uai: uai.to_owned(),
@@ -424,13 +427,13 @@ mod tests {
         let route = Route::Accounts {
             uai: "0450750W".into(),
             tab: Tab::Students,
-            search: StudentSearch {
+            search: Box::new(StudentSearch {
                 q: "mar é".into(),
                 class: vec!["2NDPRO A".into()],
-                state: vec!["activated".into(), "not_notified".into()],
+                state: vec![AccountState::Activated, AccountState::NotNotified],
                 page: 2,
                 ..Default::default()
-            },
+            }),
         };
         let url = route.url();
         assert_eq!(
@@ -510,18 +513,18 @@ mod tests {
         let route = Route::Accounts {
             uai: "0451442Y".into(),
             tab: Tab::Guardians,
-            search: AccountSearch {
+            search: Box::new(AccountSearch {
                 q: "Martin".into(),
                 class: vec!["3EME1".into()],
-                state: vec!["activation_in_progress".into()],
+                state: vec![AccountState::ActivationInProgress],
                 student: "Léa".into(),
                 has_email: Some(false),
-                origin: vec!["franceconnect".into()],
+                origin: vec![Origin::FranceConnect],
                 link_reported: Some(true),
                 sort: "-notified_at".into(),
                 page: 3,
                 ..Default::default()
-            },
+            }),
         };
         let url = route.url();
         assert_eq!(
@@ -537,10 +540,10 @@ mod tests {
         let external = Route::Accounts {
             uai: "0450750W".into(),
             tab: Tab::ExternalStudents,
-            search: AccountSearch {
+            search: Box::new(AccountSearch {
                 home_uai: "0451442Y".into(),
                 ..Default::default()
-            },
+            }),
         };
         assert_eq!(
             external.url(),
@@ -562,7 +565,7 @@ mod tests {
     fn filters_leave_page_and_sort_out() {
         let s = AccountSearch {
             q: "  ".into(),
-            state: vec!["activated".into()],
+            state: vec![AccountState::Activated],
             student: " Léo ".into(),
             sort: "class".into(),
             page: 4,
@@ -570,7 +573,7 @@ mod tests {
         };
         let f = s.filters();
         assert_eq!(f.q, None);
-        assert_eq!(f.state, vec!["activated".to_owned()]);
+        assert_eq!(f.state, vec![AccountState::Activated]);
         assert_eq!(f.student.as_deref(), Some("Léo"));
         assert!(s.is_filtered());
         assert!(!AccountSearch {

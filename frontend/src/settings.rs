@@ -7,6 +7,7 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sesame_api::settings::{NotificationUrl, NotificationUrlChange, NotificationUrls};
+use sesame_core::Population;
 
 use crate::admin_ui::local_datetime_at;
 use crate::api::{self, ApiError};
@@ -112,15 +113,13 @@ pub fn SettingsTab(uai: String, route: RouteSignal) -> impl IntoView {
                     view! {
                         <UrlSetting
                             uai=uai.clone()
-                            population="students"
-                            title="Élèves"
+                            population=Population::Students
                             initial=u.students
                             hint=None
                         />
                         <UrlSetting
                             uai
-                            population="guardians"
-                            title="Responsables"
+                            population=Population::Guardians
                             initial=u.guardians
                             hint=Some(format!(
                                 "Ajoutée à l’adresse du portail de l’Éducation nationale ({portal}), qui figure toujours dans les notifications des responsables."
@@ -140,8 +139,7 @@ pub fn SettingsTab(uai: String, route: RouteSignal) -> impl IntoView {
 #[component]
 fn UrlSetting(
     uai: String,
-    population: &'static str,
-    title: &'static str,
+    population: Population,
     initial: NotificationUrl,
     hint: Option<String>,
 ) -> impl IntoView {
@@ -158,10 +156,11 @@ fn UrlSetting(
     let hint_id = format!("url-{population}-hint");
     let state_id = format!("url-{population}-state");
     let err_id = format!("url-{population}-error");
-    let noun = if population == "students" {
-        "des élèves"
-    } else {
+    let title = population.label();
+    let noun = if population == Population::Guardians {
         "des responsables"
+    } else {
+        "des élèves"
     };
 
     let finish = move |got: Result<(NotificationUrl, String), ApiError>| {
@@ -214,8 +213,9 @@ fn UrlSetting(
         }
         let typed = input.get_untracked().trim().to_owned();
         let saved = state.with_untracked(|s| s.url.clone().unwrap_or_default());
-        let url = api::url::notification_url(&uai.get_value(), population);
-        let verify_url = api::url::notification_url_action(&uai.get_value(), population, "verify");
+        let url = api::url::notification_url(&uai.get_value(), population.as_str());
+        let verify_url =
+            api::url::notification_url_action(&uai.get_value(), population.as_str(), "verify");
         spawn_local(async move {
             if typed != saved {
                 if typed.is_empty() {
@@ -264,7 +264,7 @@ fn UrlSetting(
         }
         let url = api::url::notification_url_action(
             &uai.get_value(),
-            population,
+            population.as_str(),
             if activate { "activate" } else { "deactivate" },
         );
         spawn_local(async move {

@@ -71,14 +71,6 @@ pub fn kind_label(kind: &str) -> &str {
     }
 }
 
-pub fn sector_label(sector: &str) -> &str {
-    match sector {
-        "public" => "public",
-        "private" => "privé",
-        other => other,
-    }
-}
-
 fn establishments(n: usize) -> String {
     match n {
         0 => "aucun établissement".into(),
@@ -113,34 +105,6 @@ pub fn list_status(shown: usize, total: usize, query: &str) -> String {
     }
 }
 
-/// The four account states, in the order of the activation journey: wire value and label.
-pub const ACCOUNT_STATES: [(&str, &str); 4] = [
-    ("not_notified", "Non notifié"),
-    ("notified_not_activated", "Notifié et non activé"),
-    ("activation_in_progress", "En cours d’activation"),
-    ("activated", "Activé"),
-];
-
-pub fn state_label(state: &str) -> &str {
-    ACCOUNT_STATES
-        .iter()
-        .find(|(value, _)| *value == state)
-        .map_or(state, |(_, label)| label)
-}
-
-/// "Origine du compte", as the seed names it.
-pub fn origin_label(origin: &str) -> &str {
-    match origin {
-        "establishment" => "Établissement",
-        "guardian" => "Responsable",
-        "franceconnect" => "FranceConnect",
-        "aten" => "ATEN",
-        "ent" => "ENT",
-        "unknown" | "" => "Non renseigné",
-        other => other,
-    }
-}
-
 /// Number of result pages, at least one so "Page 1 sur 1" reads right for an empty result.
 pub fn page_count(total: u64, per_page: u64) -> u64 {
     total.div_ceil(per_page.max(1)).max(1)
@@ -172,7 +136,7 @@ mod tests {
             uai: "0450750W".into(),
             name: "LP LYC METIER Auguste Rodin".into(),
             kind: "lp".into(),
-            sector: "public".into(),
+            sector: sesame_core::Sector::Public,
             degree: 2,
             academy: "Orléans-Tours".into(),
             data_updated_at: None,
@@ -243,9 +207,6 @@ mod tests {
 
     #[test]
     fn account_wording() {
-        assert_eq!(state_label("not_notified"), "Non notifié");
-        assert_eq!(state_label("weird"), "weird");
-        assert_eq!(origin_label("unknown"), "Non renseigné");
         assert_eq!(page_count(0, 50), 1);
         assert_eq!(page_count(50, 50), 1);
         assert_eq!(page_count(51, 50), 2);

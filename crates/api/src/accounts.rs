@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
+use sesame_core::{AccountKind, AccountState, Channel, DocumentFormat, JobState, Origin};
 
 /// One row of a search result.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -15,10 +16,8 @@ pub struct AccountItem {
     /// MEF short label (students), e.g. `2NDPRO`.
     pub mef: Option<String>,
     pub identifier: String,
-    /// `not_notified`, `notified_not_activated`, `activation_in_progress` or `activated`.
-    pub state: String,
-    /// `establishment`, `guardian`, `franceconnect`, `aten`, `ent` or `unknown`.
-    pub origin: String,
+    pub state: AccountState,
+    pub origin: Origin,
     pub notified_at: Option<DateTime<Utc>>,
     pub last_login_at: Option<DateTime<Utc>>,
     pub email: Option<String>,
@@ -43,7 +42,7 @@ pub struct LinkedPerson {
     pub family_name: String,
     pub first_name: String,
     pub identifier: Option<String>,
-    pub state: Option<String>,
+    pub state: Option<AccountState>,
     pub class: Option<String>,
     /// A guardian's pupil: the MEF's short label (`3EME`, `2NDPRO`), as the « MEF » column of
     /// the guardians' pair rows shows it (seed 001 §5.4).
@@ -83,8 +82,7 @@ pub struct PendingIdentifierChange {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AccountDetail {
     pub id: String,
-    /// `student` or `guardian`.
-    pub kind: String,
+    pub kind: AccountKind,
     pub family_name: String,
     pub first_name: String,
     pub class: Option<String>,
@@ -96,8 +94,8 @@ pub struct AccountDetail {
     pub email: Option<String>,
     pub email_validated: bool,
     pub phone: Option<String>,
-    pub state: String,
-    pub origin: String,
+    pub state: AccountState,
+    pub origin: Origin,
     pub notified_at: Option<DateTime<Utc>>,
     /// "Date de distribution".
     pub distributed_at: Option<DateTime<Utc>>,
@@ -149,7 +147,7 @@ pub struct SearchFilters {
     #[serde(default)]
     pub mef: Vec<String>,
     #[serde(default)]
-    pub state: Vec<String>,
+    pub state: Vec<AccountState>,
     /// Guardians: a linked student's name.
     #[serde(default)]
     pub student: Option<String>,
@@ -158,7 +156,7 @@ pub struct SearchFilters {
     pub has_email: Option<bool>,
     /// Account origins (`guardian` and `franceconnect`: guardians only).
     #[serde(default)]
-    pub origin: Vec<String>,
+    pub origin: Vec<Origin>,
     /// Guardians: a link reported as wrong.
     #[serde(default)]
     pub link_reported: Option<bool>,
@@ -177,7 +175,7 @@ pub struct NotifyRequest {
     #[serde(default)]
     pub all_matching: Option<SearchFilters>,
     /// `letter` (everyone) or `email` (guardians only).
-    pub channel: String,
+    pub channel: Channel,
     /// Also give a new provisional password (to be used with care).
     #[serde(default)]
     pub reset_password: bool,
@@ -188,8 +186,8 @@ pub struct NotifyRequest {
 pub struct NotifyResult {
     pub id: String,
     pub identifier: String,
-    pub state_before: String,
-    pub state_after: String,
+    pub state_before: AccountState,
+    pub state_after: AccountState,
     pub password_changed: bool,
     /// Why nothing (or not everything) was done for this account, e.g. `no_email`,
     /// `franceconnect_no_password`, `email_failed`.
@@ -227,8 +225,7 @@ pub struct ListRequest {
     pub ids: Option<Vec<String>>,
     #[serde(default)]
     pub all_matching: Option<SearchFilters>,
-    /// `pdf` or `csv`.
-    pub format: String,
+    pub format: DocumentFormat,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -264,8 +261,7 @@ pub struct JobAccepted {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Job {
     pub id: String,
-    /// `running`, `done` or `failed`.
-    pub state: String,
+    pub state: JobState,
     pub done: u64,
     pub total: u64,
     /// The operation's answer once done (as the synchronous call would have given it).

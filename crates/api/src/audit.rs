@@ -1,5 +1,6 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use sesame_core::ActorKind;
 
 /// One entry of the audit trail.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -7,8 +8,7 @@ use serde::{Deserialize, Serialize};
 pub struct AuditEvent {
     pub id: String,
     pub at: DateTime<Utc>,
-    /// `staff`, `client`, `account` or `system`.
-    pub actor_kind: String,
+    pub actor_kind: ActorKind,
     pub actor: String,
     /// Client address, when known.
     pub address: Option<String>,

@@ -1,4 +1,5 @@
 use serde::{Deserialize, Serialize};
+use sesame_core::{Module, Role};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -39,10 +40,8 @@ pub struct Me {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RoleGrant {
     pub uai: String,
-    /// `head`, `agent`, `teacher` or `ent_admin`.
-    pub role: String,
-    /// `admin`, `troubleshooting` or `ent`.
-    pub module: String,
+    pub role: Role,
+    pub module: Module,
 }
 
 /// OAuth2 client-credentials request (RFC 6749 §4.4), form-encoded.

@@ -1,5 +1,6 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use sesame_core::Module;
 
 /// A right the head of establishment gave to a staff member.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -11,7 +12,7 @@ pub struct Delegation {
     pub username: String,
     pub display_name: String,
     /// `admin` (agent: administration module) or `troubleshooting` (teacher: students only).
-    pub module: String,
+    pub module: Module,
     pub granted_by: String,
     pub granted_at: DateTime<Utc>,
 }
@@ -22,5 +23,5 @@ pub struct NewDelegation {
     /// Username of an existing staff member.
     pub username: String,
     /// `admin` or `troubleshooting`.
-    pub module: String,
+    pub module: Module,
 }

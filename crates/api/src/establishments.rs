@@ -1,5 +1,6 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use sesame_core::Sector;
 
 /// An establishment as the caller sees it in the chooser of the home page.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -10,8 +11,7 @@ pub struct Establishment {
     pub name: String,
     /// `ecole`, `college`, `lycee` or `lp`.
     pub kind: String,
-    /// `public` or `private`.
-    pub sector: String,
+    pub sector: Sector,
     /// 1 or 2.
     pub degree: u8,
     pub academy: String,

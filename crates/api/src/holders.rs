@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use sesame_core::{AccountKind, AccountState};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -42,7 +43,7 @@ pub struct PasswordChangeRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PasswordChanged {
     /// `activated`.
-    pub state: String,
+    pub state: AccountState,
     /// This change activated the account.
     pub activated_now: bool,
     /// An e-mail address was given and a confirmation link was sent to it.
@@ -55,11 +56,10 @@ pub struct PasswordChanged {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HolderProfile {
     pub id: String,
-    /// `student` or `guardian`.
-    pub kind: String,
+    pub kind: AccountKind,
     /// The identifier in force now.
     pub identifier: String,
-    pub state: String,
+    pub state: AccountState,
     pub must_change_password: bool,
     /// The e-mail address on file, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -163,7 +163,7 @@ pub struct LinkPasswordSet {
     /// The identifier to sign in with from now on.
     pub identifier: String,
     /// `activated`.
-    pub state: String,
+    pub state: AccountState,
     /// This activated the account.
     pub activated_now: bool,
 }

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use sesame_core::Population;
 
 /// Accounts of one row (or of the whole table), by state.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
@@ -44,8 +45,7 @@ pub struct StatisticsRow {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Statistics {
-    /// `students`, `guardians` or `external-students`.
-    pub population: String,
+    pub population: Population,
     /// `origin`, `class` or `mef`.
     pub by: String,
     pub rows: Vec<StatisticsRow>,

@@ -37,8 +37,19 @@ impl AccountState {
         match self {
             AccountState::NotNotified => "Non notifié",
             AccountState::NotifiedNotActivated => "Notifié et non activé",
-            AccountState::ActivationInProgress => "En cours d'activation",
+            AccountState::ActivationInProgress => "En cours d’activation",
             AccountState::Activated => "Activé",
+        }
+    }
+
+    /// Said of several accounts, after « comptes »: the statistics' columns (« Nombre de
+    /// comptes non notifiés ») and the names of their links.
+    pub fn plural_label(&self) -> &'static str {
+        match self {
+            AccountState::NotNotified => "non notifiés",
+            AccountState::NotifiedNotActivated => "notifiés et non activés",
+            AccountState::ActivationInProgress => "en cours d’activation",
+            AccountState::Activated => "activés",
         }
     }
 
@@ -160,6 +171,84 @@ impl Population {
             Population::Guardians => "Responsables",
         }
     }
+
+    /// The account states this population's accounts can be in, in the journey's order (the
+    /// « État(s) de compte » filter): « En cours d'activation » is for guardians only.
+    pub fn states(&self) -> Vec<AccountState> {
+        AccountState::for_kind(self.kind())
+    }
+
+    /// The origins this population's accounts can have, in the order the « Origine du
+    /// compte » filter offers them: self-registration and FranceConnect are guardians' ways in.
+    pub fn origins(&self) -> Vec<Origin> {
+        Origin::ALL
+            .into_iter()
+            .filter(|o| o.applies_to(self.kind()))
+            .collect()
+    }
+
+    // The console's wording for the population's screens.
+
+    pub fn heading(&self) -> &'static str {
+        match self {
+            Population::Students => "Gestion des comptes élèves",
+            Population::ExternalStudents => "Gestion des comptes élèves extérieurs",
+            Population::Guardians => "Gestion des comptes responsables",
+        }
+    }
+
+    /// « élève(s) », « responsable(s) »…
+    pub fn noun(&self) -> &'static str {
+        match self {
+            Population::Students => "élève(s)",
+            Population::ExternalStudents => "élève(s) extérieur(s)",
+            Population::Guardians => "responsable(s)",
+        }
+    }
+
+    /// The results count, « 12 élève(s) ».
+    pub fn count(self, n: u64) -> String {
+        format!("{n} {}", self.noun())
+    }
+
+    /// « 3 responsable(s) sélectionné(s) ».
+    pub fn selection(self, n: u64) -> String {
+        match self {
+            Population::Guardians => format!("{n} responsable(s) sélectionné(s)"),
+            _ => format!("{n} élève(s) sélectionné(s)"),
+        }
+    }
+
+    /// « de l’élève », « du responsable ».
+    pub fn of_whom(&self) -> &'static str {
+        match self {
+            Population::Guardians => "du responsable",
+            _ => "de l’élève",
+        }
+    }
+
+    pub fn person(&self) -> &'static str {
+        match self {
+            Population::Guardians => "Responsable",
+            _ => "Élève",
+        }
+    }
+
+    pub fn caption(&self) -> &'static str {
+        match self {
+            Population::Students => "Comptes élèves de l’établissement",
+            Population::ExternalStudents => "Comptes des élèves extérieurs",
+            Population::Guardians => "Comptes responsables de l’établissement",
+        }
+    }
+
+    pub fn empty(&self) -> &'static str {
+        match self {
+            Population::Students => "Aucun élève ne correspond à ces critères.",
+            Population::ExternalStudents => "Aucun élève extérieur ne correspond à ces critères.",
+            Population::Guardians => "Aucun responsable ne correspond à ces critères.",
+        }
+    }
 }
 
 #[cfg(test)]
@@ -212,7 +301,7 @@ mod tests {
             ),
             (
                 ActivationInProgress,
-                "En cours d'activation",
+                "En cours d’activation",
                 "Compte en cours d'activation",
                 "orange",
             ),
@@ -302,5 +391,40 @@ mod tests {
             serde_json::to_string(&Population::ExternalStudents).unwrap(),
             "\"external-students\""
         );
+    }
+
+    #[test]
+    fn population_wording_states_and_origins() {
+        assert_eq!(Population::Students.count(2), "2 élève(s)");
+        assert_eq!(
+            Population::Students.selection(1),
+            "1 élève(s) sélectionné(s)"
+        );
+        assert_eq!(
+            Population::Guardians.selection(3),
+            "3 responsable(s) sélectionné(s)"
+        );
+        // Pupils are never offered guardian-only states or origins.
+        for p in [Population::Students, Population::ExternalStudents] {
+            assert_eq!(
+                p.states(),
+                [
+                    AccountState::NotNotified,
+                    AccountState::NotifiedNotActivated,
+                    AccountState::Activated
+                ]
+            );
+            assert_eq!(
+                p.origins(),
+                [
+                    Origin::Establishment,
+                    Origin::Aten,
+                    Origin::Ent,
+                    Origin::Unknown
+                ]
+            );
+        }
+        assert_eq!(Population::Guardians.states(), AccountState::ALL);
+        assert_eq!(Population::Guardians.origins(), Origin::ALL);
     }
 }

@@ -47,6 +47,16 @@ wire_enum! {
     }
 }
 
+impl Channel {
+    /// « Type de notification », as the dialogs and the journal name it.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Channel::Letter => "Courrier",
+            Channel::Email => "Courriel",
+        }
+    }
+}
+
 /// The outcome decided for one account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Transition {

@@ -9,7 +9,7 @@
 //! neutralisation) come from `sesame-core`, so documents, screens and e-mails always agree.
 
 use chrono::{DateTime, Utc};
-use sesame_core::{AccountKind, AccountState, LetterVariant, Origin};
+use sesame_core::{AccountKind, AccountState, DocumentFormat, LetterVariant, Origin};
 
 mod credentials;
 mod csv;
@@ -39,9 +39,9 @@ fn population(kind: AccountKind) -> &'static str {
 }
 
 /// `Content-Type` of the PDF documents.
-pub const PDF_CONTENT_TYPE: &str = "application/pdf";
+pub const PDF_CONTENT_TYPE: &str = DocumentFormat::Pdf.content_type();
 /// `Content-Type` of the CSV documents (UTF-8, with a byte-order mark for spreadsheets).
-pub const CSV_CONTENT_TYPE: &str = "text/csv; charset=utf-8";
+pub const CSV_CONTENT_TYPE: &str = DocumentFormat::Csv.content_type();
 
 /// The establishment a document is about, printed in its heading.
 #[derive(Clone, Debug)]

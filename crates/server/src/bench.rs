@@ -5,6 +5,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use serde_json::{json, Value};
+use sesame_core::{Channel, DocumentFormat, JobState};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct BenchArgs {
@@ -71,7 +72,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     let r: Value = http
         .post(format!("{base}/notify"))
         .bearer_auth(&token)
-        .json(&json!({"all_matching": {}, "channel": "letter", "reset_password": false}))
+        .json(&json!({"all_matching": {}, "channel": Channel::Letter, "reset_password": false}))
         .send()
         .await?
         .error_for_status()?
@@ -86,14 +87,14 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
                 .await?
                 .json()
                 .await?;
-            match j["state"].as_str() {
-                Some("done") => {
+            match j["state"].as_str().and_then(JobState::parse) {
+                Some(JobState::Done) => {
                     break (
                         j["result"]["results"].as_array().map(Vec::len).unwrap_or(0),
                         j["result"]["document_id"].as_str().map(str::to_owned),
                     )
                 }
-                Some("failed") => bail!("notify job failed: {}", j["error"]),
+                Some(JobState::Failed) => bail!("notify job failed: {}", j["error"]),
                 _ => tokio::time::sleep(Duration::from_millis(20)).await,
             }
         }
@@ -122,7 +123,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
     );
 
     // (b) lists of the same 2,000 accounts.
-    for format in ["csv", "pdf"] {
+    for format in [DocumentFormat::Csv, DocumentFormat::Pdf] {
         let start = Instant::now();
         let bytes = http
             .post(format!("{base}/list"))

@@ -4,7 +4,7 @@
 
 use sesame_api::accounts::{NotifyResponse, NotifyResult, ResetResponse, ResetResult};
 use sesame_core::lifecycle::{Channel, SkipReason};
-use sesame_core::{AccountKind, AccountState, LetterVariant, Origin, Population};
+use sesame_core::{AccountKind, AccountState, DocumentFormat, LetterVariant, Population};
 use sesame_documents::{
     CredentialRow, EstablishmentInfo, LetterInput, ListRow, CSV_CONTENT_TYPE, PDF_CONTENT_TYPE,
 };
@@ -61,9 +61,10 @@ fn info(e: &Establishment) -> EstablishmentInfo {
 
 fn url_population(kind: AccountKind) -> &'static str {
     match kind {
-        AccountKind::Student => "students",
-        AccountKind::Guardian => "guardians",
+        AccountKind::Student => Population::Students,
+        AccountKind::Guardian => Population::Guardians,
     }
+    .as_str()
 }
 
 pub fn display_name(family_name: &str, first_name: &str) -> String {
@@ -154,7 +155,7 @@ pub async fn notify(
         .await?;
         let name = sesame_documents::filename(
             &format!("courriers-{}-{}", kind_slug(kind), est.uai),
-            "pdf",
+            DocumentFormat::Pdf.extension(),
             chrono::Utc::now(),
         );
         Some(
@@ -203,8 +204,8 @@ fn notify_result(o: &Outcome) -> NotifyResult {
     NotifyResult {
         id: o.id.clone(),
         identifier: o.identifier.clone(),
-        state_before: o.state_before.as_str().to_owned(),
-        state_after: o.state_after.as_str().to_owned(),
+        state_before: o.state_before,
+        state_after: o.state_after,
         password_changed: o.password_changed,
         skipped_reason: o.skipped.map(|s| s.as_str().to_owned()),
         skipped_message: o.skipped.map(|s| s.message().to_owned()),
@@ -316,7 +317,7 @@ pub async fn reset(
                 .save_document(
                     &state.secrets,
                     scoped.owner(),
-                    &sesame_documents::filename(&base, "pdf", now),
+                    &sesame_documents::filename(&base, DocumentFormat::Pdf.extension(), now),
                     PDF_CONTENT_TYPE,
                     pdf,
                 )
@@ -328,7 +329,7 @@ pub async fn reset(
                 .save_document(
                     &state.secrets,
                     scoped.owner(),
-                    &sesame_documents::filename(&base, "csv", now),
+                    &sesame_documents::filename(&base, DocumentFormat::Csv.extension(), now),
                     CSV_CONTENT_TYPE,
                     csv,
                 )
@@ -362,7 +363,7 @@ pub async fn list(
     scoped: &Scoped,
     population: Population,
     ids: &[String],
-    csv: bool,
+    format: DocumentFormat,
 ) -> Result<(Vec<u8>, String), ApiError> {
     let est = &scoped.establishment;
     let rows = scoped.store().account_rows(population, ids).await?;
@@ -374,9 +375,7 @@ pub async fn list(
         vec![]
     };
     for r in rows {
-        let account_state = AccountState::parse(&r.state)
-            .ok_or_else(|| ApiError::internal(format!("unknown state {}", r.state)))?;
-        let origin = Origin::parse(&r.origin).unwrap_or(Origin::Unknown);
+        let (account_state, origin) = (r.state, r.origin);
         // Only a notified, not yet activated account's password may be printed (list rule).
         let password = match (&r.provisional_password_enc, account_state) {
             (Some(enc), AccountState::NotifiedNotActivated) => {
@@ -424,17 +423,16 @@ pub async fn list(
     let est_info = info(est);
     let base = format!("comptes-{}-{}", kind_slug(kind), est.uai);
     let now = chrono::Utc::now();
-    if csv {
-        Ok((
-            sesame_documents::list_csv(&est_info, kind, &list),
-            sesame_documents::filename(&base, "csv", now),
-        ))
-    } else {
-        let pdf = blocking(move || {
-            sesame_documents::list_pdf(&est_info, kind, &list).map_err(|e| e.to_string())
-        })
-        .await?;
-        Ok((pdf, sesame_documents::filename(&base, "pdf", now)))
+    let filename = sesame_documents::filename(&base, format.extension(), now);
+    match format {
+        DocumentFormat::Csv => Ok((sesame_documents::list_csv(&est_info, kind, &list), filename)),
+        DocumentFormat::Pdf => {
+            let pdf = blocking(move || {
+                sesame_documents::list_pdf(&est_info, kind, &list).map_err(|e| e.to_string())
+            })
+            .await?;
+            Ok((pdf, filename))
+        }
     }
 }
 

@@ -50,6 +50,16 @@ impl StoreError {
         StoreError::Corrupt(format!("stored {what} {raw:?} is not known"))
     }
 
+    /// A stored closed-vocabulary value as its type: the schema keeps other values out, so one
+    /// read anyway is [`StoreError::Corrupt`] (a fault, logged) — never a silent default.
+    pub fn checked<T>(
+        what: &str,
+        raw: &str,
+        parse: fn(&str) -> Option<T>,
+    ) -> Result<T, StoreError> {
+        parse(raw).ok_or_else(|| StoreError::corrupt(what, raw))
+    }
+
     /// A broken invariant with no underlying error.
     pub fn internal(context: impl Into<String>) -> StoreError {
         StoreError::Internal {

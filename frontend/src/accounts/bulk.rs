@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use sesame_api::accounts::{ListRequest, NotifyRequest, SearchFilters, SelectionRequest};
+use sesame_core::{Channel, DocumentFormat};
 
 use crate::actions;
 use crate::api::{self, ApiError};
@@ -30,8 +31,8 @@ pub(super) struct Bulk {
     /// A reset asked from a row (troubleshooting): that account only.
     pub target: RwSignal<Option<String>>,
     pub notify_reset: RwSignal<bool>,
-    pub channel: RwSignal<String>,
-    pub list_format: RwSignal<String>,
+    pub channel: RwSignal<Channel>,
+    pub list_format: RwSignal<DocumentFormat>,
     pub working: RwSignal<bool>,
     pub progress: RwSignal<Option<(u64, u64)>>,
     pub outcome: RwSignal<Option<Outcome>>,
@@ -52,8 +53,8 @@ impl Bulk {
             dialog: RwSignal::new(None),
             target: RwSignal::new(None),
             notify_reset: RwSignal::new(false),
-            channel: RwSignal::new("letter".to_owned()),
-            list_format: RwSignal::new("pdf".to_owned()),
+            channel: RwSignal::new(Channel::Letter),
+            list_format: RwSignal::new(DocumentFormat::Pdf),
             working: RwSignal::new(false),
             progress: RwSignal::new(None),
             outcome: RwSignal::new(None),
@@ -83,7 +84,7 @@ impl Bulk {
         {
             self.opener.set_value(focused());
             self.notify_reset.set(false);
-            self.channel.set("letter".into());
+            self.channel.set(Channel::Letter);
             self.dialog.set(Some(d));
         }
     }
@@ -252,7 +253,7 @@ impl Bulk {
     }
 
     fn segment(self) -> &'static str {
-        self.search.population.segment()
+        self.search.population.as_str()
     }
 }
 

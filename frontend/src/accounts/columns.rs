@@ -1,5 +1,7 @@
 //! The results table's columns per population and module, sorting, and the password cell.
 
+use sesame_core::AccountState;
+
 use super::population::Population;
 
 /// A column of the result table.
@@ -106,10 +108,10 @@ pub fn next_sort(sort: &str, key: &str) -> String {
 
 /// What the password column says (seed §3.3): the provisional password when the module may
 /// show it, nothing yet for a not-notified account, stars otherwise.
-pub fn password_cell(state: &str, provisional: Option<&str>) -> String {
+pub fn password_cell(state: AccountState, provisional: Option<&str>) -> String {
     match provisional {
         Some(p) => p.to_owned(),
-        None if state == "not_notified" => "Non renseigné".into(),
+        None if state == AccountState::NotNotified => "Non renseigné".into(),
         None => "*****".into(),
     }
 }
@@ -149,10 +151,13 @@ mod tests {
     #[test]
     fn password_column_follows_the_list_rules() {
         assert_eq!(
-            password_cell("notified_not_activated", Some("ABCD2345")),
+            password_cell(AccountState::NotifiedNotActivated, Some("ABCD2345")),
             "ABCD2345"
         );
-        assert_eq!(password_cell("not_notified", None), "Non renseigné");
-        assert_eq!(password_cell("activated", None), "*****");
+        assert_eq!(
+            password_cell(AccountState::NotNotified, None),
+            "Non renseigné"
+        );
+        assert_eq!(password_cell(AccountState::Activated, None), "*****");
     }
 }

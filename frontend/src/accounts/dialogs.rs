@@ -4,6 +4,8 @@ use leptos::prelude::*;
 
 use wasm_bindgen::JsCast;
 
+use sesame_core::{AccountKind, AccountState, Channel, DocumentFormat, Origin};
+
 use super::population::Population;
 
 /// The confirmation dialog open, if any.
@@ -45,11 +47,17 @@ impl NotifyOffer {
 
     /// One account (« Informations du compte »): e-mail only to a guardian who has an address;
     /// no reset where it changes nothing (a first notification gives a password anyway).
-    pub(crate) fn account(kind: &str, origin: &str, has_email: bool, state: &str) -> NotifyOffer {
-        let guardian = kind == "guardian";
+    pub(crate) fn account(
+        kind: AccountKind,
+        origin: Origin,
+        has_email: bool,
+        state: AccountState,
+    ) -> NotifyOffer {
+        let guardian = kind == AccountKind::Guardian;
         NotifyOffer {
             email: guardian && has_email,
-            reset: !(guardian && origin == "franceconnect") && state != "not_notified",
+            reset: !(guardian && origin == Origin::FranceConnect)
+                && state != AccountState::NotNotified,
             single: true,
         }
     }
@@ -58,7 +66,7 @@ impl NotifyOffer {
 /// The notification dialog's choices, for a selection of the list.
 pub(super) fn notify_choices(
     population: Population,
-    channel: RwSignal<String>,
+    channel: RwSignal<Channel>,
     notify_reset: RwSignal<bool>,
 ) -> impl IntoView {
     notify_fields(NotifyOffer::selection(population), channel, notify_reset)
@@ -67,31 +75,31 @@ pub(super) fn notify_choices(
 /// The notification dialog's choices: the channel and the reset, as `offer` allows.
 pub(crate) fn notify_fields(
     offer: NotifyOffer,
-    channel: RwSignal<String>,
+    channel: RwSignal<Channel>,
     notify_reset: RwSignal<bool>,
 ) -> impl IntoView {
-    let radio = move |id: &'static str, value: &'static str, label: &'static str| {
+    let radio = move |id: &'static str, value: Channel| {
         view! {
             <div class="check">
                 <input
                     id=id
                     type="radio"
                     name="channel"
-                    value=value
-                    prop:checked=move || channel.with(|c| c == value)
-                    on:change=move |_| channel.set(value.to_owned())
+                    value=value.as_str()
+                    prop:checked=move || channel.get() == value
+                    on:change=move |_| channel.set(value)
                 />
-                <label for=id>{label}</label>
+                <label for=id>{value.label()}</label>
             </div>
         }
     };
     view! {
         <fieldset class="modal__choices">
             <legend>"Type de notification"</legend>
-            {radio("notify-letter", "letter", "Courrier")}
-            {offer.email.then(|| radio("notify-email", "email", "Courriel"))}
+            {radio("notify-letter", Channel::Letter)}
+            {offer.email.then(|| radio("notify-email", Channel::Email))}
         </fieldset>
-        <Show when=move || channel.with(|c| c == "email") && !offer.single>
+        <Show when=move || channel.get() == Channel::Email && !offer.single>
             <p class="field__hint">
                 "Les responsables sans adresse électronique ne recevront rien : ils sont signalés après l’envoi."
             </p>
@@ -159,21 +167,24 @@ pub(super) fn reset_when(n: u64, population: Population, password_column: bool) 
 }
 
 /// « Lister les comptes »: PDF to print or CSV to export.
-pub(super) fn list_choices(population: Population, format: RwSignal<String>) -> impl IntoView {
+pub(super) fn list_choices(
+    population: Population,
+    format: RwSignal<DocumentFormat>,
+) -> impl IntoView {
     let who = match population {
         Population::Guardians => "responsables",
         _ => "élèves",
     };
-    let radio = move |id: &'static str, value: &'static str, label: String| {
+    let radio = move |id: &'static str, value: DocumentFormat, label: String| {
         view! {
             <div class="check">
                 <input
                     id=id
                     type="radio"
                     name="list-format"
-                    value=value
-                    prop:checked=move || format.with(|f| f == value)
-                    on:change=move |_| format.set(value.to_owned())
+                    value=value.as_str()
+                    prop:checked=move || format.get() == value
+                    on:change=move |_| format.set(value)
                 />
                 <label for=id>{label}</label>
             </div>
@@ -182,8 +193,16 @@ pub(super) fn list_choices(population: Population, format: RwSignal<String>) -> 
     view! {
         <fieldset class="modal__choices">
             <legend>"Format de la liste"</legend>
-            {radio("list-pdf", "pdf", format!("Imprimer la liste des {who} (format pdf)"))}
-            {radio("list-csv", "csv", format!("Exporter la liste des {who} (format csv)"))}
+            {radio(
+                "list-pdf",
+                DocumentFormat::Pdf,
+                format!("Imprimer la liste des {who} ({})", DocumentFormat::Pdf.label()),
+            )}
+            {radio(
+                "list-csv",
+                DocumentFormat::Csv,
+                format!("Exporter la liste des {who} ({})", DocumentFormat::Csv.label()),
+            )}
         </fieldset>
         <p class="field__hint">
             "Les comptes « Non notifié » n’ont pas encore de mot de passe provisoire ; ceux déjà activés ont leur mot de passe remplacé par des astérisques."
@@ -197,15 +216,17 @@ mod tests {
 
     #[test]
     fn one_account_is_offered_what_the_api_would_do_for_it() {
-        let student = NotifyOffer::account("student", "establishment", true, "activated");
+        use AccountKind::{Guardian, Student};
+        use AccountState::{Activated, NotNotified};
+        let student = NotifyOffer::account(Student, Origin::Establishment, true, Activated);
         assert!(!student.email, "e-mail is for guardians only");
         assert!(student.reset);
-        let guardian = NotifyOffer::account("guardian", "guardian", true, "activated");
+        let guardian = NotifyOffer::account(Guardian, Origin::Guardian, true, Activated);
         assert!(guardian.email);
-        assert!(!NotifyOffer::account("guardian", "guardian", false, "activated").email);
-        let fc = NotifyOffer::account("guardian", "franceconnect", true, "activated");
+        assert!(!NotifyOffer::account(Guardian, Origin::Guardian, false, Activated).email);
+        let fc = NotifyOffer::account(Guardian, Origin::FranceConnect, true, Activated);
         assert!(!fc.reset, "a FranceConnect guardian has no password here");
-        assert!(!NotifyOffer::account("student", "unknown", false, "not_notified").reset);
+        assert!(!NotifyOffer::account(Student, Origin::Unknown, false, NotNotified).reset);
         assert!(NotifyOffer::selection(Population::Guardians).email);
         assert!(!NotifyOffer::selection(Population::Students).email);
     }

@@ -8,7 +8,7 @@ use sesame_api::accounts::Structure;
 
 use crate::multiselect::MultiSelect;
 use crate::route::AccountSearch;
-use crate::text;
+use sesame_core::{AccountState, Origin};
 
 use super::population::Population;
 
@@ -18,7 +18,7 @@ pub(super) struct FilterForm {
     pub q: RwSignal<String>,
     pub classes: RwSignal<Vec<String>>,
     pub mefs: RwSignal<Vec<String>>,
-    pub states: RwSignal<Vec<String>>,
+    pub states: RwSignal<Vec<AccountState>>,
     pub student: RwSignal<String>,
     /// `""`, `"true"` or `"false"` (the select's values).
     pub has_email: RwSignal<String>,
@@ -51,7 +51,8 @@ impl FilterForm {
         self.student.set(s.student);
         self.has_email
             .set(s.has_email.map(|b| b.to_string()).unwrap_or_default());
-        self.origins.set(s.origin);
+        self.origins
+            .set(s.origin.iter().map(ToString::to_string).collect());
         self.link_reported.set(s.link_reported == Some(true));
         self.home_uai.set(s.home_uai);
     }
@@ -69,8 +70,7 @@ impl FilterForm {
             state: population
                 .states()
                 .into_iter()
-                .filter(|(v, _)| chosen.iter().any(|c| c == v))
-                .map(|(v, _)| v.to_owned())
+                .filter(|v| chosen.contains(v))
                 .collect(),
             student: self.student.get_untracked().trim().to_owned(),
             has_email: match self.has_email.get_untracked().as_str() {
@@ -78,11 +78,11 @@ impl FilterForm {
                 "false" => Some(false),
                 _ => None,
             },
-            origin: population
-                .origins()
-                .into_iter()
-                .filter(|o| chosen_origins.iter().any(|c| c == o))
-                .map(str::to_owned)
+            // The multi-select holds the wire names it offered.
+            origin: chosen_origins
+                .iter()
+                .filter_map(|c| Origin::parse(c))
+                .filter(|o| population.origins().contains(o))
                 .collect(),
             link_reported: self.link_reported.get_untracked().then_some(true),
             home_uai: self.home_uai.get_untracked(),
@@ -135,10 +135,10 @@ pub(super) fn FilterFields(
         population
             .origins()
             .into_iter()
-            .map(|o| (o.to_owned(), text::origin_label(o).to_owned()))
+            .map(|o| (o.to_string(), o.label().to_owned()))
             .collect::<Vec<_>>()
     });
-    let prefix = population.segment();
+    let prefix = population.as_str();
     let classes = move || {
         view! {
             <div class="field">
@@ -230,12 +230,12 @@ pub(super) fn FilterFields(
 fn state_boxes(
     prefix: &'static str,
     population: Population,
-    states: RwSignal<Vec<String>>,
+    states: RwSignal<Vec<AccountState>>,
 ) -> impl IntoView {
     population
         .states()
         .into_iter()
-        .map(|(value, label)| {
+        .map(|value| {
             let id = format!("{prefix}-state-{value}");
             view! {
                 <div class="check">
@@ -243,22 +243,22 @@ fn state_boxes(
                         id=id.clone()
                         type="checkbox"
                         name="state"
-                        value=value
-                        prop:checked=move || states.with(|s| s.iter().any(|x| x == value))
+                        value=value.as_str()
+                        prop:checked=move || states.with(|s| s.contains(&value))
                         on:change=move |ev| {
                             let on = event_target_checked(&ev);
                             states
                                 .update(|s| {
-                                    s.retain(|x| x != value);
+                                    s.retain(|x| *x != value);
                                     if on {
-                                        s.push(value.to_owned());
+                                        s.push(value);
                                     }
                                 });
                         }
                     />
                     <label for=id>
                         <span class=format!("dot dot--{value}") aria-hidden="true"></span>
-                        {label}
+                        {value.label()}
                     </label>
                 </div>
             }

@@ -41,10 +41,14 @@ pub fn AccountsView(
     rights: Vec<String>,
     route: RouteSignal,
 ) -> impl IntoView {
-    let population = Population::of(tab).unwrap_or(Population::Students);
+    let population = population::of(tab).unwrap_or(Population::Students);
     let may = {
         let rights = rights.clone();
-        move |verb: &str| rights.iter().any(|r| *r == population.right(verb))
+        move |verb: &str| {
+            rights
+                .iter()
+                .any(|r| *r == population::right(population, verb))
+        }
     };
     let may_notify = may("notify");
     let may_list = may("list");
@@ -53,7 +57,7 @@ pub fn AccountsView(
     // The troubleshooting module: it resets passwords but does not notify (seed §3.5).
     let troubleshooting = !may_notify && may_reset;
     let cols = columns(population, troubleshooting);
-    let seg = population.segment();
+    let seg = population.as_str();
 
     let search = Search::new(uai, tab, population, route);
     // Row selection (the visible page, or the whole search), and the bulk actions on it.

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 use sesame_api::accounts::ListRequest;
+use sesame_core::JobState;
 
 use crate::actions;
 use crate::api::{self, Accepted, ApiError, Document};
@@ -38,15 +39,15 @@ where
             return Err(ApiError::Failed(String::new()));
         }
         progress.set(Some((job.done, job.total)));
-        match job.state.as_str() {
-            "done" => {
+        match job.state {
+            JobState::Done => {
                 return job
                     .result
                     .and_then(|v| serde_json::from_value(v).ok())
                     .ok_or(ApiError::Decode)
             }
-            "failed" => return Err(ApiError::Failed(job.error.unwrap_or_default())),
-            _ => actions::sleep(Duration::from_millis(500)).await,
+            JobState::Failed => return Err(ApiError::Failed(job.error.unwrap_or_default())),
+            JobState::Running => actions::sleep(Duration::from_millis(500)).await,
         }
     }
 }

@@ -6,7 +6,6 @@ use leptos::prelude::*;
 use sesame_api::accounts::{AccountItem, LinkedPerson};
 
 use crate::app::local_date;
-use crate::text;
 
 use super::columns::{password_cell, Col};
 use super::population::Population;
@@ -196,7 +195,7 @@ fn account_cell(
             view! { <td class="table__id" rowspan=span()>{a.identifier.clone()}</td> }.into_any()
         }
         Col::Password => {
-            let shown = password_cell(&a.state, a.provisional_password.as_deref());
+            let shown = password_cell(a.state, a.provisional_password.as_deref());
             if shown == "*****" {
                 view! {
                     <td class="table__password" rowspan=span()>
@@ -216,13 +215,11 @@ fn account_cell(
         Col::State => view! {
             <td class="table__state" rowspan=span()>
                 <span class=format!("dot dot--{}", a.state) aria-hidden="true"></span>
-                {text::state_label(&a.state).to_owned()}
+                {a.state.label()}
             </td>
         }
         .into_any(),
-        Col::Origin => {
-            view! { <td rowspan=span()>{text::origin_label(&a.origin).to_owned()}</td> }.into_any()
-        }
+        Col::Origin => view! { <td rowspan=span()>{a.origin.label()}</td> }.into_any(),
         Col::Notified => view! { <td rowspan=span()>{date(a.notified_at)}</td> }.into_any(),
         Col::LastLogin => view! { <td rowspan=span()>{date(a.last_login_at)}</td> }.into_any(),
         Col::RowAction => {

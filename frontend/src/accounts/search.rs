@@ -39,7 +39,7 @@ impl Search {
         let Console { session, notice } = expect_context();
         let criteria = Memo::new(move |_| {
             route.with(|r| match r {
-                Route::Accounts { search, tab: t, .. } if *t == tab => search.clone(),
+                Route::Accounts { search, tab: t, .. } if *t == tab => (**search).clone(),
                 _ => AccountSearch::default(),
             })
         });
@@ -53,7 +53,7 @@ impl Search {
             nonce: RwSignal::new(0u32),
         };
         let Search { results, nonce, .. } = search;
-        let seg = population.segment();
+        let seg = population.as_str();
         let generation = StoredValue::new(0u64);
         Effect::new(move |_| {
             nonce.track();
@@ -101,7 +101,7 @@ impl Search {
             Route::Accounts {
                 uai: self.uai.get_value(),
                 tab: self.tab,
-                search: criteria,
+                search: Box::new(criteria),
             },
         );
     }

@@ -2,6 +2,7 @@
 //! search matches.
 
 use leptos::prelude::*;
+use sesame_core::AccountState;
 
 use super::search::Search;
 
@@ -57,7 +58,7 @@ impl Selection {
             Some(p) => self.selected.with(|s| {
                 p.items
                     .iter()
-                    .filter(|a| a.state == "activated" && s.contains(&a.id))
+                    .filter(|a| a.state == AccountState::Activated && s.contains(&a.id))
                     .count()
             }),
             None => 0,

@@ -27,7 +27,7 @@ pub(super) fn ResultsTable(
     let row_key = |a: &AccountItem| {
         (
             a.id.clone(),
-            a.state.clone(),
+            a.state,
             a.notified_at,
             a.provisional_password.clone(),
             a.students.iter().map(|s| s.id.clone()).collect::<Vec<_>>(),

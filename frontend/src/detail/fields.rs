@@ -4,6 +4,7 @@
 use chrono::Datelike;
 use leptos::prelude::*;
 use sesame_api::accounts::{AccountDetail, LinkedPerson};
+use sesame_core::AccountKind;
 
 use crate::app::local_date;
 use crate::text;
@@ -41,13 +42,13 @@ pub(super) fn detail_view(d: AccountDetail, full_view: bool) -> impl IntoView {
             </div>
         }
     };
-    let guardian = d.kind == "guardian";
+    let guardian = d.kind == AccountKind::Guardian;
     let linked = if guardian {
         d.students.clone()
     } else {
         d.guardians.clone()
     };
-    let state = d.state.clone();
+    let state = d.state;
     view! {
         <dl class="detail">
             {item("Prénom Nom", format!("{} {}", d.first_name, d.family_name.to_uppercase()))}
@@ -58,13 +59,13 @@ pub(super) fn detail_view(d: AccountDetail, full_view: bool) -> impl IntoView {
             {full_view.then(|| item("Téléphone", or_none(d.phone.clone(), "Non renseigné")))}
             {(!guardian).then(|| item("INE", or_none(d.ine.clone(), "Non renseigné")))}
             {d.home_uai.clone().map(|h| item("Établissement de rattachement", h))}
-            {item("Origine du compte", text::origin_label(&d.origin).to_owned())}
+            {item("Origine du compte", d.origin.label().to_owned())}
             <div class="detail__item">
                 <dt>"État du compte"</dt>
                 <dd>
                     <span class=format!("dot dot--{state}") aria-hidden="true"></span>
                     " "
-                    {text::state_label(&state).to_owned()}
+                    {state.label()}
                 </dd>
             </div>
             {item("Date de notification", date(d.notified_at))}
@@ -136,7 +137,7 @@ fn linked_table(guardian: bool, linked: Vec<LinkedPerson>) -> impl IntoView {
                 {linked
                     .into_iter()
                     .map(|p| {
-                        let state = p.state.clone().unwrap_or_default();
+                        let state = p.state;
                         view! {
                             <tr>
                                 <th scope="row">{p.first_name.clone()}</th>
@@ -150,11 +151,11 @@ fn linked_table(guardian: bool, linked: Vec<LinkedPerson>) -> impl IntoView {
                                     }}
                                 </td>
                                 <td class="table__state">
-                                    {(!state.is_empty())
-                                        .then(|| {
+                                    {state
+                                        .map(|state| {
                                             view! {
                                                 <span class=format!("dot dot--{state}") aria-hidden="true"></span>
-                                                {text::state_label(&state).to_owned()}
+                                                {state.label()}
                                             }
                                         })}
                                 </td>

@@ -34,11 +34,7 @@ struct Targets {
 
 /// The population a panel's API segment belongs to (its wording, what it may be sent).
 fn population_of(segment: &str) -> Population {
-    match segment {
-        "guardians" => Population::Guardians,
-        "external-students" => Population::ExternalStudents,
-        _ => Population::Students,
-    }
+    Population::parse(segment).unwrap_or(Population::Students)
 }
 
 #[component]
@@ -214,9 +210,9 @@ pub fn AccountPanel(
     let notify_target = move || {
         state.with_untracked(|s| match s {
             Load::Loaded(d) => Some(Notified {
-                kind: d.kind.clone(),
-                state: d.state.clone(),
-                origin: d.origin.clone(),
+                kind: d.kind,
+                state: d.state,
+                origin: d.origin,
                 email: d.email.clone().filter(|e| !e.trim().is_empty()),
             }),
             _ => None,

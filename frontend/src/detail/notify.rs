@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sesame_api::accounts::{NotifyRequest, NotifyResponse};
+use sesame_core::{AccountKind, AccountState, Channel, Origin};
 
 use crate::accounts::dialogs::{notify_fields, NotifyOffer};
 use crate::accounts::outcome::{notify_outcome, Outcome};
@@ -24,10 +25,9 @@ pub struct Explanation {
 /// The account as the confirmation needs it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notified {
-    /// `student` or `guardian`.
-    pub kind: String,
-    pub state: String,
-    pub origin: String,
+    pub kind: AccountKind,
+    pub state: AccountState,
+    pub origin: Origin,
     pub email: Option<String>,
 }
 
@@ -35,8 +35,8 @@ pub struct Notified {
 /// (domain.md « (Re)notify »): a first notification hands out a provisional password; later
 /// ones keep the password unless « Réinitialiser » is ticked; a FranceConnect guardian never
 /// gets a password from here.
-pub fn explain(account: &Notified, channel: &str, reset: bool) -> Explanation {
-    let guardian = account.kind == "guardian";
+pub fn explain(account: &Notified, channel: Channel, reset: bool) -> Explanation {
+    let guardian = account.kind == AccountKind::Guardian;
     let holder = if guardian {
         "au responsable"
     } else {
@@ -44,7 +44,7 @@ pub fn explain(account: &Notified, channel: &str, reset: bool) -> Explanation {
     };
     let mut lines = Vec::new();
     match (channel, account.email.as_deref()) {
-        ("email", Some(address)) => lines.push(format!(
+        (Channel::Email, Some(address)) => lines.push(format!(
             "Un courriel portant l’identifiant sera envoyé à {address} ; le courrier au format PDF sera aussi à télécharger."
         )),
         _ => lines.push(format!(
@@ -52,22 +52,22 @@ pub fn explain(account: &Notified, channel: &str, reset: bool) -> Explanation {
         )),
     }
     let mut warning = None;
-    if guardian && account.origin == "franceconnect" {
+    if guardian && account.origin == Origin::FranceConnect {
         lines.push(
             "Compte FranceConnect : le responsable se connecte par FranceConnect. Le courrier lui rappelle son identifiant ; aucun mot de passe n’est créé ni modifié."
                 .to_owned(),
         );
     } else {
-        match account.state.as_str() {
-            "not_notified" => lines.push(
+        match account.state {
+            AccountState::NotNotified => lines.push(
                 "Un mot de passe provisoire sera attribué au compte, qui passera à l’état « Notifié et non activé » ; le courrier indique l’identifiant et ce mot de passe."
                     .to_owned(),
             ),
-            "notified_not_activated" if reset => lines.push(
+            AccountState::NotifiedNotActivated if reset => lines.push(
                 "Un nouveau mot de passe provisoire remplacera l’actuel, qui ne fonctionnera plus ; le courrier indique le nouveau."
                     .to_owned(),
             ),
-            "notified_not_activated" => lines.push(
+            AccountState::NotifiedNotActivated => lines.push(
                 "Le compte garde son mot de passe provisoire actuel, que le courrier rappelle avec l’identifiant."
                     .to_owned(),
             ),
@@ -106,12 +106,12 @@ pub(super) fn NotifyDialog(
 ) -> impl IntoView {
     let Console { session, notice } = expect_context();
     let offer = NotifyOffer::account(
-        &account.kind,
-        &account.origin,
+        account.kind,
+        account.origin,
         account.email.is_some(),
-        &account.state,
+        account.state,
     );
-    let channel = RwSignal::new("letter".to_owned());
+    let channel = RwSignal::new(Channel::Letter);
     let reset = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let progress = RwSignal::new(None::<(u64, u64)>);
@@ -123,7 +123,7 @@ pub(super) fn NotifyDialog(
             let _ = el.focus();
         }
     });
-    let explanation = move || explain(&account, &channel.get(), reset.get());
+    let explanation = move || explain(&account, channel.get(), reset.get());
 
     let confirm = move |_| {
         if busy.get_untracked() {
@@ -228,9 +228,9 @@ mod tests {
 
     fn account(kind: &str, state: &str, origin: &str, email: Option<&str>) -> Notified {
         Notified {
-            kind: kind.into(),
-            state: state.into(),
-            origin: origin.into(),
+            kind: kind.parse().unwrap(),
+            state: state.parse().unwrap(),
+            origin: origin.parse().unwrap(),
             email: email.map(Into::into),
         }
     }
@@ -239,7 +239,7 @@ mod tests {
     fn a_first_notification_hands_out_a_provisional_password() {
         let e = explain(
             &account("student", "not_notified", "unknown", None),
-            "letter",
+            Channel::Letter,
             false,
         );
         assert!(e.lines[0].contains("courrier individuel"));
@@ -253,17 +253,19 @@ mod tests {
     #[test]
     fn a_notified_account_keeps_its_password_unless_reset() {
         let a = account("student", "notified_not_activated", "establishment", None);
-        assert!(explain(&a, "letter", false).lines[1].contains("garde son mot de passe"));
-        assert!(explain(&a, "letter", true).lines[1].contains("nouveau mot de passe provisoire"));
+        assert!(explain(&a, Channel::Letter, false).lines[1].contains("garde son mot de passe"));
+        assert!(
+            explain(&a, Channel::Letter, true).lines[1].contains("nouveau mot de passe provisoire")
+        );
     }
 
     #[test]
     fn an_activated_account_is_warned_about_and_loses_its_password_only_with_reset() {
         let a = account("student", "activated", "establishment", None);
-        let kept = explain(&a, "letter", false);
+        let kept = explain(&a, Channel::Letter, false);
         assert!(kept.lines[1].contains("garde le mot de passe qu’il a choisi"));
         assert!(kept.warning.unwrap().contains("déconseillée"));
-        let reset = explain(&a, "letter", true);
+        let reset = explain(&a, Channel::Letter, true);
         let warning = reset.warning.unwrap();
         assert!(warning.contains("perdra le mot de passe qu’il a choisi"));
         assert!(warning.contains("prochaine connexion"));
@@ -273,7 +275,7 @@ mod tests {
     #[test]
     fn a_franceconnect_guardian_never_gets_a_password() {
         let a = account("guardian", "activated", "franceconnect", Some("a@b.fr"));
-        let e = explain(&a, "email", true);
+        let e = explain(&a, Channel::Email, true);
         assert!(e.lines[0].contains("a@b.fr"));
         assert!(e.lines[1].contains("FranceConnect"));
         assert!(e.lines[1].contains("aucun mot de passe"));

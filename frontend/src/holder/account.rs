@@ -9,7 +9,6 @@ use sesame_api::holders::HolderLink;
 use super::calls;
 use super::email::EmailSection;
 use super::{Step, StepSignal};
-use crate::text;
 
 #[component]
 pub fn AccountView(step: StepSignal) -> impl IntoView {
@@ -23,8 +22,8 @@ pub fn AccountView(step: StepSignal) -> impl IntoView {
     }) else {
         return ().into_any();
     };
-    let state = profile.state.clone();
-    let guardian = profile.kind == "guardian";
+    let state = profile.state;
+    let guardian = profile.kind == sesame_core::AccountKind::Guardian;
     let links = profile.students.clone();
     let sign_out = move |_| {
         step.set(Step::SignIn {
@@ -45,7 +44,7 @@ pub fn AccountView(step: StepSignal) -> impl IntoView {
                 <dt>"État du compte"</dt>
                 <dd>
                     <span class=format!("dot dot--{state}") aria-hidden="true"></span>
-                    {text::state_label(&state).to_owned()}
+                    {state.label()}
                 </dd>
             </div>
             <div>

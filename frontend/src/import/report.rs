@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use sesame_api::imports::{ImportChange, ImportCounts, ImportProblem, ImportReport};
+use sesame_core::AccountKind;
 
 use crate::admin_ui::{count_fr, local_datetime_at};
 use crate::api::ApiError;
@@ -23,11 +24,7 @@ pub fn blocked(report: &ImportReport) -> bool {
 }
 
 pub fn kind_label(kind: &str) -> &str {
-    match kind {
-        "student" => "Élève",
-        "guardian" => "Responsable",
-        other => other,
-    }
+    AccountKind::parse(kind).map_or(kind, |k| k.label())
 }
 
 pub fn action_label(action: &str) -> &str {

@@ -1,7 +1,7 @@
 //! The journal's words: the actions, authors, outcomes and details of the audit events in
 //! French.
 
-use crate::delegations::module_label;
+use sesame_core::{Channel, Module, Population};
 
 /// The actions the console records, with their French labels, in the filter's order.
 pub const ACTIONS: [(&str, &str); 40] = [
@@ -107,16 +107,6 @@ pub fn action_label(action: &str) -> String {
     action.to_owned()
 }
 
-pub fn actor_kind_label(kind: &str) -> &str {
-    match kind {
-        "staff" => "Personnel",
-        "client" => "Application",
-        "account" => "Titulaire de compte",
-        "system" => "Système",
-        other => other,
-    }
-}
-
 pub fn outcome_label(outcome: &str) -> &str {
     match outcome {
         "success" => "Réussie",
@@ -159,17 +149,21 @@ fn detail_key(key: &str) -> &str {
     }
 }
 
+/// A detail whose value is a wire name of a vocabulary, in words.
+fn vocabulary_label(key: &str, value: &str) -> Option<&'static str> {
+    match key {
+        "population" => Population::parse(value).map(|p| p.label()),
+        "module" => Module::parse(value).map(|m| m.label()),
+        "channel" => Channel::parse(value).map(|c| c.label()),
+        _ => None,
+    }
+}
+
 fn detail_value(key: &str, value: &serde_json::Value) -> String {
     match value {
-        serde_json::Value::String(s) => match (key, s.as_str()) {
-            ("population", "students") => "Élèves".into(),
-            ("population", "guardians") => "Responsables".into(),
-            ("population", "external-students") => "Élèves extérieurs".into(),
-            ("module", m) => module_label(m).to_owned(),
-            ("channel", "letter") => "Courrier".into(),
-            ("channel", "email") => "Courriel".into(),
-            _ => s.clone(),
-        },
+        serde_json::Value::String(s) => {
+            vocabulary_label(key, s).map_or_else(|| s.clone(), str::to_owned)
+        }
         serde_json::Value::Bool(true) => "oui".into(),
         serde_json::Value::Bool(false) => "non".into(),
         serde_json::Value::Null => "—".into(),
@@ -207,7 +201,6 @@ mod tests {
         assert_eq!(action_label("import.run"), "Import des données");
         assert_eq!(action_label("x.y"), "x.y");
         assert_eq!(outcome_label("failure"), "Échouée");
-        assert_eq!(actor_kind_label("staff"), "Personnel");
         assert_eq!(targets_text(&[]), "—");
         let many: Vec<String> = (1..=5).map(|i| i.to_string()).collect();
         assert_eq!(targets_text(&many), "1, 2, 3 et 2 autre(s)");

@@ -20,7 +20,7 @@ use crate::route::{Route, Tab};
 use crate::text;
 use crate::token::authed;
 
-use labels::{action_label, actor_kind_label, detail_lines, outcome_label, targets_text, ACTIONS};
+use labels::{action_label, detail_lines, outcome_label, targets_text, ACTIONS};
 use query::{api_query, JournalQuery};
 
 #[component]
@@ -226,7 +226,7 @@ fn JournalTable(page: Page<AuditEvent>) -> impl IntoView {
                     <td>
                         <span class="table__id">{e.actor.clone()}</span>
                         <br />
-                        <span class="journal__kind">{actor_kind_label(&e.actor_kind).to_owned()}</span>
+                        <span class="journal__kind">{e.actor_kind.label()}</span>
                     </td>
                     <td class="table__id">{e.address.clone().unwrap_or_else(|| "Non renseignée".into())}</td>
                     <th scope="row">{action_label(&e.action)}</th>

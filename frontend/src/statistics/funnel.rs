@@ -7,6 +7,7 @@ use std::cmp::Ordering;
 
 use leptos::prelude::*;
 use sesame_api::statistics::Statistics;
+use sesame_core::Population;
 
 use crate::admin_ui::{count_fr, percent_fr};
 use crate::app::{follow, RouteSignal};
@@ -137,10 +138,15 @@ pub fn FunnelTable(stats: Statistics, uai: String, route: RouteSignal) -> impl I
             .with_value(|s| ranked(s, rank.get()))
             .into_iter()
             .map(|c| {
-                let class_link = c
-                    .key
-                    .as_deref()
-                    .and_then(|k| cell_route(&uai, "students", "class", Row::Keyed(Some(k)), None));
+                let class_link = c.key.as_deref().and_then(|k| {
+                    cell_route(
+                        &uai,
+                        Population::Students,
+                        "class",
+                        Row::Keyed(Some(k)),
+                        None,
+                    )
+                });
                 let label = c.label.clone();
                 let name = match class_link {
                     Some(to) => view! {
@@ -228,7 +234,7 @@ mod tests {
 
     fn stats(rows: Vec<StatisticsRow>) -> Statistics {
         Statistics {
-            population: "students".into(),
+            population: Population::Students,
             by: "class".into(),
             rows,
             totals: StatisticsCounts::default(),

@@ -2,6 +2,8 @@
 //! accounts, and the account list with the matching filters shows exactly that set, ready to
 //! be (re)notified or listed. Pure, so that the mapping is tested natively.
 
+use sesame_core::{AccountState, Origin, Population};
+
 use crate::route::{AccountSearch, Route, Tab};
 
 /// The row of a table a count belongs to.
@@ -14,20 +16,13 @@ pub enum Row<'a> {
     Keyed(Option<&'a str>),
 }
 
-/// The account screen of a population of the statistics API.
-pub fn tab_of(population: &str) -> Option<Tab> {
+/// The account screen of a population.
+pub fn tab_of(population: Population) -> Tab {
     match population {
-        "students" => Some(Tab::Students),
-        "guardians" => Some(Tab::Guardians),
-        "external-students" => Some(Tab::ExternalStudents),
-        _ => None,
+        Population::Students => Tab::Students,
+        Population::Guardians => Tab::Guardians,
+        Population::ExternalStudents => Tab::ExternalStudents,
     }
-}
-
-/// Origins only guardians' accounts can have (self-registration, FranceConnect): the pupils'
-/// lists refuse them as filters.
-fn guardians_only(origin: &str) -> bool {
-    matches!(origin, "guardian" | "franceconnect")
 }
 
 /// The account list a count stands for: the population's screen, filtered by the row
@@ -36,26 +31,26 @@ fn guardians_only(origin: &str) -> bool {
 /// population should not have), which the screen then shows as plain text.
 pub fn cell_route(
     uai: &str,
-    population: &str,
+    population: Population,
     by: &str,
     row: Row<'_>,
-    state: Option<&str>,
+    state: Option<AccountState>,
 ) -> Option<Route> {
-    let tab = tab_of(population)?;
+    let tab = tab_of(population);
     let mut search = AccountSearch::default();
     if let Row::Keyed(key) = row {
         let key = key?;
         match by {
             "origin" => {
-                if population != "guardians" && guardians_only(key) {
-                    return None;
-                }
-                search.origin = vec![key.to_owned()];
+                // The pupils' lists refuse guardians-only origins (self-registration,
+                // FranceConnect) as filters.
+                let origin = Origin::parse(key).filter(|o| o.applies_to(population.kind()))?;
+                search.origin = vec![origin];
             }
             "class" | "mef" => {
                 // External students' classes and MEFs are their home establishment's.
                 let code = match key.split_once('/') {
-                    Some((home, code)) if population == "external-students" => {
+                    Some((home, code)) if population == Population::ExternalStudents => {
                         search.home_uai = home.to_owned();
                         code
                     }
@@ -71,12 +66,12 @@ pub fn cell_route(
         }
     }
     if let Some(state) = state {
-        search.state = vec![state.to_owned()];
+        search.state = vec![state];
     }
     Some(Route::Accounts {
         uai: uai.to_owned(),
         tab,
-        search,
+        search: Box::new(search),
     })
 }
 
@@ -86,11 +81,14 @@ pub fn not_activated_route(uai: &str, class: &str) -> Route {
     Route::Accounts {
         uai: uai.to_owned(),
         tab: Tab::Students,
-        search: AccountSearch {
+        search: Box::new(AccountSearch {
             class: vec![class.to_owned()],
-            state: vec!["not_notified".into(), "notified_not_activated".into()],
+            state: vec![
+                AccountState::NotNotified,
+                AccountState::NotifiedNotActivated,
+            ],
             ..AccountSearch::default()
-        },
+        }),
     }
 }
 
@@ -107,10 +105,10 @@ mod tests {
         assert_eq!(
             url(cell_route(
                 "0450750W",
-                "students",
+                Population::Students,
                 "origin",
                 Row::Keyed(Some("establishment")),
-                Some("notified_not_activated")
+                Some(AccountState::NotifiedNotActivated)
             ))
             .as_deref(),
             Some(
@@ -120,7 +118,7 @@ mod tests {
         assert_eq!(
             url(cell_route(
                 "0451442Y",
-                "guardians",
+                Population::Guardians,
                 "class",
                 Row::Keyed(Some("3EME 2")),
                 None
@@ -131,10 +129,10 @@ mod tests {
         assert_eq!(
             url(cell_route(
                 "0451442Y",
-                "guardians",
+                Population::Guardians,
                 "mef",
                 Row::Totals,
-                Some("activated")
+                Some(AccountState::Activated)
             ))
             .as_deref(),
             Some("/etablissements/0451442Y/responsables?state=activated")
@@ -142,7 +140,7 @@ mod tests {
         assert_eq!(
             url(cell_route(
                 "0451442Y",
-                "students",
+                Population::Students,
                 "class",
                 Row::Totals,
                 None
@@ -156,10 +154,10 @@ mod tests {
     fn external_students_are_filtered_by_their_home_establishment_too() {
         let route = cell_route(
             "0450750W",
-            "external-students",
+            Population::ExternalStudents,
             "mef",
             Row::Keyed(Some("0451442Y/10310019110")),
-            Some("not_notified"),
+            Some(AccountState::NotNotified),
         );
         let Some(Route::Accounts { tab, search, .. }) = route else {
             panic!("{route:?}")
@@ -167,19 +165,25 @@ mod tests {
         assert_eq!(tab, Tab::ExternalStudents);
         assert_eq!(search.home_uai, "0451442Y");
         assert_eq!(search.mef, ["10310019110"]);
-        assert_eq!(search.state, ["not_notified"]);
+        assert_eq!(search.state, [AccountState::NotNotified]);
     }
 
     #[test]
     fn rows_no_filter_can_name_are_not_links() {
         assert_eq!(
-            cell_route("0450750W", "students", "class", Row::Keyed(None), None),
+            cell_route(
+                "0450750W",
+                Population::Students,
+                "class",
+                Row::Keyed(None),
+                None
+            ),
             None
         );
         assert_eq!(
             cell_route(
                 "0450750W",
-                "students",
+                Population::Students,
                 "origin",
                 Row::Keyed(Some("franceconnect")),
                 None
@@ -188,16 +192,12 @@ mod tests {
         );
         assert!(cell_route(
             "0450750W",
-            "guardians",
+            Population::Guardians,
             "origin",
             Row::Keyed(Some("franceconnect")),
             None
         )
         .is_some());
-        assert_eq!(
-            cell_route("0450750W", "teachers", "origin", Row::Totals, None),
-            None
-        );
     }
 
     #[test]

@@ -16,6 +16,7 @@ mod table;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sesame_api::statistics::Statistics;
+use sesame_core::Population;
 use wasm_bindgen::JsValue;
 
 use crate::admin_ui::local_datetime_at;
@@ -42,9 +43,9 @@ async fn fetch(session: SessionSignal, uai: String, t: Table) -> Result<Statisti
 
 /// The tables always shown: both origin tables, and students by class for the funnel.
 const ALWAYS: [Table; 3] = [
-    Table::new("students", "origin"),
-    Table::new("guardians", "origin"),
-    Table::new("students", "class"),
+    Table::new(Population::Students, "origin"),
+    Table::new(Population::Guardians, "origin"),
+    Table::new(Population::Students, "class"),
 ];
 
 #[component]
@@ -144,7 +145,7 @@ pub fn StatisticsTab(uai: String, route: RouteSignal) -> impl IntoView {
         }
     };
     let funnel = {
-        let load = loads[table_index(Table::new("students", "class"))];
+        let load = loads[table_index(Table::new(Population::Students, "class"))];
         move || match load.get() {
             None | Some(Load::Loading) => {
                 view! { <p class="status">"Calcul en cours…"</p> }.into_any()
@@ -206,13 +207,13 @@ pub fn StatisticsTab(uai: String, route: RouteSignal) -> impl IntoView {
             <p class="status" role="status" aria-live="polite">{status}</p>
             <section class="stats__section" aria-labelledby="stats-students-title">
                 <h4 id="stats-students-title">"Synthèse des comptes élèves de la structure"</h4>
-                {slot(Table::new("students", "origin"))}
+                {slot(Table::new(Population::Students, "origin"))}
             </section>
             <section class="stats__section" aria-labelledby="stats-guardians-title">
                 <h4 id="stats-guardians-title">
                     "Synthèse des comptes responsables de la structure"
                 </h4>
-                {slot(Table::new("guardians", "origin"))}
+                {slot(Table::new(Population::Guardians, "origin"))}
             </section>
             <div class="stats__disclosures">{disclosures}</div>
             <section class="stats__section" aria-labelledby="stats-funnel-title">

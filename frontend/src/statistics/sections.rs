@@ -2,17 +2,19 @@
 //! five sections opened on demand, and the URL query that remembers which are open, so that
 //! coming back from a list (Back) finds the screen as it was left.
 
+use sesame_core::Population;
+
 use crate::route::decode;
 
 /// One statistics table of the API: `(population, by)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Table {
-    pub population: &'static str,
+    pub population: Population,
     pub by: &'static str,
 }
 
 impl Table {
-    pub const fn new(population: &'static str, by: &'static str) -> Table {
+    pub const fn new(population: Population, by: &'static str) -> Table {
         Table { population, by }
     }
 }
@@ -20,13 +22,13 @@ impl Table {
 /// Every table the screen may show, each loaded once: the two origin tables, the five
 /// sections' tables (students by class also feeds the per-class funnel).
 pub const TABLES: [Table; 7] = [
-    Table::new("students", "origin"),
-    Table::new("guardians", "origin"),
-    Table::new("students", "class"),
-    Table::new("guardians", "class"),
-    Table::new("students", "mef"),
-    Table::new("guardians", "mef"),
-    Table::new("external-students", "origin"),
+    Table::new(Population::Students, "origin"),
+    Table::new(Population::Guardians, "origin"),
+    Table::new(Population::Students, "class"),
+    Table::new(Population::Guardians, "class"),
+    Table::new(Population::Students, "mef"),
+    Table::new(Population::Guardians, "mef"),
+    Table::new(Population::ExternalStudents, "origin"),
 ];
 
 /// Index in [`TABLES`].
@@ -39,27 +41,27 @@ pub const SECTIONS: [(&str, &str, Table); 5] = [
     (
         "eleves-classe",
         "Synthèse des comptes élèves de la structure par classe",
-        Table::new("students", "class"),
+        Table::new(Population::Students, "class"),
     ),
     (
         "responsables-classe",
         "Synthèse des comptes responsables de la structure par classe",
-        Table::new("guardians", "class"),
+        Table::new(Population::Guardians, "class"),
     ),
     (
         "eleves-mef",
         "Synthèse des comptes élèves de la structure par MEF",
-        Table::new("students", "mef"),
+        Table::new(Population::Students, "mef"),
     ),
     (
         "responsables-mef",
         "Synthèse des comptes responsables de la structure par MEF",
-        Table::new("guardians", "mef"),
+        Table::new(Population::Guardians, "mef"),
     ),
     (
         "eleves-exterieurs",
         "Synthèse des comptes élèves extérieurs",
-        Table::new("external-students", "origin"),
+        Table::new(Population::ExternalStudents, "origin"),
     ),
 ];
 
@@ -104,11 +106,11 @@ pub fn toggled_query(query: &str, slug: &str) -> String {
 }
 
 /// « comptes élèves », « comptes responsables »…: what a table counts.
-pub fn noun(population: &str) -> &'static str {
+pub fn noun(population: Population) -> &'static str {
     match population {
-        "guardians" => "responsables",
-        "external-students" => "élèves extérieurs",
-        _ => "élèves",
+        Population::Guardians => "responsables",
+        Population::ExternalStudents => "élèves extérieurs",
+        Population::Students => "élèves",
     }
 }
 

@@ -3,32 +3,13 @@
 
 use leptos::prelude::*;
 use sesame_api::statistics::Statistics;
+use sesame_core::{AccountState, Population};
 
 use crate::admin_ui::{count_fr, local_datetime_at, percent_fr};
 use crate::app::{follow, RouteSignal};
 
 use super::links::{cell_route, Row};
 use super::sections::noun;
-
-/// The state columns, in the journey's order: `(state, header, words for a link's name)`.
-const STATES: [(&str, &str, &str); 4] = [
-    (
-        "not_notified",
-        "Nombre de comptes non notifiés",
-        "non notifiés",
-    ),
-    (
-        "notified_not_activated",
-        "Nombre de comptes notifiés et non activés",
-        "notifiés et non activés",
-    ),
-    (
-        "activation_in_progress",
-        "Nombre de comptes en cours d’activation",
-        "en cours d’activation",
-    ),
-    ("activated", "Nombre de comptes activés", "activés"),
-];
 
 /// The first column's header and the caption's grouping words.
 fn grouping(by: &str) -> (&'static str, &'static str) {
@@ -65,45 +46,42 @@ fn count_cell(
 
 #[component]
 pub fn StatsTable(stats: Statistics, uai: String, route: RouteSignal) -> impl IntoView {
-    let population = stats.population.clone();
+    let population = stats.population;
     let by = stats.by.clone();
-    let guardians = population == "guardians";
-    let noun = noun(&population);
+    let guardians = population == Population::Guardians;
+    let noun = noun(population);
     let (first, grouping_words) = grouping(&by);
     let caption_id = format!("stats-{population}-{by}-caption");
     let caption = format!(
         "Comptes {noun} par {grouping_words} et par état ({} compte(s) au total)",
         count_fr(stats.totals.total)
     );
-    let states: Vec<_> = STATES
-        .iter()
-        .filter(|(s, _, _)| guardians || *s != "activation_in_progress")
-        .copied()
-        .collect();
+    // The state columns, in the journey's order: the states this population can be in.
+    let states = population.states();
 
     // One row's cells: its total, then a count per state.
     let cells = {
-        let (uai, population, by, states) =
-            (uai.clone(), population.clone(), by.clone(), states.clone());
+        let (uai, by, states) = (uai.clone(), by.clone(), states.clone());
         move |row: Row<'_>, label: &str, counts: [u64; 5]| {
             let mut out = vec![count_cell(
                 route,
-                cell_route(&uai, &population, &by, row, None),
+                cell_route(&uai, population, &by, row, None),
                 counts[0],
                 format!("{label}, tous les comptes {noun}"),
             )
             .into_any()];
-            for (state, _, words) in &states {
-                let n = match *state {
-                    "not_notified" => counts[1],
-                    "notified_not_activated" => counts[2],
-                    "activation_in_progress" => counts[3],
-                    _ => counts[4],
+            for &state in &states {
+                let n = match state {
+                    AccountState::NotNotified => counts[1],
+                    AccountState::NotifiedNotActivated => counts[2],
+                    AccountState::ActivationInProgress => counts[3],
+                    AccountState::Activated => counts[4],
                 };
+                let words = state.plural_label();
                 out.push(
                     count_cell(
                         route,
-                        cell_route(&uai, &population, &by, row, Some(state)),
+                        cell_route(&uai, population, &by, row, Some(state)),
                         n,
                         format!("{label}, comptes {noun} {words}"),
                     )
@@ -175,9 +153,9 @@ pub fn StatsTable(stats: Statistics, uai: String, route: RouteSignal) -> impl In
     });
     // Most establishments host no pupil of another: a table of zeros would say it less
     // plainly.
-    let empty =
-        stats.rows.is_empty() || (population == "external-students" && stats.totals.total == 0);
-    let nothing = if population == "external-students" {
+    let empty = stats.rows.is_empty()
+        || (population == Population::ExternalStudents && stats.totals.total == 0);
+    let nothing = if population == Population::ExternalStudents {
         "Aucun élève d’un autre établissement ne suit d’enseignement ici."
     } else {
         "Aucun compte."
@@ -196,7 +174,13 @@ pub fn StatsTable(stats: Statistics, uai: String, route: RouteSignal) -> impl In
                                 <th scope="col" class="num">{format!("Nombre de comptes {noun}")}</th>
                                 {states
                                     .iter()
-                                    .map(|(_, header, _)| view! { <th scope="col" class="num">{*header}</th> })
+                                    .map(|state| {
+                                        view! {
+                                            <th scope="col" class="num">
+                                                {format!("Nombre de comptes {}", state.plural_label())}
+                                            </th>
+                                        }
+                                    })
                                     .collect_view()}
                             </tr>
                         </thead>

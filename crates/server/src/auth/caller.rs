@@ -12,6 +12,7 @@ use ipnet::IpNet;
 use sesame_core::permissions::{
     is_allowed, needs_second_factor, AccountView, Action, EstablishmentFacts, Role, Scope,
 };
+use sesame_core::Sector;
 use sesame_store::repo::access::{LiveAccess, StaffAccess};
 use sesame_store::repo::audit::{ActorKind, NewAuditEvent};
 use sesame_store::repo::clients::{ClientGrant, IntegrationClient};
@@ -286,7 +287,8 @@ impl Caller {
 
 pub fn facts_of(e: &Establishment) -> EstablishmentFacts {
     EstablishmentFacts {
-        private: e.sector == "private",
+        // An unknown sector counts as public, as it always has; the API refuses to show it.
+        private: Sector::parse(&e.sector) == Some(Sector::Private),
         in_private_admin_group: e.private_admin_group,
     }
 }

@@ -9,7 +9,6 @@ use sesame_api::accounts::{
 };
 use sesame_core::lifecycle::Channel;
 use sesame_core::AccountKind;
-use sesame_documents::{CSV_CONTENT_TYPE, PDF_CONTENT_TYPE};
 
 use sesame_store::repo::jobs::failure_message;
 
@@ -96,8 +95,7 @@ pub async fn notify(
     body: ApiJson<NotifyRequest>,
 ) -> ApiResult<HttpResponse> {
     let population = scoped.population();
-    let channel = Channel::parse(&body.channel)
-        .ok_or_else(|| ApiError::field("channel", "Le canal doit être « letter » ou « email »."))?;
+    let channel = body.channel;
     if channel == Channel::Email && population.kind() != AccountKind::Guardian {
         return Err(ApiError::field(
             "channel",
@@ -168,18 +166,9 @@ pub async fn list(
     body: ApiJson<ListRequest>,
 ) -> ApiResult<HttpResponse> {
     let population = scoped.population();
-    let csv = match body.format.as_str() {
-        "csv" => true,
-        "pdf" => false,
-        _ => {
-            return Err(ApiError::field(
-                "format",
-                "Le format doit être « pdf » ou « csv ».",
-            ))
-        }
-    };
+    let format = body.format;
     let ids = resolve(&scoped, population, &body.ids, &body.all_matching).await?;
-    let (bytes, filename) = operations::list(&state, &scoped, population, &ids, csv).await?;
+    let (bytes, filename) = operations::list(&state, &scoped, population, &ids, format).await?;
     // Lists show provisional passwords: who printed which accounts is on record.
     scoped
         .store()
@@ -187,18 +176,10 @@ pub async fn list(
             scoped
                 .audit("account.list")
                 .targets(ids)
-                .detail(serde_json::json!({ "format": body.format })),
+                .detail(serde_json::json!({ "format": format })),
         )
         .await?;
-    Ok(attachment(
-        bytes,
-        &filename,
-        if csv {
-            CSV_CONTENT_TYPE
-        } else {
-            PDF_CONTENT_TYPE
-        },
-    ))
+    Ok(attachment(bytes, &filename, format.content_type()))
 }
 
 pub fn attachment(bytes: Vec<u8>, filename: &str, content_type: &str) -> HttpResponse {

@@ -10,7 +10,7 @@ use sesame_api::Page;
 use sesame_core::contact::{valid_email, valid_phone};
 use sesame_core::lifecycle::visible_provisional_password;
 use sesame_core::permissions::Action;
-use sesame_core::{AccountState, Population};
+use sesame_core::{AccountState, Origin, Population};
 use sesame_store::repo::accounts::{pending_change, ContactChange};
 use sesame_store::repo::search::{
     AccountRow, Cursor, CursorError, PageStart, Search, SearchPage, SortKey,
@@ -59,14 +59,14 @@ pub struct SearchQuery {
     pub mef: Vec<String>,
     /// Account states.
     #[serde(default)]
-    pub state: Vec<String>,
+    pub state: Vec<AccountState>,
     /// Guardians: a linked student's name.
     pub student: Option<String>,
     /// Guardians: with or without an email address.
     pub has_email: Option<bool>,
     /// Account origins (`guardian` and `franceconnect`: guardians only).
     #[serde(default)]
-    pub origin: Vec<String>,
+    pub origin: Vec<Origin>,
     /// Guardians: a link reported as wrong.
     pub link_reported: Option<bool>,
     /// External students: home establishment.
@@ -104,15 +104,12 @@ pub fn shown_password(
     state: &AppState,
     scoped: &Scoped,
     id: &str,
-    account_state: &str,
+    st: AccountState,
     enc: Option<&str>,
 ) -> Result<Option<String>, ApiError> {
     if !scoped.troubleshooting() {
         return Ok(None);
     }
-    let Some(st) = AccountState::parse(account_state) else {
-        return Ok(None);
-    };
     let clear = match enc {
         Some(enc) if st == AccountState::NotifiedNotActivated => Some(state.secrets.open(enc, id)?),
         _ => None,
@@ -121,11 +118,12 @@ pub fn shown_password(
 }
 
 fn item(state: &AppState, scoped: &Scoped, r: AccountRow) -> Result<AccountItem, ApiError> {
+    let account_state = r.state;
     let provisional_password = shown_password(
         state,
         scoped,
         &r.id,
-        &r.state,
+        account_state,
         r.provisional_password_enc.as_deref(),
     )?;
     Ok(AccountItem {
@@ -136,7 +134,7 @@ fn item(state: &AppState, scoped: &Scoped, r: AccountRow) -> Result<AccountItem,
         class: r.class,
         mef: r.mef,
         identifier: r.identifier,
-        state: r.state,
+        state: account_state,
         origin: r.origin,
         notified_at: r.notified_at,
         last_login_at: r.last_login_at,
@@ -298,19 +296,22 @@ async fn load_detail(
         .links
         .iter()
         .filter(|_| view.shows_linked_people())
-        .map(|l| LinkedPerson {
-            id: l.id.clone(),
-            family_name: l.family_name.clone(),
-            first_name: l.first_name.clone(),
-            identifier: Some(l.identifier.clone()),
-            state: Some(l.state.clone()),
-            class: l.class.clone(),
-            mef: None,
-            level: None,
-            relationship: l.relationship.clone(),
-            reported_wrong: l.reported_wrong,
+        .map(|l| {
+            Ok(LinkedPerson {
+                id: l.id.clone(),
+                family_name: l.family_name.clone(),
+                first_name: l.first_name.clone(),
+                identifier: Some(l.identifier.clone()),
+                state: l.state,
+                class: l.class.clone(),
+                mef: None,
+                level: None,
+                relationship: l.relationship.clone(),
+                reported_wrong: l.reported_wrong,
+            })
         })
-        .collect();
+        .collect::<Result<_, ApiError>>()?;
+    let account_state = a.state()?;
     let (guardians, students) = if population == Population::Guardians {
         (vec![], links)
     } else {
@@ -321,11 +322,11 @@ async fn load_detail(
             state,
             scoped,
             &a.id,
-            &a.state,
+            account_state,
             a.provisional_password_enc.as_deref(),
         )?,
         id: a.id.clone(),
-        kind: a.kind.clone(),
+        kind: a.kind()?,
         family_name: d.family_name.clone(),
         first_name: d.first_name.clone(),
         class: d.class.clone(),
@@ -337,8 +338,8 @@ async fn load_detail(
         email: a.email.clone(),
         email_validated: a.email_validated,
         phone: a.phone.clone().filter(|_| view.shows_phone()),
-        state: a.state.clone(),
-        origin: a.origin.clone(),
+        state: account_state,
+        origin: a.origin()?,
         notified_at: a.notified_at,
         distributed_at: a.distributed_at,
         activated_at: a.activated_at,

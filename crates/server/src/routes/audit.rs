@@ -60,19 +60,21 @@ pub async fn list(
     Ok(web::Json(Page {
         items: rows
             .into_iter()
-            .map(|e| AuditEvent {
-                id: e.id,
-                at: e.at,
-                actor_kind: e.actor_kind,
-                actor: e.actor,
-                address: e.address,
-                action: e.action,
-                uai: e.uai,
-                targets: serde_json::from_str(&e.targets).unwrap_or_default(),
-                outcome: e.outcome,
-                detail: serde_json::from_str(&e.detail).unwrap_or(serde_json::Value::Null),
+            .map(|e| {
+                Ok(AuditEvent {
+                    actor_kind: e.actor_kind()?,
+                    id: e.id,
+                    at: e.at,
+                    actor: e.actor,
+                    address: e.address,
+                    action: e.action,
+                    uai: e.uai,
+                    targets: serde_json::from_str(&e.targets).unwrap_or_default(),
+                    outcome: e.outcome,
+                    detail: serde_json::from_str(&e.detail).unwrap_or(serde_json::Value::Null),
+                })
             })
-            .collect(),
+            .collect::<Result<_, ApiError>>()?,
         total,
         page,
         per_page,

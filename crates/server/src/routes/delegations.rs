@@ -1,6 +1,7 @@
 use actix_web::{delete, get, post, web, HttpResponse};
 use sesame_api::delegations::{Delegation, NewDelegation};
 use sesame_api::Problem;
+use sesame_core::permissions::Module;
 use sesame_store::repo::delegations::DelegationView;
 
 use crate::auth::{can, Allowed};
@@ -10,16 +11,16 @@ use crate::routes::path_params::{DelegationPath, UaiPath};
 use crate::routes::responses::{ScopedInputProblems, ScopedProblems};
 use crate::state::AppState;
 
-fn to_api(d: DelegationView) -> Delegation {
-    Delegation {
+fn to_api(d: DelegationView) -> Result<Delegation, ApiError> {
+    Ok(Delegation {
+        module: d.module,
         id: d.id,
         uai: d.uai,
         username: d.username,
         display_name: d.display_name,
-        module: d.module,
         granted_by: d.granted_by,
         granted_at: d.granted_at,
-    }
+    })
 }
 
 /// The establishment's live delegations (head only).
@@ -35,7 +36,9 @@ pub async fn list(
     scoped: Allowed<can::ManageDelegations>,
 ) -> ApiResult<web::Json<Vec<Delegation>>> {
     let rows = scoped.store().delegations().await?;
-    Ok(web::Json(rows.into_iter().map(to_api).collect()))
+    Ok(web::Json(
+        rows.into_iter().map(to_api).collect::<Result<_, _>>()?,
+    ))
 }
 
 /// Delegates the admin module (agent) or the troubleshooting module (teacher) to a staff
@@ -55,8 +58,8 @@ pub async fn grant(
     scoped: Allowed<can::ManageDelegations>,
     body: ApiJson<NewDelegation>,
 ) -> ApiResult<HttpResponse> {
-    let module = body.module.trim();
-    if module != "admin" && module != "troubleshooting" {
+    let module = body.module;
+    if module == Module::Ent {
         return Err(ApiError::field(
             "module",
             "Le module doit être « admin » ou « troubleshooting ».",
@@ -83,7 +86,7 @@ pub async fn grant(
         .detail(serde_json::json!({ "username": staff.username, "module": module }));
     let id = scoped
         .store()
-        .grant_delegation(&staff.id, module, &me.id, audit)
+        .grant_delegation(&staff.id, module.as_str(), &me.id, audit)
         .await?;
     let created = scoped
         .store()
@@ -92,7 +95,7 @@ pub async fn grant(
         .into_iter()
         .find(|d| d.id == id)
         .ok_or_else(|| ApiError::internal("granted delegation not found"))?;
-    Ok(HttpResponse::Created().json(to_api(created)))
+    Ok(HttpResponse::Created().json(to_api(created)?))
 }
 
 /// Revokes a delegation (head only). Takes effect at the delegate's next request.

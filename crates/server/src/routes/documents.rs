@@ -53,8 +53,8 @@ pub async fn job(
         .await?
         .ok_or(ApiError::NotFound)?;
     Ok(web::Json(Job {
+        state: j.state()?,
         id: j.id,
-        state: j.state,
         done: j.done.max(0) as u64,
         total: j.total.max(0) as u64,
         result: j.result.and_then(|r| serde_json::from_str(&r).ok()),

@@ -17,18 +17,18 @@ pub struct EstablishmentQuery {
 }
 
 /// `external_students`: see [`Establishment::external_students`].
-pub fn to_api(e: Row, caller: &Caller, external_students: u64) -> Establishment {
-    Establishment {
+pub fn to_api(e: Row, caller: &Caller, external_students: u64) -> ApiResult<Establishment> {
+    Ok(Establishment {
+        sector: e.sector()?,
         external_students,
         rights: caller.rights_at(&e),
         uai: e.uai,
         name: e.name,
         kind: e.kind,
-        sector: e.sector,
         degree: e.degree.clamp(1, 2) as u8,
         academy: e.academy,
         data_updated_at: e.data_updated_at,
-    }
+    })
 }
 
 /// The caller's establishments (the home page's chooser), filtered by UAI or name.
@@ -53,7 +53,7 @@ pub async fn list(
                 let n = externals.get(&e.uai).copied().unwrap_or(0);
                 to_api(e, &caller, n)
             })
-            .collect(),
+            .collect::<ApiResult<_>>()?,
     ))
 }
 
@@ -80,5 +80,5 @@ pub async fn get_one(
         scoped.establishment.clone(),
         scoped.caller(),
         n,
-    )))
+    )?))
 }

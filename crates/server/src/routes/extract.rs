@@ -32,6 +32,10 @@ fn field_problem<E: std::fmt::Display>(
     let field = missing.unwrap_or_else(|| {
         if path == "." || path.is_empty() {
             fallback.to_owned()
+        } else if fallback == "query" {
+            // A repeated key (`?state=a&state=b`) is one field to the client, not a list
+            // with indices: `state`, not `state[1]`.
+            path.split('[').next().unwrap_or(&path).to_owned()
         } else {
             path
         }

@@ -503,7 +503,7 @@ async fn password_by_link(
         .ok_or_else(invalid_link)?;
     Ok(web::Json(LinkPasswordSet {
         identifier: actor(&done.account),
-        state: done.changed.activation.state_after.as_str().to_owned(),
+        state: done.changed.activation.state_after,
         activated_now: done.changed.activation.first_activation,
     }))
 }

@@ -234,14 +234,13 @@ pub async fn me(state: web::Data<AppState>, holder: Holder) -> ApiResult<web::Js
     } else {
         vec![]
     };
-    let must_change = AccountState::parse(&a.state)
-        .map(|s| login_requires_password_change(s, a.must_change_password))
-        .unwrap_or(a.must_change_password);
+    let account_state = a.state()?;
+    let must_change = login_requires_password_change(account_state, a.must_change_password);
     Ok(web::Json(HolderProfile {
         id: a.id.clone(),
-        kind: a.kind.clone(),
+        kind: a.kind()?,
         identifier: actor(a),
-        state: a.state.clone(),
+        state: account_state,
         must_change_password: must_change,
         email: a.email.clone(),
         email_validated: a.email_validated,
@@ -343,7 +342,7 @@ pub async fn change_password(
         None => false,
     };
     Ok(web::Json(PasswordChanged {
-        state: changed.activation.state_after.as_str().to_owned(),
+        state: changed.activation.state_after,
         activated_now: changed.activation.first_activation,
         email_confirmation_sent,
     }))

@@ -19,8 +19,8 @@ pub async fn me(caller: Caller) -> ApiResult<web::Json<Me>> {
             .iter()
             .map(|g| RoleGrant {
                 uai: g.uai.clone(),
-                role: g.role.as_str().to_owned(),
-                module: g.role.module().as_str().to_owned(),
+                role: g.role,
+                module: g.role.module(),
             })
             .collect(),
     }))

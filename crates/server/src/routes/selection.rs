@@ -2,7 +2,7 @@
 //! a client can act on.
 
 use sesame_api::accounts::SearchFilters;
-use sesame_core::{AccountState, Origin, Population};
+use sesame_core::Population;
 use sesame_store::repo::search::AccountFilter;
 
 use crate::auth::Scoped;
@@ -43,14 +43,7 @@ pub fn to_filter(population: Population, f: &SearchFilters) -> Result<AccountFil
             other => Ok(other.map(str::to_owned)),
         }
     };
-    let states = f
-        .state
-        .iter()
-        .map(|s| {
-            AccountState::parse(s)
-                .ok_or_else(|| ApiError::field("state", format!("État de compte inconnu : {s}")))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let states = f.state.clone();
     // Every population may be filtered by origin (the statistics' origin rows link to their
     // lists), but only by an origin its accounts can have: FranceConnect and self-registration
     // are guardians' routes.
@@ -58,13 +51,15 @@ pub fn to_filter(population: Population, f: &SearchFilters) -> Result<AccountFil
     let origins = f
         .origin
         .iter()
-        .map(|s| match Origin::parse(s) {
-            Some(o) if o.applies_to(kind) => Ok(o),
-            Some(_) => Err(ApiError::field(
-                "origin",
-                format!("L'origine « {s} » ne concerne que les responsables."),
-            )),
-            None => Err(ApiError::field("origin", format!("Origine inconnue : {s}"))),
+        .map(|&o| {
+            if o.applies_to(kind) {
+                Ok(o)
+            } else {
+                Err(ApiError::field(
+                    "origin",
+                    format!("L'origine « {o} » ne concerne que les responsables."),
+                ))
+            }
         })
         .collect::<Result<Vec<_>, _>>()?;
     if f.class.len() > 200 || f.mef.len() > 200 {

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use sesame_api::problem::PROBLEM_BASE;
 use sesame_api::settings::{NotificationUrl, NotificationUrlChange, NotificationUrls};
 use sesame_api::{FieldError, Problem};
-use sesame_core::NATIONAL_PORTAL_URL;
+use sesame_core::{Population, NATIONAL_PORTAL_URL};
 use sesame_store::repo::audit::NewAuditEvent;
 use sesame_store::repo::settings::{NotificationSetting, SettingChange};
 use utoipa::IntoParams;
@@ -44,9 +44,8 @@ fn to_api(s: &NotificationSetting) -> NotificationUrl {
 
 /// `students` or `guardians`; any other path segment is not a resource.
 fn url_population(raw: &str) -> Result<&'static str, ApiError> {
-    match raw {
-        "students" => Ok("students"),
-        "guardians" => Ok("guardians"),
+    match Population::parse(raw) {
+        Some(p @ (Population::Students | Population::Guardians)) => Ok(p.as_str()),
         _ => Err(ApiError::NotFound),
     }
 }
@@ -83,8 +82,14 @@ fn audit(scoped: &Scoped, what: &str, population: &str) -> NewAuditEvent {
 pub async fn get_notification_urls(
     scoped: Allowed<can::ManageNotificationSettings>,
 ) -> ApiResult<web::Json<NotificationUrls>> {
-    let students = scoped.store().notification_setting("students").await?;
-    let guardians = scoped.store().notification_setting("guardians").await?;
+    let students = scoped
+        .store()
+        .notification_setting(Population::Students.as_str())
+        .await?;
+    let guardians = scoped
+        .store()
+        .notification_setting(Population::Guardians.as_str())
+        .await?;
     Ok(web::Json(NotificationUrls {
         students: to_api(&students),
         guardians: to_api(&guardians),

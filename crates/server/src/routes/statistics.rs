@@ -78,7 +78,7 @@ pub async fn get(
     let s = scoped.store().statistics(population, by).await?;
     let guardians = population == Population::Guardians;
     Ok(web::Json(Statistics {
-        population: population.as_str().to_owned(),
+        population,
         by: by.as_str().to_owned(),
         rows: s
             .rows

@@ -154,6 +154,27 @@ http_test! {
 }
 
 http_test! {
+    async fn a_channel_or_format_outside_its_vocabulary_is_a_problem_naming_the_field(app: TestApp) {
+        load_demo(&app).await;
+        let head = demo_login(&app, "principal").await;
+        let s = ids(&accounts(&app, &head, PUBLIC_COLLEGE_UAI, "students", "").await, 1);
+        let base = format!("/api/v1/establishments/{PUBLIC_COLLEGE_UAI}/students");
+        for (action, body, field) in [
+            ("notify", json!({"ids": s, "channel": "fax"}), "channel"),
+            ("notify", json!({"ids": s, "channel": "Letter"}), "channel"),
+            ("list", json!({"ids": s, "format": "xls"}), "format"),
+        ] {
+            let r = post(&app, &head, &format!("{base}/{action}"), body.clone()).await;
+            assert_eq!(r.status(), 422, "{body}");
+            let p: Value = r.json().await.unwrap();
+            assert_eq!(p["errors"][0]["field"], field, "{p}");
+            let message = p["errors"][0]["message"].as_str().unwrap();
+            assert!(message.contains("Valeur inconnue"), "said in French: {message}");
+        }
+    }
+}
+
+http_test! {
     async fn reset_returns_new_passwords_once_with_credentials_documents(app: TestApp) {
         load_demo(&app).await;
         let head = demo_login(&app, "principal").await;

@@ -102,6 +102,30 @@ fn openapi_document_is_current() {
     );
 }
 
+/// The closed vocabularies are listed in the document, so a client (or the fuzzer) knows the
+/// only values a field takes: a state filter, a list's format, a notification's channel.
+#[test]
+fn openapi_lists_the_values_of_each_vocabulary() {
+    let doc: serde_json::Value =
+        serde_json::from_str(&sesame_server::openapi::openapi_json()).unwrap();
+    let values = |schema: &str| doc["components"]["schemas"][schema]["enum"].clone();
+    assert_eq!(
+        values("AccountState"),
+        serde_json::json!([
+            "not_notified",
+            "notified_not_activated",
+            "activation_in_progress",
+            "activated"
+        ])
+    );
+    assert_eq!(values("DocumentFormat"), serde_json::json!(["pdf", "csv"]));
+    assert_eq!(values("Channel"), serde_json::json!(["letter", "email"]));
+    assert_eq!(
+        doc["components"]["schemas"]["ListRequest"]["properties"]["format"]["$ref"],
+        "#/components/schemas/DocumentFormat"
+    );
+}
+
 /// Every operation that needs a token declares the bearer scheme; the public ones do not.
 #[test]
 fn protected_operations_declare_bearer_security() {

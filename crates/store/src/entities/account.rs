@@ -42,15 +42,15 @@ impl ActiveModelBehavior for ActiveModel {}
 /// never a silent « no » that would make a login or a recovery quietly impossible.
 impl Model {
     pub fn kind(&self) -> Result<AccountKind> {
-        AccountKind::parse(&self.kind).ok_or_else(|| StoreError::corrupt("kind", &self.kind))
+        StoreError::checked("kind", &self.kind, AccountKind::parse)
     }
 
     pub fn state(&self) -> Result<AccountState> {
-        AccountState::parse(&self.state).ok_or_else(|| StoreError::corrupt("state", &self.state))
+        StoreError::checked("state", &self.state, AccountState::parse)
     }
 
     pub fn origin(&self) -> Result<Origin> {
-        Origin::parse(&self.origin).ok_or_else(|| StoreError::corrupt("origin", &self.origin))
+        StoreError::checked("origin", &self.origin, Origin::parse)
     }
 
     /// Kind, state and origin together: what the account-holder rules of `sesame_core::lifecycle`

@@ -20,3 +20,14 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// Who acted, a person or an ENT client, checked ([`crate::StoreError::checked`]).
+    pub fn actor_kind(&self) -> crate::error::Result<sesame_core::ActorKind> {
+        crate::StoreError::checked(
+            "actor kind",
+            &self.actor_kind,
+            sesame_core::ActorKind::parse,
+        )
+    }
+}

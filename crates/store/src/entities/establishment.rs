@@ -19,3 +19,10 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// Public or private, checked ([`StoreError::checked`]).
+    pub fn sector(&self) -> crate::error::Result<sesame_core::Sector> {
+        crate::StoreError::checked("sector", &self.sector, sesame_core::Sector::parse)
+    }
+}

@@ -23,3 +23,10 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// Where the job stands, checked ([`crate::StoreError::checked`]).
+    pub fn state(&self) -> crate::error::Result<sesame_core::job::JobState> {
+        crate::StoreError::checked("job state", &self.state, sesame_core::job::JobState::parse)
+    }
+}

@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use sesame_core::Population;
+use sesame_core::{AccountState, Population};
 
 use crate::entities::{account, account_source, class, guardian, guardian_link, mef, student};
 use crate::error::{Result, StoreError};
@@ -36,7 +36,8 @@ pub struct LinkedPerson {
     pub family_name: String,
     pub first_name: String,
     pub identifier: String,
-    pub state: String,
+    /// None when the linked account row is missing (never, with the schema's foreign keys).
+    pub state: Option<AccountState>,
     pub relationship: String,
     pub reported_wrong: bool,
     pub class: Option<String>,
@@ -102,18 +103,18 @@ impl Store {
                     .into_iter()
                     .map(|(sid, l)| {
                         let acc = accounts.iter().find(|a| a.id == sid);
-                        LinkedPerson {
+                        Ok(LinkedPerson {
                             id: sid,
                             family_name: l.family_name,
                             first_name: l.first_name,
                             identifier: acc.map(|a| a.identifier.clone()).unwrap_or_default(),
-                            state: acc.map(|a| a.state.clone()).unwrap_or_default(),
+                            state: acc.map(|a| a.state()).transpose()?,
                             relationship: l.relationship,
                             reported_wrong: l.reported_wrong,
                             class: l.class,
-                        }
+                        })
                     })
-                    .collect();
+                    .collect::<Result<_>>()?;
                 Ok(Some(AccountDetail {
                     account: acc,
                     family_name: g.family_name,
@@ -159,18 +160,18 @@ impl Store {
                     .filter_map(|l| {
                         let g = people.iter().find(|p| p.id == l.guardian_id)?;
                         let acc = accounts.iter().find(|a| a.id == l.guardian_id)?;
-                        Some(LinkedPerson {
+                        Some(acc.state().map(|state| LinkedPerson {
                             id: g.id.clone(),
                             family_name: g.family_name.clone(),
                             first_name: g.first_name.clone(),
                             identifier: acc.identifier.clone(),
-                            state: acc.state.clone(),
+                            state: Some(state),
                             relationship: l.relationship,
                             reported_wrong: l.reported_wrong,
                             class: None,
-                        })
+                        }))
                     })
-                    .collect();
+                    .collect::<Result<_>>()?;
                 links.sort_by(|a, b| {
                     (&a.family_name, &a.first_name).cmp(&(&b.family_name, &b.first_name))
                 });

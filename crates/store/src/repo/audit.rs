@@ -15,24 +15,8 @@ use crate::Store;
 
 pub use audit_event::Model as AuditEvent;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ActorKind {
-    Staff,
-    Client,
-    AccountHolder,
-    System,
-}
-
-impl ActorKind {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            ActorKind::Staff => "staff",
-            ActorKind::Client => "client",
-            ActorKind::AccountHolder => "account",
-            ActorKind::System => "system",
-        }
-    }
-}
+// The authors' kinds are a vocabulary of the domain (the journal labels them too).
+pub use sesame_core::ActorKind;
 
 /// What happened, by whom, from where, to what. Never holds a secret: callers pass ids and
 /// identifiers, not passwords or tokens.

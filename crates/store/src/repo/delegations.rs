@@ -7,6 +7,8 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
+use sesame_core::permissions::Module;
+
 use crate::entities::{delegation, staff_user};
 use crate::error::{Result, StoreError};
 use crate::ids::new_id;
@@ -20,7 +22,7 @@ pub struct DelegationView {
     pub uai: String,
     pub username: String,
     pub display_name: String,
-    pub module: String,
+    pub module: Module,
     pub granted_by: String,
     pub granted_at: DateTime<Utc>,
 }
@@ -45,24 +47,26 @@ impl Store {
             .into_iter()
             .map(|s| (s.id.clone(), s))
             .collect();
-        Ok(rows
-            .into_iter()
+        rows.into_iter()
             .filter_map(|d| {
                 let staff = people.get(&d.staff_id)?;
-                Some(DelegationView {
-                    username: staff.username.clone(),
-                    display_name: staff.display_name.clone(),
-                    granted_by: people
-                        .get(&d.granted_by)
-                        .map(|s| s.username.clone())
-                        .unwrap_or_default(),
-                    id: d.id,
-                    uai: d.uai,
-                    module: d.module,
-                    granted_at: d.granted_at,
-                })
+                let module = StoreError::checked("module", &d.module, Module::parse);
+                Some(module.map(|module| {
+                    DelegationView {
+                        username: staff.username.clone(),
+                        display_name: staff.display_name.clone(),
+                        granted_by: people
+                            .get(&d.granted_by)
+                            .map(|s| s.username.clone())
+                            .unwrap_or_default(),
+                        id: d.id,
+                        uai: d.uai,
+                        module,
+                        granted_at: d.granted_at,
+                    }
+                }))
             })
-            .collect())
+            .collect()
     }
 
     /// Grants `module` at `uai` to the staff member `staff_id`; the audit event commits with it.
