@@ -35,6 +35,16 @@ pub enum PersonKind {
     Guardian,
 }
 
+impl PersonKind {
+    /// The name an import report gives it (`student`, `guardian`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PersonKind::Student => "student",
+            PersonKind::Guardian => "guardian",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChangeAction {
     Create,

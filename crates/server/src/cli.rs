@@ -601,12 +601,8 @@ async fn search_sql(
 ) -> anyhow::Result<()> {
     use sesame_core::{AccountState, Population};
     use sesame_store::repo::search::{AccountFilter, PageStart, Search, SortKey};
-    let population = match population {
-        "students" => Population::Students,
-        "external-students" => Population::ExternalStudents,
-        "guardians" => Population::Guardians,
-        other => anyhow::bail!("unknown population {other}"),
-    };
+    let population = Population::parse(population)
+        .ok_or_else(|| anyhow::anyhow!("unknown population {population}"))?;
     let states = states
         .iter()
         .map(|s| AccountState::parse(s).ok_or_else(|| anyhow::anyhow!("unknown state {s}")))

@@ -8,7 +8,7 @@ use sesame_api::imports::{ImportChange, ImportCounts, ImportProblem, ImportRepor
 use sesame_api::FieldError;
 use sesame_imports::{ImportPlan, InputFile, Problem, Source};
 use sesame_store::repo::audit::NewAuditEvent;
-use sesame_store::repo::imports::{ChangeAction, Counts, ImportOutcome, PersonKind};
+use sesame_store::repo::imports::{ChangeAction, Counts, ImportOutcome};
 use sesame_store::Tenant;
 
 /// Changes listed in a report; the counts cover all of them.
@@ -150,11 +150,7 @@ fn report(
             .into_iter()
             .take(CHANGES_SHOWN)
             .map(|c| ImportChange {
-                kind: match c.kind {
-                    PersonKind::Student => "student",
-                    PersonKind::Guardian => "guardian",
-                }
-                .into(),
+                kind: c.kind.as_str().into(),
                 action: match c.action {
                     ChangeAction::Create => "create",
                     ChangeAction::Update => "update",

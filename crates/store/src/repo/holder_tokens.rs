@@ -12,7 +12,7 @@ use sea_orm::{
 use sesame_core::identifier::fold_name;
 use sesame_core::lifecycle::{activate, has_no_local_password};
 use sesame_core::self_service::{registration_possible, LinkPurpose};
-use sesame_core::{AccountState, Origin};
+use sesame_core::{AccountKind, AccountState, Origin};
 use sha2::{Digest, Sha256};
 
 use crate::entities::{account, guardian, guardian_link, holder_token, student};
@@ -124,7 +124,7 @@ impl Store {
             .await?;
         let mut found = account::Entity::find()
             .filter(account::Column::Id.is_in(named))
-            .filter(account::Column::Kind.eq("guardian"))
+            .filter(account::Column::Kind.eq(AccountKind::Guardian.as_str()))
             .filter(Expr::expr(Func::lower(Expr::col(account::Column::Email))).eq(wanted))
             .order_by_asc(account::Column::Id)
             .all(&self.db)

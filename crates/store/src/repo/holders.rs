@@ -7,7 +7,7 @@ use sea_orm::sea_query::{Expr, JoinType};
 use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect};
 use sesame_core::lifecycle::{activate, Activation};
 use sesame_core::regeneration::{match_identifier, IdentifierMatch};
-use sesame_core::AccountState;
+use sesame_core::{AccountKind, AccountState};
 
 use crate::entities::{account, class, guardian_link, student};
 use crate::error::{Result, StoreError};
@@ -158,7 +158,7 @@ impl Store {
     /// The establishment an account holder's events are filed under: a student's own, a
     /// guardian's first linked student's.
     pub async fn holder_home_uai(&self, account: &Account) -> Result<Option<String>> {
-        if account.kind == "student" {
+        if account.kind()? == AccountKind::Student {
             return Ok(student::Entity::find_by_id(account.id.clone())
                 .one(&self.db)
                 .await?

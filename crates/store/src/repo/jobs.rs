@@ -9,6 +9,8 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
+use sesame_core::job::JobState;
+
 use crate::entities::job;
 use crate::error::Result;
 use crate::ids::new_id;
@@ -54,7 +56,7 @@ impl Store {
             id: Set(id.clone()),
             owner: Set(owner.to_owned()),
             kind: Set(kind.to_owned()),
-            state: Set("running".into()),
+            state: Set(JobState::Running.as_str().into()),
             done: Set(0),
             total: Set(total as i64),
             result: Set(None),
@@ -98,7 +100,7 @@ impl Store {
     ) -> Result<()> {
         let sealed = secrets.seal(&result.to_string(), &context(id))?;
         job::Entity::update_many()
-            .col_expr(job::Column::State, Expr::value("done"))
+            .col_expr(job::Column::State, Expr::value(JobState::Done.as_str()))
             .col_expr(job::Column::Done, Expr::col(job::Column::Total).into())
             .col_expr(job::Column::Result, Expr::value(sealed))
             .col_expr(job::Column::UpdatedAt, Expr::value(Utc::now()))
@@ -111,7 +113,7 @@ impl Store {
     /// `error` is shown to the user as is: see [`failure_message`].
     pub async fn fail_job(&self, id: &str, error: &str) -> Result<()> {
         job::Entity::update_many()
-            .col_expr(job::Column::State, Expr::value("failed"))
+            .col_expr(job::Column::State, Expr::value(JobState::Failed.as_str()))
             .col_expr(job::Column::Error, Expr::value(error))
             .col_expr(job::Column::UpdatedAt, Expr::value(Utc::now()))
             .filter(job::Column::Id.eq(id))
@@ -146,11 +148,11 @@ impl Store {
                 failure_message(committed, "")
             );
             closed += job::Entity::update_many()
-                .col_expr(job::Column::State, Expr::value("failed"))
+                .col_expr(job::Column::State, Expr::value(JobState::Failed.as_str()))
                 .col_expr(job::Column::Error, Expr::value(message))
                 // Its end is now: it stays readable as long as any finished job.
                 .col_expr(job::Column::UpdatedAt, Expr::value(Utc::now()))
-                .filter(job::Column::State.eq("running"))
+                .filter(job::Column::State.eq(JobState::Running.as_str()))
                 .filter(job::Column::Committed.eq(committed))
                 .filter(job::Column::UpdatedAt.lt(Utc::now() - chrono::Duration::hours(1)))
                 .exec(&self.db)
@@ -164,7 +166,7 @@ impl Store {
     /// their documents are gone and their sealed passwords are no longer needed.
     pub async fn purge_finished_jobs(&self, now: DateTime<Utc>) -> Result<u64> {
         Ok(job::Entity::delete_many()
-            .filter(job::Column::State.ne("running"))
+            .filter(job::Column::State.ne(JobState::Running.as_str()))
             .filter(job::Column::UpdatedAt.lte(now - document_ttl()))
             .exec(&self.db)
             .await?

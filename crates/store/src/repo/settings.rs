@@ -11,9 +11,6 @@ use crate::Store;
 
 pub use notification_setting::Model as NotificationSetting;
 
-/// The two populations that have a URL.
-pub const URL_POPULATIONS: [&str; 2] = ["students", "guardians"];
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SettingChange<'a> {
     SetUrl(&'a str),

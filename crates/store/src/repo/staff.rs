@@ -1,6 +1,6 @@
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
-use sesame_core::permissions::Role;
+use sesame_core::permissions::{Module, Role};
 
 use crate::entities::{delegation, staff_role, staff_user};
 use crate::error::{Result, StoreError};
@@ -20,9 +20,11 @@ pub struct Grant {
 pub(crate) fn grant_of(origin: &str, value: &str, uai: String) -> Option<Grant> {
     let role = match (origin, value) {
         ("role", v) => Role::parse(v),
-        (_, "admin") => Some(Role::Agent),
-        (_, "troubleshooting") => Some(Role::Teacher),
-        _ => None,
+        (_, v) => match Module::parse(v)? {
+            Module::Admin => Some(Role::Agent),
+            Module::Troubleshooting => Some(Role::Teacher),
+            Module::Ent => None,
+        },
     }?;
     Some(Grant { uai, role })
 }
