@@ -232,7 +232,9 @@ pub enum ApiError {
     Decode,
     Status {
         status: u16,
-        problem: Option<Problem>,
+        /// Boxed: a problem document is large, and every `Result<_, ApiError>` would carry
+        /// its size (clippy's `result_large_err`).
+        problem: Option<Box<Problem>>,
         retry_after_secs: Option<u64>,
     },
     /// A background job that ended in failure, with the server's reason.
@@ -317,7 +319,7 @@ pub(crate) async fn send(request: Result<Request, gloo_net::Error>) -> Result<Re
         .get("Retry-After")
         .and_then(|v| retry_after(&v));
     // Any body that is not a problem document (a proxy's HTML page) still yields the status.
-    let problem = response.json::<Problem>().await.ok();
+    let problem = response.json::<Problem>().await.ok().map(Box::new);
     Err(ApiError::Status {
         status: response.status(),
         problem,
@@ -519,14 +521,14 @@ mod message_tests {
     fn problem(status: u16, request_id: Option<&str>) -> ApiError {
         ApiError::Status {
             status,
-            problem: Some(Problem {
+            problem: Some(Box::new(Problem {
                 kind: "https://sesame.education/problems/internal".into(),
                 title: "Erreur interne".into(),
                 status,
                 detail: Some("L'incident est journalisé.".into()),
                 errors: vec![],
                 request_id: request_id.map(str::to_owned),
-            }),
+            })),
             retry_after_secs: None,
         }
     }

@@ -422,7 +422,7 @@ mod tests {
     fn field_messages_come_from_the_problem() {
         let e = ApiError::Status {
             status: 422,
-            problem: Some(Problem {
+            problem: Some(Box::new(Problem {
                 kind: "x".into(),
                 title: "Adresse non vérifiée".into(),
                 status: 422,
@@ -432,7 +432,7 @@ mod tests {
                     message: "L'adresse est injoignable.".into(),
                 }],
                 request_id: None,
-            }),
+            })),
             retry_after_secs: None,
         };
         assert_eq!(

@@ -11,8 +11,6 @@ use utoipa::openapi::security::{
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
-use crate::routes;
-
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -24,10 +22,10 @@ scope answers 404 exactly like one that does not exist; a role that may not act 
     ),
     // Only the schemas no operation's body reaches (the operations bring theirs): `Problem`,
     // which the shared response sets (`routes::responses`) name without registering;
-    // `PopulationPath`, which path parameters name; `WebhookEvent`, what a webhook receives.
+    // `Population`, which path parameters name; `WebhookEvent`, what a webhook receives.
     components(schemas(
         sesame_api::Problem,
-        routes::accounts::PopulationPath,
+        sesame_core::Population,
         sesame_api::auth::WebhookEvent,
     )),
     modifiers(&Security),

@@ -163,7 +163,7 @@ mod tests {
     fn field_errors_come_from_422_problems() {
         let e = ApiError::Status {
             status: 422,
-            problem: Some(Problem {
+            problem: Some(Box::new(Problem {
                 kind: "x".into(),
                 title: "Requête invalide".into(),
                 status: 422,
@@ -173,7 +173,7 @@ mod tests {
                     message: "Adresse électronique invalide.".into(),
                 }],
                 request_id: None,
-            }),
+            })),
             retry_after_secs: None,
         };
         assert_eq!(

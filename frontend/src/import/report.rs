@@ -284,7 +284,7 @@ mod tests {
         assert_eq!(where_label(&p), "ELEVE ELEVE_ID=12");
         let e = ApiError::Status {
             status: 422,
-            problem: Some(Problem {
+            problem: Some(Box::new(Problem {
                 kind: "x".into(),
                 title: "Fichiers refusés".into(),
                 status: 422,
@@ -294,7 +294,7 @@ mod tests {
                     message: "Colonne nom manquante".into(),
                 }],
                 request_id: None,
-            }),
+            })),
             retry_after_secs: None,
         };
         assert_eq!(

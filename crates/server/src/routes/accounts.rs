@@ -15,7 +15,7 @@ use sesame_store::repo::accounts::{pending_change, ContactChange};
 use sesame_store::repo::search::{
     AccountRow, Cursor, CursorError, PageStart, Search, SearchPage, SortKey,
 };
-use utoipa::{IntoParams, ToSchema};
+use utoipa::IntoParams;
 
 use crate::auth::{can, Allowed, Bearer, Scoped};
 use crate::problem::{ApiError, ApiResult};
@@ -25,25 +25,6 @@ use crate::routes::path_params::{AccountPath, UaiPath};
 use crate::routes::responses::{NotFound, ScopedInputProblems, ScopedProblems, Unauthenticated};
 use crate::routes::selection::to_filter;
 use crate::state::AppState;
-
-/// The three populations of the console, as a path segment.
-#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum PopulationPath {
-    Students,
-    ExternalStudents,
-    Guardians,
-}
-
-impl From<PopulationPath> for Population {
-    fn from(p: PopulationPath) -> Population {
-        match p {
-            PopulationPath::Students => Population::Students,
-            PopulationPath::ExternalStudents => Population::ExternalStudents,
-            PopulationPath::Guardians => Population::Guardians,
-        }
-    }
-}
 
 /// Search filters (repeat `class`, `mef`, `state`, `origin` for several values).
 #[derive(Debug, Deserialize, IntoParams)]
@@ -176,7 +157,7 @@ fn search_of(population: Population, query: SearchQuery) -> Result<Search, ApiEr
 /// Search the accounts of a population (the console's result table).
 #[utoipa::path(tag = "accounts",
     security(("bearer" = [])),
-    params(("uai" = String, Path, description = "UAI", example = "0450750W"), ("population" = PopulationPath, Path), SearchQuery),
+    params(("uai" = String, Path, description = "UAI", example = "0450750W"), ("population" = Population, Path), SearchQuery),
     responses(
         (status = 200, body = Page<AccountItem>),
         ScopedInputProblems,
@@ -185,11 +166,10 @@ fn search_of(population: Population, query: SearchQuery) -> Result<Search, ApiEr
 pub async fn search(
     state: web::Data<AppState>,
     bearer: Bearer,
-    path: web::Path<(String, PopulationPath)>,
+    path: web::Path<(String, Population)>,
     query: HtmlQuery<SearchQuery>,
 ) -> ApiResult<web::Json<Page<AccountItem>>> {
     let (uai, population) = path.into_inner();
-    let population: Population = population.into();
     let action = Action::SearchAccounts(population);
     let search = match search_of(population, query.0) {
         Ok(search) => search,

@@ -5,7 +5,7 @@
 
 use utoipa::IntoParams;
 
-use crate::routes::accounts::PopulationPath;
+use sesame_core::Population;
 
 /// `{uai}` of the console's routes.
 #[derive(IntoParams)]
@@ -32,7 +32,7 @@ pub struct PopulationPaths {
     /// UAI
     #[param(example = "0450750W")]
     uai: String,
-    population: PopulationPath,
+    population: Population,
 }
 
 /// `{uai}/{population}/{id}`: one account.
@@ -42,7 +42,7 @@ pub struct AccountPath {
     /// UAI
     #[param(example = "0450750W")]
     uai: String,
-    population: PopulationPath,
+    population: Population,
     /// Account id
     id: String,
 }
