@@ -80,7 +80,11 @@ pub(crate) mod url {
     pub fn audit(uai: &str, query: &str) -> String {
         format!("{}/audit?{query}", establishment(uai))
     }
-    pub fn statistics(uai: &str, population: sesame_core::Population, by: &str) -> String {
+    pub fn statistics(
+        uai: &str,
+        population: sesame_core::Population,
+        by: sesame_core::Grouping,
+    ) -> String {
         format!(
             "{}/statistics?population={population}&by={by}",
             establishment(uai)

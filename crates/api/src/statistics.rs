@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use sesame_core::Population;
+use sesame_core::{Grouping, Population};
 
 /// Accounts of one row (or of the whole table), by state.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Default)]
@@ -46,8 +46,7 @@ pub struct StatisticsRow {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Statistics {
     pub population: Population,
-    /// `origin`, `class` or `mef`.
-    pub by: String,
+    pub by: Grouping,
     pub rows: Vec<StatisticsRow>,
     /// Each account once. By class or MEF, a guardian linked to pupils of two classes counts
     /// in both rows but once here, so guardians' rows may add up to more than the totals.

@@ -54,6 +54,7 @@ pub mod permissions;
 #[cfg(feature = "rules")]
 pub mod regeneration;
 pub mod self_service;
+pub mod statistics;
 pub mod uai;
 mod wire;
 
@@ -90,5 +91,6 @@ pub use regeneration::{
     check_regeneration, effective_at, login_identifier_accepted, switch_due, IdentifierMatch,
     RegenerationRefusal, SourceNames,
 };
+pub use statistics::Grouping;
 pub use uai::{Uai, UaiError};
 pub use wire::UnknownValue;

@@ -7,7 +7,7 @@ use std::cmp::Ordering;
 
 use leptos::prelude::*;
 use sesame_api::statistics::Statistics;
-use sesame_core::Population;
+use sesame_core::{Grouping, Population};
 
 use crate::admin_ui::{count_fr, percent_fr};
 use crate::app::{follow, RouteSignal};
@@ -142,7 +142,7 @@ pub fn FunnelTable(stats: Statistics, uai: String, route: RouteSignal) -> impl I
                     cell_route(
                         &uai,
                         Population::Students,
-                        "class",
+                        Grouping::Class,
                         Row::Keyed(Some(k)),
                         None,
                     )
@@ -235,7 +235,7 @@ mod tests {
     fn stats(rows: Vec<StatisticsRow>) -> Statistics {
         Statistics {
             population: Population::Students,
-            by: "class".into(),
+            by: Grouping::Class,
             rows,
             totals: StatisticsCounts::default(),
             guardians_activated_share: None,

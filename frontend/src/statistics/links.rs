@@ -2,7 +2,7 @@
 //! accounts, and the account list with the matching filters shows exactly that set, ready to
 //! be (re)notified or listed. Pure, so that the mapping is tested natively.
 
-use sesame_core::{AccountState, Origin, Population};
+use sesame_core::{AccountState, Grouping, Origin, Population};
 
 use crate::route::{AccountSearch, Route, Tab};
 
@@ -32,7 +32,7 @@ pub fn tab_of(population: Population) -> Tab {
 pub fn cell_route(
     uai: &str,
     population: Population,
-    by: &str,
+    by: Grouping,
     row: Row<'_>,
     state: Option<AccountState>,
 ) -> Option<Route> {
@@ -41,13 +41,13 @@ pub fn cell_route(
     if let Row::Keyed(key) = row {
         let key = key?;
         match by {
-            "origin" => {
+            Grouping::Origin => {
                 // The pupils' lists refuse guardians-only origins (self-registration,
                 // FranceConnect) as filters.
                 let origin = Origin::parse(key).filter(|o| o.applies_to(population.kind()))?;
                 search.origin = vec![origin];
             }
-            "class" | "mef" => {
+            Grouping::Class | Grouping::Mef => {
                 // External students' classes and MEFs are their home establishment's.
                 let code = match key.split_once('/') {
                     Some((home, code)) if population == Population::ExternalStudents => {
@@ -56,13 +56,12 @@ pub fn cell_route(
                     }
                     _ => key,
                 };
-                if by == "class" {
+                if by == Grouping::Class {
                     search.class = vec![code.to_owned()];
                 } else {
                     search.mef = vec![code.to_owned()];
                 }
             }
-            _ => return None,
         }
     }
     if let Some(state) = state {
@@ -106,7 +105,7 @@ mod tests {
             url(cell_route(
                 "0450750W",
                 Population::Students,
-                "origin",
+                Grouping::Origin,
                 Row::Keyed(Some("establishment")),
                 Some(AccountState::NotifiedNotActivated)
             ))
@@ -119,7 +118,7 @@ mod tests {
             url(cell_route(
                 "0451442Y",
                 Population::Guardians,
-                "class",
+                Grouping::Class,
                 Row::Keyed(Some("3EME 2")),
                 None
             ))
@@ -130,7 +129,7 @@ mod tests {
             url(cell_route(
                 "0451442Y",
                 Population::Guardians,
-                "mef",
+                Grouping::Mef,
                 Row::Totals,
                 Some(AccountState::Activated)
             ))
@@ -141,7 +140,7 @@ mod tests {
             url(cell_route(
                 "0451442Y",
                 Population::Students,
-                "class",
+                Grouping::Class,
                 Row::Totals,
                 None
             ))
@@ -155,7 +154,7 @@ mod tests {
         let route = cell_route(
             "0450750W",
             Population::ExternalStudents,
-            "mef",
+            Grouping::Mef,
             Row::Keyed(Some("0451442Y/10310019110")),
             Some(AccountState::NotNotified),
         );
@@ -174,7 +173,7 @@ mod tests {
             cell_route(
                 "0450750W",
                 Population::Students,
-                "class",
+                Grouping::Class,
                 Row::Keyed(None),
                 None
             ),
@@ -184,7 +183,7 @@ mod tests {
             cell_route(
                 "0450750W",
                 Population::Students,
-                "origin",
+                Grouping::Origin,
                 Row::Keyed(Some("franceconnect")),
                 None
             ),
@@ -193,7 +192,7 @@ mod tests {
         assert!(cell_route(
             "0450750W",
             Population::Guardians,
-            "origin",
+            Grouping::Origin,
             Row::Keyed(Some("franceconnect")),
             None
         )

@@ -16,7 +16,7 @@ mod table;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sesame_api::statistics::Statistics;
-use sesame_core::Population;
+use sesame_core::{Grouping, Population};
 use wasm_bindgen::JsValue;
 
 use crate::admin_ui::local_datetime_at;
@@ -43,9 +43,9 @@ async fn fetch(session: SessionSignal, uai: String, t: Table) -> Result<Statisti
 
 /// The tables always shown: both origin tables, and students by class for the funnel.
 const ALWAYS: [Table; 3] = [
-    Table::new(Population::Students, "origin"),
-    Table::new(Population::Guardians, "origin"),
-    Table::new(Population::Students, "class"),
+    Table::new(Population::Students, Grouping::Origin),
+    Table::new(Population::Guardians, Grouping::Origin),
+    Table::new(Population::Students, Grouping::Class),
 ];
 
 #[component]
@@ -145,7 +145,7 @@ pub fn StatisticsTab(uai: String, route: RouteSignal) -> impl IntoView {
         }
     };
     let funnel = {
-        let load = loads[table_index(Table::new(Population::Students, "class"))];
+        let load = loads[table_index(Table::new(Population::Students, Grouping::Class))];
         move || match load.get() {
             None | Some(Load::Loading) => {
                 view! { <p class="status">"Calcul en cours…"</p> }.into_any()
@@ -207,13 +207,13 @@ pub fn StatisticsTab(uai: String, route: RouteSignal) -> impl IntoView {
             <p class="status" role="status" aria-live="polite">{status}</p>
             <section class="stats__section" aria-labelledby="stats-students-title">
                 <h4 id="stats-students-title">"Synthèse des comptes élèves de la structure"</h4>
-                {slot(Table::new(Population::Students, "origin"))}
+                {slot(Table::new(Population::Students, Grouping::Origin))}
             </section>
             <section class="stats__section" aria-labelledby="stats-guardians-title">
                 <h4 id="stats-guardians-title">
                     "Synthèse des comptes responsables de la structure"
                 </h4>
-                {slot(Table::new(Population::Guardians, "origin"))}
+                {slot(Table::new(Population::Guardians, Grouping::Origin))}
             </section>
             <div class="stats__disclosures">{disclosures}</div>
             <section class="stats__section" aria-labelledby="stats-funnel-title">

@@ -2,7 +2,7 @@
 //! five sections opened on demand, and the URL query that remembers which are open, so that
 //! coming back from a list (Back) finds the screen as it was left.
 
-use sesame_core::Population;
+use sesame_core::{Grouping, Population};
 
 use crate::route::decode;
 
@@ -10,11 +10,11 @@ use crate::route::decode;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Table {
     pub population: Population,
-    pub by: &'static str,
+    pub by: Grouping,
 }
 
 impl Table {
-    pub const fn new(population: Population, by: &'static str) -> Table {
+    pub const fn new(population: Population, by: Grouping) -> Table {
         Table { population, by }
     }
 }
@@ -22,13 +22,13 @@ impl Table {
 /// Every table the screen may show, each loaded once: the two origin tables, the five
 /// sections' tables (students by class also feeds the per-class funnel).
 pub const TABLES: [Table; 7] = [
-    Table::new(Population::Students, "origin"),
-    Table::new(Population::Guardians, "origin"),
-    Table::new(Population::Students, "class"),
-    Table::new(Population::Guardians, "class"),
-    Table::new(Population::Students, "mef"),
-    Table::new(Population::Guardians, "mef"),
-    Table::new(Population::ExternalStudents, "origin"),
+    Table::new(Population::Students, Grouping::Origin),
+    Table::new(Population::Guardians, Grouping::Origin),
+    Table::new(Population::Students, Grouping::Class),
+    Table::new(Population::Guardians, Grouping::Class),
+    Table::new(Population::Students, Grouping::Mef),
+    Table::new(Population::Guardians, Grouping::Mef),
+    Table::new(Population::ExternalStudents, Grouping::Origin),
 ];
 
 /// Index in [`TABLES`].
@@ -41,27 +41,27 @@ pub const SECTIONS: [(&str, &str, Table); 5] = [
     (
         "eleves-classe",
         "Synthèse des comptes élèves de la structure par classe",
-        Table::new(Population::Students, "class"),
+        Table::new(Population::Students, Grouping::Class),
     ),
     (
         "responsables-classe",
         "Synthèse des comptes responsables de la structure par classe",
-        Table::new(Population::Guardians, "class"),
+        Table::new(Population::Guardians, Grouping::Class),
     ),
     (
         "eleves-mef",
         "Synthèse des comptes élèves de la structure par MEF",
-        Table::new(Population::Students, "mef"),
+        Table::new(Population::Students, Grouping::Mef),
     ),
     (
         "responsables-mef",
         "Synthèse des comptes responsables de la structure par MEF",
-        Table::new(Population::Guardians, "mef"),
+        Table::new(Population::Guardians, Grouping::Mef),
     ),
     (
         "eleves-exterieurs",
         "Synthèse des comptes élèves extérieurs",
-        Table::new(Population::ExternalStudents, "origin"),
+        Table::new(Population::ExternalStudents, Grouping::Origin),
     ),
 ];
 

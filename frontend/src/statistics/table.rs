@@ -3,22 +3,13 @@
 
 use leptos::prelude::*;
 use sesame_api::statistics::Statistics;
-use sesame_core::{AccountState, Population};
+use sesame_core::{AccountState, Grouping, Population};
 
 use crate::admin_ui::{count_fr, local_datetime_at, percent_fr};
 use crate::app::{follow, RouteSignal};
 
 use super::links::{cell_route, Row};
 use super::sections::noun;
-
-/// The first column's header and the caption's grouping words.
-fn grouping(by: &str) -> (&'static str, &'static str) {
-    match by {
-        "class" => ("Classe", "classe"),
-        "mef" => ("MEF", "MEF"),
-        _ => ("Origine de compte", "origine"),
-    }
-}
 
 /// A count: a link to its list, or plain text for a zero (an empty list helps nobody) and for
 /// a row no filter can name. The link's name says which accounts it opens, the visible text
@@ -47,10 +38,10 @@ fn count_cell(
 #[component]
 pub fn StatsTable(stats: Statistics, uai: String, route: RouteSignal) -> impl IntoView {
     let population = stats.population;
-    let by = stats.by.clone();
+    let by = stats.by;
     let guardians = population == Population::Guardians;
     let noun = noun(population);
-    let (first, grouping_words) = grouping(&by);
+    let (first, grouping_words) = by.labels();
     let caption_id = format!("stats-{population}-{by}-caption");
     let caption = format!(
         "Comptes {noun} par {grouping_words} et par état ({} compte(s) au total)",
@@ -61,11 +52,11 @@ pub fn StatsTable(stats: Statistics, uai: String, route: RouteSignal) -> impl In
 
     // One row's cells: its total, then a count per state.
     let cells = {
-        let (uai, by, states) = (uai.clone(), by.clone(), states.clone());
+        let (uai, states) = (uai.clone(), states.clone());
         move |row: Row<'_>, label: &str, counts: [u64; 5]| {
             let mut out = vec![count_cell(
                 route,
-                cell_route(&uai, population, &by, row, None),
+                cell_route(&uai, population, by, row, None),
                 counts[0],
                 format!("{label}, tous les comptes {noun}"),
             )
@@ -81,7 +72,7 @@ pub fn StatsTable(stats: Statistics, uai: String, route: RouteSignal) -> impl In
                 out.push(
                     count_cell(
                         route,
-                        cell_route(&uai, population, &by, row, Some(state)),
+                        cell_route(&uai, population, by, row, Some(state)),
                         n,
                         format!("{label}, comptes {noun} {words}"),
                     )
@@ -124,7 +115,7 @@ pub fn StatsTable(stats: Statistics, uai: String, route: RouteSignal) -> impl In
     );
     // The shares of the population, once, under its origin table.
     let mut shares = Vec::new();
-    if by == "origin" && stats.totals.total > 0 {
+    if by == Grouping::Origin && stats.totals.total > 0 {
         if let Some(share) = stats.guardians_activated_share {
             shares.push(format!(
                 "Part des comptes responsables activés : {}.",
@@ -142,11 +133,11 @@ pub fn StatsTable(stats: Statistics, uai: String, route: RouteSignal) -> impl In
             ));
         }
     }
-    let note = (guardians && by != "origin").then(|| {
+    let note = (guardians && by != Grouping::Origin).then(|| {
         view! {
             <p class="field__hint">
                 "Un responsable d’élèves de plusieurs "
-                {if by == "class" { "classes" } else { "MEF" }}
+                {if by == Grouping::Class { "classes" } else { "MEF" }}
                 " compte dans chacune de leurs lignes, mais une seule fois dans le total."
             </p>
         }

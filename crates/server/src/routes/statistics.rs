@@ -79,7 +79,7 @@ pub async fn get(
     let guardians = population == Population::Guardians;
     Ok(web::Json(Statistics {
         population,
-        by: by.as_str().to_owned(),
+        by,
         rows: s
             .rows
             .iter()

@@ -19,29 +19,7 @@ use crate::error::Result;
 use crate::repo::sql::{a, build, col, join_structure, linked_here};
 use crate::Store;
 
-/// What the rows of a statistics table stand for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Grouping {
-    Origin,
-    Class,
-    Mef,
-}
-
-impl Grouping {
-    pub const ALL: [Grouping; 3] = [Grouping::Origin, Grouping::Class, Grouping::Mef];
-
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Grouping::Origin => "origin",
-            Grouping::Class => "class",
-            Grouping::Mef => "mef",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Grouping> {
-        Grouping::ALL.into_iter().find(|g| g.as_str() == s)
-    }
-}
+pub use sesame_core::Grouping;
 
 /// Accounts of a group, by state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
