@@ -81,8 +81,7 @@ pub struct EntGroupNode {
     /// Group id (the UAI for the establishment node).
     pub id: String,
     pub name: String,
-    /// `establishment`, `folder`, `class` or `group`.
-    pub kind: String,
+    pub kind: sesame_core::EntGroupKind,
     /// Distinct members of the group and its sub-groups (every user for the establishment).
     pub member_count: u64,
     #[cfg_attr(feature = "openapi", schema(no_recursion))]

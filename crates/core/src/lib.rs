@@ -37,6 +37,7 @@ pub mod audit;
 pub mod contact;
 #[cfg(feature = "rules")]
 pub mod csv_cell;
+pub mod directory;
 pub mod document_format;
 pub mod establishment;
 #[cfg(feature = "rules")]
@@ -62,6 +63,7 @@ pub use account::{AccountKind, AccountState, Origin, Population};
 pub use audit::ActorKind;
 #[cfg(feature = "rules")]
 pub use csv_cell::{fr_date, fr_date_opt, neutralise};
+pub use directory::EntGroupKind;
 pub use document_format::DocumentFormat;
 pub use establishment::Sector;
 #[cfg(feature = "rules")]

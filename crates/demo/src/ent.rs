@@ -8,6 +8,7 @@ use rand::seq::SliceRandom;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use sesame_core::identifier::{ent_login, ent_login_with_suffix, fold_name};
+use sesame_core::EntGroupKind;
 
 use super::people::email;
 use super::{names, seed, Builder, PRIMARY_SCHOOL_UAI};
@@ -23,9 +24,9 @@ pub(super) const OPERATIONAL: &str = "Opérationnel";
 pub(super) const BLOCKED: &str = "Bloqué";
 
 /// Group kinds: folders only structure the tree; classes and pedagogical groups hold people.
-pub(super) const FOLDER: &str = "folder";
-pub(super) const CLASS: &str = "class";
-pub(super) const GROUP: &str = "group";
+pub(super) const FOLDER: EntGroupKind = EntGroupKind::Folder;
+pub(super) const CLASS: EntGroupKind = EntGroupKind::Class;
+pub(super) const GROUP: EntGroupKind = EntGroupKind::Group;
 
 struct ClassGroup {
     name: &'static str,
@@ -374,7 +375,7 @@ pub(super) fn directory(b: &mut Builder<'_>) {
 fn group(
     b: &mut Builder<'_>,
     rng: &mut ChaCha8Rng,
-    kind: &str,
+    kind: EntGroupKind,
     name: &str,
     parent: Option<String>,
 ) -> String {
@@ -382,7 +383,7 @@ fn group(
     b.rows.ent_groups.push(ent_group::Model {
         id: id.clone(),
         uai: PRIMARY_SCHOOL_UAI.to_owned(),
-        kind: kind.to_owned(),
+        kind: kind.as_str().to_owned(),
         name: name.to_owned(),
         parent_id: parent,
     });

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use leptos::prelude::*;
 use sesame_api::ent::EntGroupNode;
+use sesame_core::EntGroupKind;
 
 use crate::route::encode;
 
@@ -34,22 +35,13 @@ pub fn path_to(node: &EntGroupNode, id: &str) -> Option<Vec<String>> {
 /// Classes and pedagogical groups (not folders), for the creation form: `(id, name)`.
 pub fn member_groups(node: &EntGroupNode) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    if node.kind == "class" || node.kind == "group" {
+    if node.kind.has_members() {
         out.push((node.id.clone(), node.name.clone()));
     }
     for c in &node.children {
         out.extend(member_groups(c));
     }
     out
-}
-
-fn kind_label(kind: &str) -> &'static str {
-    match kind {
-        "establishment" => "établissement",
-        "folder" => "dossier",
-        "class" => "classe",
-        _ => "groupe",
-    }
 }
 
 /// A node of the group tree and its sub-tree: a button to choose it, and one to unfold it.
@@ -61,7 +53,7 @@ pub(super) fn group_node(
     choose: impl Fn(Option<String>) + Copy + Send + Sync + 'static,
 ) -> AnyView {
     let id = node.id.clone();
-    let is_root = node.kind == "establishment";
+    let is_root = node.kind == EntGroupKind::Establishment;
     let has_children = !node.children.is_empty();
     let open = {
         let id = id.clone();
@@ -100,7 +92,7 @@ pub(super) fn group_node(
     });
     let choose_id = (!is_root).then(|| id.clone());
     let count = node.member_count;
-    let kind = kind_label(&node.kind);
+    let kind = node.kind.label();
     let children = node.children;
     let sub_id = format!("directory-tree-{depth}-{}", encode(&id).replace('%', "_"));
     let sub = has_children.then(|| {
@@ -236,11 +228,11 @@ pub(super) fn GroupPicker(
 mod tests {
     use super::*;
 
-    fn node(id: &str, kind: &str, children: Vec<EntGroupNode>) -> EntGroupNode {
+    fn node(id: &str, kind: EntGroupKind, children: Vec<EntGroupNode>) -> EntGroupNode {
         EntGroupNode {
             id: id.into(),
             name: format!("nom {id}"),
-            kind: kind.into(),
+            kind,
             member_count: 3,
             children,
         }
@@ -250,17 +242,24 @@ mod tests {
     fn tree_helpers() {
         let t = node(
             "0251233E",
-            "establishment",
+            EntGroupKind::Establishment,
             vec![node(
                 "peda",
-                "folder",
+                EntGroupKind::Folder,
                 vec![
-                    node("classes", "folder", vec![node("c1", "class", vec![])]),
-                    node("choir", "group", vec![]),
+                    node(
+                        "classes",
+                        EntGroupKind::Folder,
+                        vec![node("c1", EntGroupKind::Class, vec![])],
+                    ),
+                    node("choir", EntGroupKind::Group, vec![]),
                 ],
             )],
         );
-        assert_eq!(find_group(&t, "c1").map(|g| g.kind.as_str()), Some("class"));
+        assert_eq!(
+            find_group(&t, "c1").map(|g| g.kind),
+            Some(EntGroupKind::Class)
+        );
         assert!(find_group(&t, "zz").is_none());
         assert_eq!(
             path_to(&t, "c1"),

@@ -255,7 +255,7 @@ fn node(
     children: &HashMap<Option<String>, Vec<&EntGroup>>,
     members: &HashMap<String, Vec<String>>,
     all: &[EntGroup],
-) -> EntGroupNode {
+) -> Result<EntGroupNode, ApiError> {
     let mut people: Vec<&String> = with_descendants(all, &g.id)
         .iter()
         .filter_map(|id| members.get(id))
@@ -263,16 +263,17 @@ fn node(
         .collect();
     people.sort();
     people.dedup();
-    EntGroupNode {
+    Ok(EntGroupNode {
         id: g.id.clone(),
         name: g.name.clone(),
-        kind: g.kind.clone(),
+        kind: g.kind()?,
         member_count: people.len() as u64,
         children: children
             .get(&Some(g.id.clone()))
             .map(|c| c.iter().map(|x| node(x, children, members, all)).collect())
+            .transpose()?
             .unwrap_or_default(),
-    }
+    })
 }
 
 /// The group tree: the establishment, then « Groupes pédagogiques » → « Classes » → classes…
@@ -305,13 +306,14 @@ pub async fn group_tree(
         .map(|c| {
             c.iter()
                 .map(|g| node(g, &children, &members, &all))
-                .collect()
+                .collect::<Result<Vec<_>, _>>()
         })
+        .transpose()?
         .unwrap_or_default();
     Ok(web::Json(EntGroupNode {
         id: est.uai.clone(),
         name: est.name.clone(),
-        kind: "establishment".into(),
+        kind: sesame_core::EntGroupKind::Establishment,
         member_count: scoped.store().count_ent_users().await?,
         children: roots,
     }))

@@ -15,3 +15,10 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// Establishment, folder, class or group, checked ([`crate::StoreError::checked`]).
+    pub fn kind(&self) -> crate::error::Result<sesame_core::EntGroupKind> {
+        crate::StoreError::checked("group kind", &self.kind, sesame_core::EntGroupKind::parse)
+    }
+}
