@@ -108,8 +108,13 @@ pub(crate) mod url {
     }
     /// An import (a dry run unless `apply`; `allow_mass_leave` once the administrator has
     /// confirmed that many pupils leave).
-    pub fn import(uai: &str, source: &str, apply: bool, allow_mass_leave: bool) -> String {
-        let mut url = format!("{}/imports?source={}", establishment(uai), encode(source));
+    pub fn import(
+        uai: &str,
+        source: sesame_core::imports::ImportSource,
+        apply: bool,
+        allow_mass_leave: bool,
+    ) -> String {
+        let mut url = format!("{}/imports?source={source}", establishment(uai));
         if !apply {
             url.push_str("&dry_run=true");
         }
@@ -196,15 +201,30 @@ pub(crate) mod url {
         #[test]
         fn the_import_url_names_the_source_and_the_dry_run() {
             assert_eq!(
-                import("0451442Y", "csv", false, false),
+                import(
+                    "0451442Y",
+                    sesame_core::imports::ImportSource::Csv,
+                    false,
+                    false
+                ),
                 "/api/v1/establishments/0451442Y/imports?source=csv&dry_run=true"
             );
             assert_eq!(
-                import("0451442Y", "siecle", true, false),
+                import(
+                    "0451442Y",
+                    sesame_core::imports::ImportSource::Siecle,
+                    true,
+                    false
+                ),
                 "/api/v1/establishments/0451442Y/imports?source=siecle"
             );
             assert_eq!(
-                import("0451442Y", "csv", true, true),
+                import(
+                    "0451442Y",
+                    sesame_core::imports::ImportSource::Csv,
+                    true,
+                    true
+                ),
                 "/api/v1/establishments/0451442Y/imports?source=csv&allow_mass_leave=true"
             );
         }

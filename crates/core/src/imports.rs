@@ -6,6 +6,20 @@
 //! reversible, but it blocks every account listing and letter until the next good import, so
 //! such an import needs an explicit confirmation.
 
+use crate::wire::wire_enum;
+
+wire_enum! {
+    /// Where an import's files come from, as the import endpoint's `source` names it.
+    pub enum ImportSource ("la source d'import") {
+        /// SIECLE's XML exports (collèges and lycées).
+        Siecle = "siecle",
+        /// ONDE's CSV export (primary schools).
+        Onde = "onde",
+        /// Sésame's own CSV template.
+        Csv = "csv",
+    }
+}
+
 /// Above this share of the current pupils (in percent), marking pupils as left needs a
 /// confirmation…
 pub const MASS_LEAVE_PERCENT: u64 = 10;

@@ -13,6 +13,7 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sesame_api::imports::ImportReport;
+use sesame_core::imports::ImportSource;
 
 use crate::admin_ui::{count_fr, focused, refocus, ConfirmDialog};
 use crate::api::{self, ApiError};
@@ -20,19 +21,19 @@ use crate::app::{expire, Console};
 use crate::token::authed;
 
 /// `(value, label, what to give)`.
-const SOURCES: [(&str, &str, &str); 3] = [
+const SOURCES: [(ImportSource, &str, &str); 3] = [
     (
-        "siecle",
+        ImportSource::Siecle,
         "SIECLE (collèges et lycées)",
         "Les exports XML de SIECLE : ElevesSansAdresses.xml ou ElevesAvecAdresses.xml, ResponsablesAvecAdresses.xml et Nomenclature.xml. Choisissez-les tous ensemble.",
     ),
     (
-        "onde",
+        ImportSource::Onde,
         "ONDE (écoles)",
         "L’export CSV des élèves et de leurs responsables fait dans ONDE.",
     ),
     (
-        "csv",
+        ImportSource::Csv,
         "CSV Sésame",
         "Un fichier CSV au format Sésame (une ligne par élève, séparateur point-virgule), pour les établissements sans SIECLE ni ONDE. Partez du modèle.",
     ),
@@ -69,7 +70,7 @@ enum Failure {
 #[component]
 pub fn ImportSection(uai: String) -> impl IntoView {
     let Console { session, notice } = expect_context();
-    let source = RwSignal::new("siecle");
+    let source = RwSignal::new(ImportSource::Siecle);
     let file_input = NodeRef::<html::Input>::new();
     let file_count = RwSignal::new(0usize);
     let working = RwSignal::new(None::<&'static str>);
@@ -180,7 +181,7 @@ pub fn ImportSection(uai: String) -> impl IntoView {
                     {SOURCES
                         .iter()
                         .map(|(value, label, _)| {
-                            let value: &'static str = value;
+                            let value = *value;
                             let id = format!("import-source-{value}");
                             view! {
                                 <div class="check">
@@ -188,7 +189,7 @@ pub fn ImportSection(uai: String) -> impl IntoView {
                                         id=id.clone()
                                         type="radio"
                                         name="import-source"
-                                        value=value
+                                        value=value.as_str()
                                         aria-describedby="import-source-hint"
                                         prop:checked=move || source.get() == value
                                         on:change=move |_| {
@@ -203,7 +204,7 @@ pub fn ImportSection(uai: String) -> impl IntoView {
                         .collect_view()}
                 </fieldset>
                 <p id="import-source-hint" class="field__hint">{hint}</p>
-                <Show when=move || source.get() == "csv">
+                <Show when=move || source.get() == ImportSource::Csv>
                     <p>
                         <a href=api::url::IMPORT_TEMPLATE download="sesame-import-v1.csv">
                             "Télécharger le modèle CSV Sésame (format CSV)"
