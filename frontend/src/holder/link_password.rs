@@ -8,7 +8,7 @@ use leptos::task::spawn_local;
 
 use super::calls;
 use super::link::Purpose;
-use super::password::{new_password_problem, NewPasswordFields};
+use super::password::{NewPassword, NewPasswordFields};
 use super::requests::BackToSignIn;
 use super::{Step, StepSignal};
 
@@ -48,10 +48,7 @@ pub fn LinkPassword(step: StepSignal) -> impl IntoView {
         _ => (Purpose::ResetPassword, String::new()),
     });
     let registration = purpose == Purpose::Register;
-    let new = RwSignal::new(String::new());
-    let confirmation = RwSignal::new(String::new());
-    let new_error = RwSignal::new(None::<String>);
-    let confirmation_error = RwSignal::new(None::<String>);
+    let password = NewPassword::new();
     let error = RwSignal::new(None::<String>);
     let pending = RwSignal::new(false);
     let on_submit = move |ev: SubmitEvent| {
@@ -59,18 +56,10 @@ pub fn LinkPassword(step: StepSignal) -> impl IntoView {
         if pending.get_untracked() {
             return;
         }
-        new_error.set(None);
-        confirmation_error.set(None);
         error.set(None);
-        let (n, c) = (new.get_untracked(), confirmation.get_untracked());
-        if let Some((field, message)) = new_password_problem(&n, &c) {
-            if field == "new" {
-                new_error.set(Some(message));
-            } else {
-                confirmation_error.set(Some(message));
-            }
+        let Some(n) = password.checked() else {
             return;
-        }
+        };
         let token = token.clone();
         pending.set(true);
         spawn_local(async move {
@@ -91,7 +80,7 @@ pub fn LinkPassword(step: StepSignal) -> impl IntoView {
                 }),
                 Err(e) => {
                     if let Some(m) = calls::field_message(&e, "new_password") {
-                        new_error.set(Some(m));
+                        password.new_error.set(Some(m));
                     } else {
                         error.set(Some(
                             calls::field_message(&e, "token").unwrap_or_else(|| e.message()),
@@ -110,7 +99,7 @@ pub fn LinkPassword(step: StepSignal) -> impl IntoView {
             }}
         </p>
         <form class="form" novalidate on:submit=on_submit aria-busy=move || pending.get().to_string()>
-            <NewPasswordFields new confirmation new_error confirmation_error />
+            <NewPasswordFields password />
             <div class="alert" class:alert--shown=move || error.with(Option::is_some) role="alert">
                 {move || error.get()}
             </div>

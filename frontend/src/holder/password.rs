@@ -30,14 +30,55 @@ pub fn new_password_problem(new: &str, confirmation: &str) -> Option<(&'static s
     None
 }
 
+/// A new password being chosen: what is typed in its two fields and what is wrong with each.
+/// Activation, recovery and registration hold one and check it the same way.
+#[derive(Clone, Copy)]
+pub struct NewPassword {
+    pub new: RwSignal<String>,
+    pub confirmation: RwSignal<String>,
+    pub new_error: RwSignal<Option<String>>,
+    pub confirmation_error: RwSignal<Option<String>>,
+}
+
+impl NewPassword {
+    pub fn new() -> NewPassword {
+        NewPassword {
+            new: RwSignal::new(String::new()),
+            confirmation: RwSignal::new(String::new()),
+            new_error: RwSignal::new(None),
+            confirmation_error: RwSignal::new(None),
+        }
+    }
+
+    /// The password, once both fields pass the rules; otherwise the field at fault says why
+    /// (and the other's old message is cleared), and nothing is to be sent.
+    pub fn checked(&self) -> Option<String> {
+        self.new_error.set(None);
+        self.confirmation_error.set(None);
+        let (n, c) = (self.new.get_untracked(), self.confirmation.get_untracked());
+        match new_password_problem(&n, &c) {
+            None => Some(n),
+            Some(("new", message)) => {
+                self.new_error.set(Some(message));
+                None
+            }
+            Some((_, message)) => {
+                self.confirmation_error.set(Some(message));
+                None
+            }
+        }
+    }
+}
+
 /// The two password fields with their rules, shared by activation, recovery and registration.
 #[component]
-pub fn NewPasswordFields(
-    new: RwSignal<String>,
-    confirmation: RwSignal<String>,
-    new_error: RwSignal<Option<String>>,
-    confirmation_error: RwSignal<Option<String>>,
-) -> impl IntoView {
+pub fn NewPasswordFields(password: NewPassword) -> impl IntoView {
+    let NewPassword {
+        new,
+        confirmation,
+        new_error,
+        confirmation_error,
+    } = password;
     view! {
         <div class="field">
             <label for="holder-new-password">"Nouveau mot de passe"</label>
@@ -83,11 +124,8 @@ pub fn ChoosePassword(step: StepSignal) -> impl IntoView {
         } => (token.clone(), identifier.clone(), current.clone()),
         _ => Default::default(),
     });
-    let new = RwSignal::new(String::new());
-    let confirmation = RwSignal::new(String::new());
+    let password = NewPassword::new();
     let email = RwSignal::new(String::new());
-    let new_error = RwSignal::new(None::<String>);
-    let confirmation_error = RwSignal::new(None::<String>);
     let email_error = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
     let pending = RwSignal::new(false);
@@ -97,19 +135,11 @@ pub fn ChoosePassword(step: StepSignal) -> impl IntoView {
         if pending.get_untracked() {
             return;
         }
-        new_error.set(None);
-        confirmation_error.set(None);
         email_error.set(None);
         error.set(None);
-        let (n, c) = (new.get_untracked(), confirmation.get_untracked());
-        if let Some((field, message)) = new_password_problem(&n, &c) {
-            if field == "new" {
-                new_error.set(Some(message));
-            } else {
-                confirmation_error.set(Some(message));
-            }
+        let Some(n) = password.checked() else {
             return;
-        }
+        };
         let e = email.get_untracked().trim().to_owned();
         let body = PasswordChangeRequest {
             current_password: current.clone(),
@@ -156,7 +186,7 @@ pub fn ChoosePassword(step: StepSignal) -> impl IntoView {
                 Err(e) => {
                     let mut placed = false;
                     for (field, target) in [
-                        ("new_password", new_error),
+                        ("new_password", password.new_error),
                         ("email", email_error),
                         ("current_password", error),
                     ] {
@@ -185,7 +215,7 @@ pub fn ChoosePassword(step: StepSignal) -> impl IntoView {
             on:submit=on_submit
             aria-busy=move || pending.get().to_string()
         >
-            <NewPasswordFields new confirmation new_error confirmation_error />
+            <NewPasswordFields password />
             <div class="field">
                 <label for="holder-email">"Adresse électronique (facultative)"</label>
                 <input
