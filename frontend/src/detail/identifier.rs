@@ -61,6 +61,39 @@ impl Actions {
         unfocus: impl Fn() + Send + Sync + 'static,
         changed: impl Fn() + Copy + Send + Sync + 'static,
     ) -> Callback<()> {
+        self.run(unfocus, changed, |session, url| async move {
+            regenerate(session, url)
+                .await
+                .map_err(|e| failed(e, "L’identifiant ne peut pas être regénéré. "))
+        })
+    }
+
+    /// « Annuler le changement d’identifiant ». `unfocus` runs as the call starts, `changed`
+    /// once the change is cancelled.
+    pub fn cancel(
+        self,
+        unfocus: impl Fn() + Send + Sync + 'static,
+        changed: impl Fn() + Copy + Send + Sync + 'static,
+    ) -> Callback<()> {
+        self.run(unfocus, changed, |session, url| async move {
+            cancel(session, url).await.map_err(|e| failed(e, ""))?;
+            Ok("Le changement d’identifiant programmé a été annulé.".to_owned())
+        })
+    }
+
+    /// One action on the identifier: ignored while another runs; the confirmation closes, the
+    /// previous message goes, and the answer (or the reason it failed) is shown. An expired
+    /// session signs out instead.
+    fn run<Call, Fut>(
+        self,
+        unfocus: impl Fn() + Send + Sync + 'static,
+        changed: impl Fn() + Copy + Send + Sync + 'static,
+        call: Call,
+    ) -> Callback<()>
+    where
+        Call: Fn(SessionSignal, String) -> Fut + Copy + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Result<String, ActionError>> + 'static,
+    {
         let Actions {
             url,
             busy,
@@ -80,7 +113,7 @@ impl Actions {
             error.set(None);
             message.set(None);
             spawn_local(async move {
-                let got = regenerate(session, target).await;
+                let got = call(session, target).await;
                 if busy.is_disposed() {
                     return;
                 }
@@ -90,58 +123,26 @@ impl Actions {
                         message.set(Some(said));
                         changed();
                     }
-                    Err(e) if e.status() == Some(401) => expire(session, notice),
-                    Err(e) => error.set(Some(format!(
-                        "L’identifiant ne peut pas être regénéré. {}",
-                        e.message()
-                    ))),
+                    Err(ActionError::Expired) => expire(session, notice),
+                    Err(ActionError::Said(m)) => error.set(Some(m)),
                 }
             });
         })
     }
+}
 
-    /// « Annuler le changement d’identifiant ». `unfocus` runs as the call starts, `changed`
-    /// once the change is cancelled.
-    pub fn cancel(
-        self,
-        unfocus: impl Fn() + Send + Sync + 'static,
-        changed: impl Fn() + Copy + Send + Sync + 'static,
-    ) -> Callback<()> {
-        let Actions {
-            url,
-            busy,
-            message,
-            error,
-            ..
-        } = self;
-        let Console { session, notice } = expect_context();
-        Callback::new(move |_: ()| {
-            if busy.get_untracked() {
-                return;
-            }
-            let target = url.get_value();
-            busy.set(true);
-            error.set(None);
-            message.set(None);
-            unfocus();
-            spawn_local(async move {
-                let got = cancel(session, target).await;
-                if busy.is_disposed() {
-                    return;
-                }
-                busy.set(false);
-                match got {
-                    Ok(()) => {
-                        message.set(Some(
-                            "Le changement d’identifiant programmé a été annulé.".into(),
-                        ));
-                        changed();
-                    }
-                    Err(e) if e.status() == Some(401) => expire(session, notice),
-                    Err(e) => error.set(Some(e.message())),
-                }
-            });
-        })
+/// Why an action on the identifier did not happen: the session expired (the console signs
+/// out), or what the panel says.
+enum ActionError {
+    Expired,
+    Said(String),
+}
+
+fn failed(e: ApiError, lead: &str) -> ActionError {
+    if e.status() == Some(401) {
+        ActionError::Expired
+    } else {
+        ActionError::Said(format!("{lead}{}", e.message()))
     }
 }
 
