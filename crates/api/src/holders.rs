@@ -121,8 +121,7 @@ pub struct EmailConfirmed {
 pub struct RecoveryRequest {
     /// The confirmed e-mail address of the account.
     pub email: String,
-    /// `password` (a link to choose a new one) or `identifier` (a reminder of it).
-    pub forgotten: String,
+    pub forgotten: sesame_core::self_service::Forgotten,
 }
 
 /// A guardian known to the school asks for their account without waiting for a letter.

@@ -4,9 +4,21 @@
 
 use crate::account::{AccountKind, AccountState, Origin};
 use crate::lifecycle::{has_no_local_password, password_login_possible};
+use crate::wire::wire_enum;
 
 /// How long an e-mailed link works, in minutes.
 pub const LINK_LIFETIME_MINUTES: i64 = 30;
+
+wire_enum! {
+    /// What a holder asking for help has forgotten (« Mot de passe oublié » / « Identifiant
+    /// oublié »).
+    pub enum Forgotten ("ce qui est oublié") {
+        /// A link to choose a new password.
+        Password = "password",
+        /// A reminder of the identifier.
+        Identifier = "identifier",
+    }
+}
 
 /// What an e-mailed link is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,6 +6,7 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sesame_api::holders::{RecoveryRequest, RegistrationRequest};
+use sesame_core::self_service::Forgotten;
 
 use super::calls;
 use super::{Step, StepSignal};
@@ -85,7 +86,11 @@ pub fn RecoveryForm(step: StepSignal, identifier: bool) -> impl IntoView {
         }
         let body = RecoveryRequest {
             email: e,
-            forgotten: if identifier { "identifier" } else { "password" }.into(),
+            forgotten: if identifier {
+                Forgotten::Identifier
+            } else {
+                Forgotten::Password
+            },
         };
         pending.set(true);
         spawn_local(async move {

@@ -21,7 +21,7 @@ use sesame_api::Problem;
 use sesame_core::contact::valid_email;
 use sesame_core::password::check_chosen_password;
 use sesame_core::self_service::{
-    on_registration_request, recovery_possible, registration_possible, LinkPurpose,
+    on_registration_request, recovery_possible, registration_possible, Forgotten, LinkPurpose,
     LINK_LIFETIME_MINUTES,
 };
 use sesame_core::{AccountState, Origin};
@@ -34,6 +34,7 @@ use crate::auth::throttle::{self, Keys};
 use crate::auth::Holder;
 use crate::mail::NO_REPLY_LINE;
 use crate::problem::{ApiError, ApiResult};
+use crate::routes::extract::ApiJson;
 use crate::routes::holders::{actor, holder_event};
 use crate::routes::responses::{LinkPasswordProblems, Unauthenticated};
 use crate::state::AppState;
@@ -281,19 +282,10 @@ pub async fn confirm_email(
 pub async fn recovery(
     state: web::Data<AppState>,
     req: HttpRequest,
-    body: web::Json<RecoveryRequest>,
+    body: ApiJson<RecoveryRequest>,
 ) -> ApiResult<HttpResponse> {
     let email = checked_email(&body.email)?;
-    let password = match body.forgotten.as_str() {
-        "password" => true,
-        "identifier" => false,
-        _ => {
-            return Err(ApiError::field(
-                "forgotten",
-                "Précisez ce qui est oublié : « password » ou « identifier ».",
-            ))
-        }
-    };
+    let password = body.forgotten == Forgotten::Password;
     let address = client_ip(&req, &state.settings.trusted_proxies);
     // Every request counts, found or not: the throttle tells nothing either.
     let _counted = throttle::reserve(&state, Keys::holder_mail(&email, address)).await?;
