@@ -26,10 +26,8 @@ pub struct ImportCounts {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportChange {
-    /// `student` or `guardian`.
-    pub kind: String,
-    /// `create`, `update` or `leave`.
-    pub action: String,
+    pub kind: sesame_core::AccountKind,
+    pub action: sesame_core::imports::ImportAction,
     /// The person's id in the source (`ELEVE_ID`, `PERSONNE_ID`…).
     pub source_id: String,
     /// « NOM Prénom ».

@@ -20,6 +20,26 @@ wire_enum! {
     }
 }
 
+wire_enum! {
+    /// What an import does to one person of its report.
+    pub enum ImportAction ("l'action d'import") {
+        Create = "create",
+        Update = "update",
+        Leave = "leave",
+    }
+}
+
+impl ImportAction {
+    /// As the import report's table shows it.
+    pub fn label(&self) -> &'static str {
+        match self {
+            ImportAction::Create => "Création",
+            ImportAction::Update => "Mise à jour",
+            ImportAction::Leave => "Sortie",
+        }
+    }
+}
+
 /// Above this share of the current pupils (in percent), marking pupils as left needs a
 /// confirmation…
 pub const MASS_LEAVE_PERCENT: u64 = 10;
@@ -62,6 +82,17 @@ pub const MAX_STRUCTURE_CODES: usize = 5_000;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_import_report_names_its_actions_and_sources_by_their_wire_names() {
+        assert_eq!(ImportAction::Leave.label(), "Sortie");
+        assert_eq!(
+            serde_json::to_string(&ImportAction::Create).unwrap(),
+            "\"create\""
+        );
+        assert_eq!(ImportSource::parse("onde"), Some(ImportSource::Onde));
+        assert_eq!(ImportSource::parse("sesame"), None);
+    }
 
     #[test]
     fn a_few_departures_pass() {

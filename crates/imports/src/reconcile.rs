@@ -35,22 +35,17 @@ pub enum PersonKind {
     Guardian,
 }
 
-impl PersonKind {
-    /// The name an import report gives it (`student`, `guardian`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PersonKind::Student => "student",
-            PersonKind::Guardian => "guardian",
+impl From<PersonKind> for sesame_core::AccountKind {
+    fn from(k: PersonKind) -> sesame_core::AccountKind {
+        match k {
+            PersonKind::Student => sesame_core::AccountKind::Student,
+            PersonKind::Guardian => sesame_core::AccountKind::Guardian,
         }
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChangeAction {
-    Create,
-    Update,
-    Leave,
-}
+/// What the import does to a person: core's vocabulary, as the report sends it.
+pub use sesame_core::imports::ImportAction as ChangeAction;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {

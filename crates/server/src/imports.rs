@@ -8,7 +8,7 @@ use sesame_api::imports::{ImportChange, ImportCounts, ImportProblem, ImportRepor
 use sesame_api::FieldError;
 use sesame_imports::{ImportPlan, InputFile, Problem, Source};
 use sesame_store::repo::audit::NewAuditEvent;
-use sesame_store::repo::imports::{ChangeAction, Counts, ImportOutcome};
+use sesame_store::repo::imports::{Counts, ImportOutcome};
 use sesame_store::Tenant;
 
 /// Changes listed in a report; the counts cover all of them.
@@ -150,13 +150,8 @@ fn report(
             .into_iter()
             .take(CHANGES_SHOWN)
             .map(|c| ImportChange {
-                kind: c.kind.as_str().into(),
-                action: match c.action {
-                    ChangeAction::Create => "create",
-                    ChangeAction::Update => "update",
-                    ChangeAction::Leave => "leave",
-                }
-                .into(),
+                kind: c.kind.into(),
+                action: c.action,
                 source_id: c.source_id,
                 name: c.name,
                 detail: c.detail,

@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 use sesame_api::imports::{ImportChange, ImportCounts, ImportProblem, ImportReport};
-use sesame_core::AccountKind;
 
 use crate::admin_ui::{count_fr, local_datetime_at};
 use crate::api::ApiError;
@@ -21,19 +20,6 @@ pub fn mass_leave_question(report: &ImportReport) -> String {
 /// a confirmation lifts.
 pub fn blocked(report: &ImportReport) -> bool {
     report.problems.iter().any(|p| p.fatal) && !report.mass_leave
-}
-
-pub fn kind_label(kind: &str) -> &str {
-    AccountKind::parse(kind).map_or(kind, |k| k.label())
-}
-
-pub fn action_label(action: &str) -> &str {
-    match action {
-        "create" => "Création",
-        "update" => "Mise à jour",
-        "leave" => "Sortie",
-        other => other,
-    }
 }
 
 /// « ligne 12 », « ELEVE ELEVE_ID=1234 », both, or nothing.
@@ -181,8 +167,8 @@ pub(super) fn ReportView(report: ImportReport) -> impl IntoView {
                         <tbody>
                             {changes.into_iter().map(|c: ImportChange| view! {
                                 <tr>
-                                    <td>{kind_label(&c.kind).to_owned()}</td>
-                                    <td>{action_label(&c.action).to_owned()}</td>
+                                    <td>{c.kind.label()}</td>
+                                    <td>{c.action.label()}</td>
                                     <td class="table__id">{c.source_id}</td>
                                     <th scope="row">{c.name}</th>
                                     <td>{c.detail}</td>
@@ -301,7 +287,5 @@ mod tests {
             refusal_lines(&e),
             vec!["eleves.csv, ligne 1 : Colonne nom manquante".to_owned()]
         );
-        assert_eq!(action_label("leave"), "Sortie");
-        assert_eq!(kind_label("guardian"), "Responsable");
     }
 }
