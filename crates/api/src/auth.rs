@@ -94,8 +94,8 @@ pub struct WebhookInfo {
 pub struct WebhookDelivery {
     pub id: String,
     pub event: String,
-    /// `pending`, `delivered` or `failed` (given up after 8 attempts).
-    pub state: String,
+    /// `failed`: given up after 8 attempts.
+    pub state: sesame_core::webhook::DeliveryState,
     pub attempts: i32,
     pub last_status: Option<i32>,
     pub last_error: Option<String>,

@@ -57,6 +57,7 @@ pub mod regeneration;
 pub mod self_service;
 pub mod statistics;
 pub mod uai;
+pub mod webhook;
 mod wire;
 
 pub use account::{AccountKind, AccountState, Origin, Population};

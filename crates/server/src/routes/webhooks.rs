@@ -148,17 +148,19 @@ pub async fn deliveries(
             .deliveries(&hook.id, 100)
             .await?
             .into_iter()
-            .map(|d| WebhookDelivery {
-                id: d.id,
-                event: d.event,
-                state: d.state,
-                attempts: d.attempts,
-                last_status: d.last_status,
-                last_error: d.last_error,
-                created_at: d.created_at,
-                delivered_at: d.delivered_at,
-                next_attempt_at: d.next_attempt_at,
+            .map(|d| {
+                Ok(WebhookDelivery {
+                    state: d.state()?,
+                    id: d.id,
+                    event: d.event,
+                    attempts: d.attempts,
+                    last_status: d.last_status,
+                    last_error: d.last_error,
+                    created_at: d.created_at,
+                    delivered_at: d.delivered_at,
+                    next_attempt_at: d.next_attempt_at,
+                })
             })
-            .collect(),
+            .collect::<Result<_, ApiError>>()?,
     ))
 }

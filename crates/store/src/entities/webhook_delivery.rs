@@ -23,3 +23,14 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// Pending, delivered or failed, checked ([`crate::StoreError::checked`]).
+    pub fn state(&self) -> crate::error::Result<sesame_core::webhook::DeliveryState> {
+        crate::StoreError::checked(
+            "delivery state",
+            &self.state,
+            sesame_core::webhook::DeliveryState::parse,
+        )
+    }
+}

@@ -11,6 +11,7 @@ use sea_orm::{
 };
 
 use sesame_core::permissions::Scope;
+use sesame_core::webhook::DeliveryState;
 
 use crate::entities::{webhook, webhook_delivery};
 use crate::error::Result;
@@ -118,7 +119,7 @@ pub async fn enqueue_account_event<C: ConnectionTrait>(
             webhook_id: Set(h.id),
             event: Set(event.to_owned()),
             payload: Set(payload.to_string()),
-            state: Set("pending".into()),
+            state: Set(DeliveryState::Pending.as_str().into()),
             attempts: Set(0),
             next_attempt_at: Set(now),
             last_status: Set(None),
@@ -219,7 +220,7 @@ impl Store {
         lease: Duration,
     ) -> Result<Option<Delivery>> {
         let due = webhook_delivery::Entity::find()
-            .filter(webhook_delivery::Column::State.eq("pending"))
+            .filter(webhook_delivery::Column::State.eq(DeliveryState::Pending.as_str()))
             .filter(webhook_delivery::Column::NextAttemptAt.lte(now))
             .order_by_asc(webhook_delivery::Column::NextAttemptAt)
             .order_by_asc(webhook_delivery::Column::Id)
@@ -239,7 +240,7 @@ impl Store {
                     Expr::value(token.clone()),
                 )
                 .filter(webhook_delivery::Column::Id.eq(d.id.clone()))
-                .filter(webhook_delivery::Column::State.eq("pending"))
+                .filter(webhook_delivery::Column::State.eq(DeliveryState::Pending.as_str()))
                 .filter(webhook_delivery::Column::NextAttemptAt.eq(d.next_attempt_at))
                 .exec(&self.db)
                 .await?;
@@ -261,7 +262,7 @@ impl Store {
                 Expr::value(Option::<String>::None),
             )
             .filter(webhook_delivery::Column::Id.eq(d.id.clone()))
-            .filter(webhook_delivery::Column::State.eq("pending"))
+            .filter(webhook_delivery::Column::State.eq(DeliveryState::Pending.as_str()))
             .filter(
                 webhook_delivery::Column::LeaseToken.eq(d.lease_token.clone().unwrap_or_default()),
             )
@@ -270,7 +271,10 @@ impl Store {
     /// Records a successful attempt of a claimed delivery; false when its lease was lost.
     pub async fn delivery_succeeded(&self, d: &Delivery, status: u16) -> Result<bool> {
         let res = Self::outcome_of(d)
-            .col_expr(webhook_delivery::Column::State, Expr::value("delivered"))
+            .col_expr(
+                webhook_delivery::Column::State,
+                Expr::value(DeliveryState::Delivered.as_str()),
+            )
             .col_expr(
                 webhook_delivery::Column::Attempts,
                 Expr::col(webhook_delivery::Column::Attempts).add(1),
@@ -303,10 +307,11 @@ impl Store {
     ) -> Result<bool> {
         let attempts = d.attempts + 1;
         let state = if attempts >= MAX_ATTEMPTS {
-            "failed"
+            DeliveryState::Failed
         } else {
-            "pending"
-        };
+            DeliveryState::Pending
+        }
+        .as_str();
         let res = Self::outcome_of(d)
             .col_expr(webhook_delivery::Column::State, Expr::value(state))
             .col_expr(webhook_delivery::Column::Attempts, Expr::value(attempts))
