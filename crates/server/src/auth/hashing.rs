@@ -209,8 +209,13 @@ impl HashGate {
                         })
                     })
                     .collect();
+                // A run that panicked is a failed warm-up, not a silent success.
                 runs.into_iter()
-                    .map(|run| run.join().unwrap_or(Ok(())))
+                    .map(|run| {
+                        run.join().unwrap_or_else(|_| {
+                            Err(sesame_store::StoreError::internal("warm-up hash panicked"))
+                        })
+                    })
                     .collect::<Result<Vec<()>, _>>()
             });
             if let Ok(mut kept) = gate.scratches.lock() {

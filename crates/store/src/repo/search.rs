@@ -151,7 +151,8 @@ fn vocabulary<T>(
     parse: fn(&str) -> Option<T>,
 ) -> Result<T, sea_orm::DbErr> {
     let raw: String = r.try_get_by_index(index)?;
-    parse(&raw).ok_or_else(|| sea_orm::DbErr::Type(format!("stored {what} {raw:?} is not known")))
+    // sea-orm's decoding wants its own error type; the message is the store's.
+    crate::StoreError::checked(what, &raw, parse).map_err(|e| sea_orm::DbErr::Type(e.to_string()))
 }
 
 /// A student linked to a guardian, as the guardians table shows it.
